@@ -1,0 +1,51 @@
+// Byte helpers shared by every module. Hex is lower-case without a 0x prefix on output;
+// input may carry 0x so that values pasted from other tools work.
+import { bytesToHex, concatBytes, hexToBytes as nobleHexToBytes } from "@noble/hashes/utils.js";
+
+export { concatBytes };
+
+export class HexError extends Error {
+  override name = "HexError";
+}
+
+export function toHex(bytes: Uint8Array): string {
+  return bytesToHex(bytes);
+}
+
+/** Parses hex (optionally 0x-prefixed); `expectedLength` is in bytes. */
+export function fromHex(hex: string, expectedLength?: number): Uint8Array {
+  const clean = hex.startsWith("0x") || hex.startsWith("0X") ? hex.slice(2) : hex;
+  if (clean.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(clean)) {
+    throw new HexError(`not a hex string: "${truncateForMessage(hex)}"`);
+  }
+  const bytes = nobleHexToBytes(clean);
+  if (expectedLength !== undefined && bytes.length !== expectedLength) {
+    throw new HexError(`expected ${expectedLength} bytes of hex, got ${bytes.length}`);
+  }
+  return bytes;
+}
+
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = (a[i] as number) - (b[i] as number);
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
+}
+
+const encoder = new TextEncoder();
+export function utf8(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+/** Keeps user-supplied strings short in error messages and logs. */
+export function truncateForMessage(text: string, max = 80): string {
+  return text.length <= max ? text : `${text.slice(0, max)}...`;
+}

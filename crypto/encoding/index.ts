@@ -1,0 +1,3 @@
+export * from "./canonical.ts";
+export * from "./codec.ts";
+export * from "./errors.ts";

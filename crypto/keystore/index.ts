@@ -1,0 +1,3 @@
+export * from "./directory.ts";
+export * from "./errors.ts";
+export * from "./format.ts";

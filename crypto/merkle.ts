@@ -1,0 +1,85 @@
+// Binary Merkle tree over SHA-256, shaped like RFC 6962 (Certificate Transparency): leaves and
+// inner nodes are hashed with different prefixes so a leaf can never pass as an inner node,
+// and an odd node at the end of a level moves up unchanged (never duplicated, which is what
+// made Bitcoin's tree accept two different transaction lists with one root).
+import { concatBytes, equalBytes } from "./bytes.ts";
+import { HASH_LENGTH, sha256 } from "./hash.ts";
+
+const LEAF_PREFIX = Uint8Array.of(0x00);
+const NODE_PREFIX = Uint8Array.of(0x01);
+const EMPTY_ROOT = sha256(new Uint8Array(0));
+
+export interface MerkleProof {
+  index: number;
+  leafCount: number;
+  /** Sibling hashes from the leaf level upwards. */
+  siblings: Uint8Array[];
+}
+
+export function leafHash(data: Uint8Array): Uint8Array {
+  return sha256(concatBytes(LEAF_PREFIX, data));
+}
+
+export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
+  return sha256(concatBytes(NODE_PREFIX, left, right));
+}
+
+function nextLevel(level: readonly Uint8Array[]): Uint8Array[] {
+  const up: Uint8Array[] = [];
+  for (let i = 0; i + 1 < level.length; i += 2) up.push(nodeHash(level[i] as Uint8Array, level[i + 1] as Uint8Array));
+  if (level.length % 2 === 1) up.push(level[level.length - 1] as Uint8Array);
+  return up;
+}
+
+/** Root over already-hashed leaves (use leafHash on each item first). */
+export function merkleRootOfLeafHashes(leafHashes: readonly Uint8Array[]): Uint8Array {
+  if (leafHashes.length === 0) return EMPTY_ROOT;
+  let level = leafHashes as Uint8Array[];
+  while (level.length > 1) level = nextLevel(level);
+  return level[0] as Uint8Array;
+}
+
+export function merkleRoot(items: readonly Uint8Array[]): Uint8Array {
+  return merkleRootOfLeafHashes(items.map(leafHash));
+}
+
+export function merkleProof(items: readonly Uint8Array[], index: number): MerkleProof {
+  if (!Number.isInteger(index) || index < 0 || index >= items.length) {
+    throw new RangeError(`leaf index ${index} out of range for ${items.length} leaves`);
+  }
+  const siblings: Uint8Array[] = [];
+  let level = items.map(leafHash);
+  let i = index;
+  while (level.length > 1) {
+    const sibling = i % 2 === 1 ? i - 1 : i + 1;
+    if (sibling < level.length) siblings.push(level[sibling] as Uint8Array);
+    level = nextLevel(level);
+    i = Math.floor(i / 2);
+  }
+  return { index, leafCount: items.length, siblings };
+}
+
+export function verifyMerkleProof(root: Uint8Array, item: Uint8Array, proof: MerkleProof): boolean {
+  const { index, leafCount, siblings } = proof;
+  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(leafCount) || index < 0 || index >= leafCount) {
+    return false;
+  }
+  let hash = leafHash(item);
+  let i = index;
+  let size = leafCount;
+  let used = 0;
+  while (size > 1) {
+    if (i % 2 === 1) {
+      const s = siblings[used++];
+      if (!s || s.length !== HASH_LENGTH) return false;
+      hash = nodeHash(s, hash);
+    } else if (i + 1 < size) {
+      const s = siblings[used++];
+      if (!s || s.length !== HASH_LENGTH) return false;
+      hash = nodeHash(hash, s);
+    }
+    i = Math.floor(i / 2);
+    size = Math.ceil(size / 2);
+  }
+  return used === siblings.length && equalBytes(hash, root);
+}
