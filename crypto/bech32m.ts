@@ -82,6 +82,12 @@ export function encodeBech32m(prefix: string, payload: Uint8Array): string {
 }
 
 export function decodeBech32m(text: string): { prefix: string; payload: Uint8Array } {
+  const { prefix, words } = decodeBech32mWords(text);
+  return { prefix, payload: Uint8Array.from(convertBits(words, 5, 8, false)) };
+}
+
+/** Checks the string and its checksum and returns the 5-bit data words (checksum removed). */
+export function decodeBech32mWords(text: string): { prefix: string; words: number[] } {
   if (text.length > MAX_LENGTH) {
     throw new Bech32Error(Bech32ErrorCode.tooLong, `${text.length} characters, at most ${MAX_LENGTH} allowed`);
   }
@@ -117,6 +123,5 @@ export function decodeBech32m(text: string): { prefix: string; payload: Uint8Arr
       "checksum does not match: a character is mistyped, missing or swapped",
     );
   }
-  const payload = Uint8Array.from(convertBits(data.slice(0, -CHECKSUM_LENGTH), 5, 8, false));
-  return { prefix, payload };
+  return { prefix, words: data.slice(0, -CHECKSUM_LENGTH) };
 }

@@ -9,9 +9,13 @@ const LEAF_PREFIX = Uint8Array.of(0x00);
 const NODE_PREFIX = Uint8Array.of(0x01);
 const EMPTY_ROOT = sha256(new Uint8Array(0));
 
+/**
+ * An inclusion proof. The number of leaves is deliberately not part of it: it must come from
+ * the same trusted place as the root (a block header), because a proof checked against a
+ * leaf count of the prover's choosing can place a leaf at the wrong index.
+ */
 export interface MerkleProof {
   index: number;
-  leafCount: number;
   /** Sibling hashes from the leaf level upwards. */
   siblings: Uint8Array[];
 }
@@ -56,11 +60,12 @@ export function merkleProof(items: readonly Uint8Array[], index: number): Merkle
     level = nextLevel(level);
     i = Math.floor(i / 2);
   }
-  return { index, leafCount: items.length, siblings };
+  return { index, siblings };
 }
 
-export function verifyMerkleProof(root: Uint8Array, item: Uint8Array, proof: MerkleProof): boolean {
-  const { index, leafCount, siblings } = proof;
+/** Checks that `item` is leaf `proof.index` of the tree with `root` and `leafCount` leaves. */
+export function verifyMerkleProof(root: Uint8Array, leafCount: number, item: Uint8Array, proof: MerkleProof): boolean {
+  const { index, siblings } = proof;
   if (!Number.isSafeInteger(index) || !Number.isSafeInteger(leafCount) || index < 0 || index >= leafCount) {
     return false;
   }

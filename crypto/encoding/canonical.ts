@@ -51,7 +51,9 @@ export function decodeCanonical(bytes: Uint8Array, opts: DecodeOptions = {}): Ca
   }
   let value: unknown;
   try {
-    value = packr.unpack(bytes);
+    // msgpackr caches a DataView as a property of the buffer it reads; give it a fresh view
+    // so the caller's array is left exactly as it was.
+    value = packr.unpack(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (e) {
     throw new EncodingError(EncodingErrorCode.truncated, `malformed MessagePack: ${(e as Error).message}`);
   }

@@ -16,8 +16,11 @@ export function scanValue(bytes: Uint8Array): number {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const end = bytes.length;
   let pos = 0;
-  // Remaining element counts of the open arrays; the top-level value counts as one element.
+  // Remaining element counts of the open arrays, and the nesting depth of their elements.
+  // The top-level value counts as one element at depth 0.
   const pending: number[] = [1];
+  const depths: number[] = [0];
+  let depth = 0;
 
   const need = (n: number) => {
     if (pos + n > end) throw new EncodingError(EncodingErrorCode.truncated, `need ${n} more bytes`, pos);
@@ -28,10 +31,11 @@ export function scanValue(bytes: Uint8Array): number {
       throw new EncodingError(EncodingErrorCode.truncated, `array of ${length} elements exceeds input`, pos);
     }
     if (length === 0) return;
-    if (pending.length > MAX_DEPTH) {
+    if (depth + 1 > MAX_DEPTH) {
       throw new EncodingError(EncodingErrorCode.tooDeep, `nesting deeper than ${MAX_DEPTH}`, pos);
     }
     pending.push(length);
+    depths.push(depth + 1);
   };
   const skip = (n: number) => {
     need(n);
@@ -42,8 +46,11 @@ export function scanValue(bytes: Uint8Array): number {
     // One element of the innermost open array is consumed by the value read below.
     const top = pending.length - 1;
     const left = (pending[top] as number) - 1;
-    if (left === 0) pending.pop();
-    else pending[top] = left;
+    depth = depths[top] as number;
+    if (left === 0) {
+      pending.pop();
+      depths.pop();
+    } else pending[top] = left;
 
     need(1);
     const at = pos;

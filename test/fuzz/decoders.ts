@@ -1,0 +1,70 @@
+// Every decoder of untrusted bytes, with valid samples to mutate. A new protocol structure
+// (transaction, block, vote) adds its decoder here and is fuzzed from then on.
+import {
+  bytes,
+  decode,
+  decodeCanonical,
+  encode,
+  encodeCanonical,
+  fixedBytes,
+  list,
+  optional,
+  struct,
+  text,
+  u8,
+  u32,
+  u64,
+  u128,
+} from "../../crypto/encoding/index.ts";
+
+export interface FuzzTarget {
+  name: string;
+  decode(bytes: Uint8Array): unknown;
+  samples: Uint8Array[];
+}
+
+const Sample = struct("Sample", {
+  chainId: text(64),
+  nonce: u64,
+  amount: u128,
+  to: fixedBytes(20),
+  memo: optional(bytes(64)),
+  shard: u32,
+  items: list(struct("Item", { kind: u8, data: bytes(16) }), 8),
+});
+
+const sampleValues = [
+  { chainId: "ubn-1", nonce: 0n, amount: 0n, to: new Uint8Array(20), memo: null, shard: 0, items: [] },
+  {
+    chainId: "ubn-devnet-42",
+    nonce: (1n << 64n) - 1n,
+    amount: 10n ** 30n,
+    to: new Uint8Array(20).fill(0xab),
+    memo: new Uint8Array([1, 2, 3]),
+    shard: 4_000_000_000,
+    items: [
+      { kind: 1, data: new Uint8Array(16).fill(7) },
+      { kind: 255, data: new Uint8Array(0) },
+    ],
+  },
+];
+
+export const fuzzTargets: FuzzTarget[] = [
+  {
+    name: "decodeCanonical",
+    decode: (b) => decodeCanonical(b),
+    samples: [
+      encodeCanonical(null),
+      encodeCanonical([1, -1, 300, -300, 70000, 2 ** 32 - 1, -(2 ** 31)]),
+      encodeCanonical([0n, -1n, 1n << 63n, 1n << 64n, -(1n << 100n), 10n ** 27n]),
+      encodeCanonical(["", "é", "x".repeat(40), "y".repeat(300), new Uint8Array(300)]),
+      encodeCanonical([[[[true, false, null]]], new Uint8Array(3), []]),
+      encodeCanonical(Array.from({ length: 20 }, (_, i) => i)),
+    ],
+  },
+  {
+    name: "decode(Sample struct)",
+    decode: (b) => decode(Sample, b),
+    samples: sampleValues.map((v) => encode(Sample, v)),
+  },
+];
