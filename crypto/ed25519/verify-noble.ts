@@ -29,5 +29,7 @@ export function verifyNoble(publicKey: Uint8Array, message: Uint8Array, signatur
   // [S]B - [k]A, compared with R as bytes (cofactorless, like OpenSSL).
   const sB = S === 0n ? Point.ZERO : Point.BASE.multiplyUnsafe(S);
   const kA = k === 0n ? Point.ZERO : A.multiplyUnsafe(k);
-  return equalBytes(sB.subtract(kA).toBytes(), R);
+  const expected = sB.subtract(kA);
+  // R equals this point's encoding, so R is of small order exactly when this point is.
+  return equalBytes(expected.toBytes(), R) && !expected.isSmallOrder();
 }
