@@ -31,13 +31,15 @@ export class Output {
     const err = e instanceof Error ? e : new Error(String(e));
     const maybeCode = (err as unknown as { code?: unknown }).code;
     const code = typeof maybeCode === "string" ? maybeCode : "ERROR";
-    this.error(code, err.message);
+    // Errors that list several problems (a genesis file) keep the list for machines.
+    const issues = (err as unknown as { issues?: unknown }).issues;
+    this.error(code, err.message, Array.isArray(issues) ? issues : undefined);
     if (process.env.UBN_DEBUG) process.stderr.write(`${err.stack}\n`);
     return 1;
   }
 
-  private error(code: string, message: string): void {
-    if (this.json) process.stderr.write(`${JSON.stringify({ error: { code, message } })}\n`);
+  private error(code: string, message: string, issues?: unknown[]): void {
+    if (this.json) process.stderr.write(`${JSON.stringify({ error: { code, message, issues } })}\n`);
     else process.stderr.write(`error: ${message}\n`);
   }
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The `ubn` command line. Runs on Node >= 24 straight from TypeScript (type stripping).
 import { runCli } from "./command.ts";
+import { genesisCommands } from "./commands/genesis.ts";
 import { keysCommands } from "./commands/keys.ts";
 
-const groups = [keysCommands];
+const groups = [keysCommands, genesisCommands];
 
 process.exitCode = await runCli(process.argv.slice(2), groups, process.env);

@@ -16,6 +16,8 @@ import {
   u64,
   u128,
 } from "../../crypto/encoding/index.ts";
+import { encodeGenesis, genesisCodec, parseGenesis } from "../../genesis/index.ts";
+import { text as genesisText, validJson } from "../genesis/fixture.ts";
 
 export interface FuzzTarget {
   name: string;
@@ -66,5 +68,10 @@ export const fuzzTargets: FuzzTarget[] = [
     name: "decode(Sample struct)",
     decode: (b) => decode(Sample, b),
     samples: sampleValues.map((v) => encode(Sample, v)),
+  },
+  {
+    name: "decode(genesis)",
+    decode: (b) => decode(genesisCodec, b),
+    samples: [encodeGenesis(parseGenesis(genesisText(validJson())))],
   },
 ];
