@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // The `ubn` command line. Runs on Node >= 24 straight from TypeScript (type stripping).
 import { runCli } from "./command.ts";
+import { benchCommands } from "./commands/bench.ts";
 import { genesisCommands } from "./commands/genesis.ts";
 import { keysCommands } from "./commands/keys.ts";
 
-const groups = [keysCommands, genesisCommands];
+const groups = [keysCommands, genesisCommands, benchCommands];
 
 process.exitCode = await runCli(process.argv.slice(2), groups, process.env);
