@@ -9,6 +9,7 @@ export * from "./params.ts";
 export * from "./parse.ts";
 export * from "./public-key.ts";
 export * from "./shard.ts";
+export * from "./state.ts";
 export * from "./strict-json.ts";
 export * from "./summary.ts";
 export * from "./time.ts";

@@ -3,9 +3,10 @@
 // The JSON file (docs/genesis.md) writes amounts as decimal strings, keys as hex and
 // addresses as bech32m "isc1..." text; from-json.ts and to-json.ts convert.
 
-/** The built-in transaction types that pay a per-type base fee. */
-export const TX_TYPES = ["transfer", "stake", "unstake", "register_validator"] as const;
-export type TxType = (typeof TX_TYPES)[number];
+import type { TxType } from "../vm/params.ts";
+
+// The built-in transaction types that pay a per-type base fee are the VM's.
+export { TX_TYPES, type TxType } from "../vm/params.ts";
 
 export interface GenesisValidator {
   /** A label for people; not used by consensus, but part of the genesis hash. */

@@ -17,7 +17,9 @@ import {
   u128,
 } from "../../crypto/encoding/index.ts";
 import { encodeGenesis, genesisCodec, parseGenesis } from "../../genesis/index.ts";
+import { decodeTransaction, encodeTransaction, signTransaction, sponsorTransaction } from "../../vm/index.ts";
 import { text as genesisText, validJson } from "../genesis/fixture.ts";
+import { addr, key, tx } from "../vm/helpers.ts";
 
 export interface FuzzTarget {
   name: string;
@@ -73,5 +75,24 @@ export const fuzzTargets: FuzzTarget[] = [
     name: "decode(genesis)",
     decode: (b) => decode(genesisCodec, b),
     samples: [encodeGenesis(parseGenesis(genesisText(validJson())))],
+  },
+  {
+    name: "decodeTransaction",
+    decode: decodeTransaction,
+    samples: [
+      encodeTransaction(signTransaction(tx(0, 0n, { type: "transfer", to: addr(1), amount: 5n }), key(0).secretKey)),
+      encodeTransaction(
+        sponsorTransaction(
+          signTransaction(
+            tx(2, 7n, { type: "stake", amount: 1n << 70n }, { sponsor: key(3).publicKey }),
+            key(2).secretKey,
+          ),
+          key(3).secretKey,
+        ),
+      ),
+      encodeTransaction(
+        signTransaction(tx(4, 1n, { type: "register_validator", consensusKey: key(9).publicKey }), key(4).secretKey),
+      ),
+    ],
   },
 ];

@@ -1,0 +1,213 @@
+// executeBlock: the state transition of one shard block. Deterministic: no clock, no
+// randomness, no iteration over unordered collections; integers are bigint.
+//
+// Order of work:
+//   1. cheap checks of the whole block (chain id, size), then decode every transaction and run
+//      its stateless checks;
+//   2. verify every signature (sender and sponsor) in one batch, on all cores if a verifier is
+//      given;
+//   3. pay out unbonding due at this height;
+//   4. per transaction: nonce, fee, charge the fee, bump the nonce, run the payload (a failure
+//      rolls back the payload only);
+//   5. mint the block reward, record supply totals, compute the state and receipts roots.
+// Any BlockError leaves the state exactly as it was (pending writes are discarded).
+import {
+  addressBytesOf,
+  type BatchVerifier,
+  EncodingError,
+  type SignedItem,
+  verifyNative,
+} from "../../crypto/index.ts";
+import { decodeTotals, encodeTotals, TOTALS_KEY, type Totals } from "../account.ts";
+import { BlockError, BlockErrorCode, TxFailure, TxInvalid } from "../errors.ts";
+import type { VmParams } from "../params.ts";
+import type { AuthenticatedState } from "../state/interface.ts";
+import { handlerFor } from "../tx/registry.ts";
+import {
+  decodeTransaction,
+  requiredFeeForSize,
+  type SignedTx,
+  senderSigningBytes,
+  sponsorSigningBytes,
+  transactionHash,
+  unsignedBytesOf,
+} from "../tx/transaction.ts";
+import { BlockState } from "./block-state.ts";
+import { type Receipt, receiptsRoot } from "./receipt.ts";
+import { TxContext } from "./tx-context.ts";
+import { releaseDueUnbonding } from "./unbonding.ts";
+
+export interface VmBlock {
+  chainId: string;
+  height: bigint;
+  /** Address that receives fee tips and the block reward; null burns tips and mints nothing. */
+  proposer: Uint8Array | null;
+  /** Encoded signed transactions, in execution order. */
+  txs: readonly Uint8Array[];
+}
+
+export interface ExecutionEnv {
+  params: VmParams;
+  /** Verifies signatures on worker threads; without it they are verified on this thread. */
+  verifier?: BatchVerifier;
+}
+
+export interface BlockResult {
+  stateRoot: Uint8Array;
+  receipts: Receipt[];
+  receiptsRoot: Uint8Array;
+}
+
+interface DecodedTx {
+  bytes: Uint8Array;
+  tx: SignedTx;
+  sender: Uint8Array;
+  payer: Uint8Array;
+}
+
+export async function executeBlock(state: AuthenticatedState, block: VmBlock, env: ExecutionEnv): Promise<BlockResult> {
+  try {
+    return await execute(state, block, env);
+  } catch (e) {
+    state.discard();
+    throw e;
+  }
+}
+
+async function execute(state: AuthenticatedState, block: VmBlock, env: ExecutionEnv): Promise<BlockResult> {
+  const { params } = env;
+  if (block.chainId !== params.chainId) {
+    throw new BlockError(
+      BlockErrorCode.wrongChain,
+      `block is for chain "${block.chainId}", this is "${params.chainId}"`,
+    );
+  }
+  if (block.txs.length > params.maxBlockTxs) {
+    throw new BlockError(BlockErrorCode.tooManyTxs, `${block.txs.length} transactions, at most ${params.maxBlockTxs}`);
+  }
+  const decoded = block.txs.map((bytes, i) => decodeAndCheck(bytes, i, block.chainId));
+  await verifySignatures(decoded, env.verifier);
+
+  const bs = new BlockState(state);
+  await releaseDueUnbonding(bs, block.height);
+  const totalsBytes = await state.get(TOTALS_KEY);
+  const totals: Totals = totalsBytes ? decodeTotals(totalsBytes) : { genesisSupply: 0n, minted: 0n, burned: 0n };
+
+  const receipts: Receipt[] = [];
+  for (let i = 0; i < decoded.length; i++) {
+    receipts.push(await applyTransaction(bs, decoded[i] as DecodedTx, i, block, params, totals));
+  }
+
+  if (block.proposer !== null && params.blockReward > 0n) {
+    const proposer = await bs.account(block.proposer);
+    bs.setAccount(block.proposer, { ...proposer, balance: proposer.balance + params.blockReward });
+    totals.minted += params.blockReward;
+  }
+  bs.putRaw(TOTALS_KEY, encodeTotals(totals));
+  bs.flush();
+  return { stateRoot: await state.pendingRoot(), receipts, receiptsRoot: receiptsRoot(receipts) };
+}
+
+function decodeAndCheck(bytes: Uint8Array, i: number, chainId: string): DecodedTx {
+  let tx: SignedTx;
+  try {
+    tx = decodeTransaction(bytes);
+  } catch (e) {
+    if (e instanceof EncodingError) throw new BlockError(BlockErrorCode.txMalformed, e.message, i);
+    throw e;
+  }
+  if (tx.chainId !== chainId) {
+    throw new BlockError(BlockErrorCode.txWrongChain, `signed for chain "${tx.chainId}", block is "${chainId}"`, i);
+  }
+  if ((tx.sponsor === null) !== (tx.sponsorSignature === null)) {
+    throw new BlockError(BlockErrorCode.txBadSignature, "a sponsor and the sponsor's signature go together", i);
+  }
+  const sender = addressBytesOf(tx.sender);
+  const payer = tx.sponsor === null ? sender : addressBytesOf(tx.sponsor);
+  try {
+    if (tx.sponsor !== null && Buffer.compare(payer, sender) === 0) throw new TxInvalid("the sponsor is the sender");
+    handlerFor(tx.payload).check(tx.payload);
+  } catch (e) {
+    if (e instanceof TxInvalid) throw new BlockError(BlockErrorCode.txInvalid, e.message, i);
+    throw e;
+  }
+  return { bytes, tx, sender, payer };
+}
+
+async function verifySignatures(decoded: DecodedTx[], verifier: BatchVerifier | undefined): Promise<void> {
+  const items: SignedItem[] = [];
+  const owner: number[] = [];
+  decoded.forEach(({ bytes, tx }, i) => {
+    const unsigned = unsignedBytesOf(bytes, tx);
+    items.push({ publicKey: tx.sender, message: senderSigningBytes(unsigned), signature: tx.signature });
+    owner.push(i);
+    if (tx.sponsor !== null && tx.sponsorSignature !== null) {
+      items.push({ publicKey: tx.sponsor, message: sponsorSigningBytes(unsigned), signature: tx.sponsorSignature });
+      owner.push(i);
+    }
+  });
+  const ok = verifier
+    ? await verifier.verify(items)
+    : items.map((it) => verifyNative(it.publicKey, it.message, it.signature));
+  const bad = ok.indexOf(false);
+  if (bad >= 0) {
+    const i = owner[bad] as number;
+    const who = items[bad]?.publicKey === decoded[i]?.tx.sender ? "sender" : "sponsor";
+    throw new BlockError(BlockErrorCode.txBadSignature, `the ${who}'s signature does not verify`, i);
+  }
+}
+
+async function applyTransaction(
+  bs: BlockState,
+  { bytes, tx, sender, payer }: DecodedTx,
+  i: number,
+  block: VmBlock,
+  params: VmParams,
+  totals: Totals,
+): Promise<Receipt> {
+  const senderAccount = await bs.account(sender);
+  if (senderAccount.nonce !== tx.nonce) {
+    throw new BlockError(
+      BlockErrorCode.txBadNonce,
+      `nonce ${tx.nonce}, the sender's next nonce is ${senderAccount.nonce}`,
+      i,
+    );
+  }
+  const required = requiredFeeForSize(tx.payload.type, bytes.length, params);
+  if (tx.fee < required) {
+    throw new BlockError(BlockErrorCode.txFeeTooLow, `fee ${tx.fee} is below the required ${required}`, i);
+  }
+  const payerAccount = await bs.account(payer);
+  if (payerAccount.balance < tx.fee) {
+    throw new BlockError(
+      BlockErrorCode.txCannotPayFee,
+      `the fee payer holds ${payerAccount.balance}, fee is ${tx.fee}`,
+      i,
+    );
+  }
+
+  // The required part of the fee is burned; what is offered above it goes to the proposer.
+  bs.setAccount(payer, { ...payerAccount, balance: payerAccount.balance - tx.fee });
+  totals.burned += required;
+  const tip = tx.fee - required;
+  if (tip > 0n) {
+    if (block.proposer === null) totals.burned += tip;
+    else {
+      const proposer = await bs.account(block.proposer);
+      bs.setAccount(block.proposer, { ...proposer, balance: proposer.balance + tip });
+    }
+  }
+  const afterFee = await bs.account(sender);
+  bs.setAccount(sender, { ...afterFee, nonce: afterFee.nonce + 1n });
+
+  const ctx = new TxContext(bs, sender, block.height, params);
+  const base = { txHash: transactionHash(bytes), feePaid: tx.fee };
+  try {
+    await handlerFor(tx.payload).execute(ctx, tx.payload);
+  } catch (e) {
+    if (e instanceof TxFailure) return { ...base, ok: false, failure: e.code, events: [] };
+    throw e;
+  }
+  ctx.apply();
+  return { ...base, ok: true, failure: null, events: ctx.events };
+}

@@ -1,0 +1,66 @@
+// What a transaction type sees while it executes: copies of the accounts it touches and the
+// records it writes, kept apart from the block until the transaction succeeds. A failed
+// transaction's changes are simply never applied.
+import type { Account } from "../account.ts";
+import { decodeUnbondingQueue, encodeUnbondingQueue, unbondingQueueKey } from "../account.ts";
+import type { VmParams } from "../params.ts";
+import type { BlockState } from "./block-state.ts";
+import type { Event } from "./receipt.ts";
+
+const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
+
+export class TxContext {
+  readonly sender: Uint8Array;
+  readonly height: bigint;
+  readonly params: VmParams;
+  readonly events: Event[] = [];
+  private readonly block: BlockState;
+  private readonly accounts = new Map<string, { address: Uint8Array; account: Account }>();
+  private readonly raw = new Map<string, { key: Uint8Array; value: Uint8Array | null }>();
+
+  constructor(block: BlockState, sender: Uint8Array, height: bigint, params: VmParams) {
+    this.block = block;
+    this.sender = sender;
+    this.height = height;
+    this.params = params;
+  }
+
+  /** A mutable copy of the account; changes apply if the transaction succeeds. */
+  async account(address: Uint8Array): Promise<Account> {
+    const id = hex(address);
+    const mine = this.accounts.get(id);
+    if (mine) return mine.account;
+    const account = { ...(await this.block.account(address)) };
+    this.accounts.set(id, { address, account });
+    return account;
+  }
+
+  async getRaw(key: Uint8Array): Promise<Uint8Array | undefined> {
+    const mine = this.raw.get(hex(key));
+    if (mine) return mine.value ?? undefined;
+    return this.block.getRaw(key);
+  }
+
+  putRaw(key: Uint8Array, value: Uint8Array | null): void {
+    this.raw.set(hex(key), { key, value });
+  }
+
+  /** Pays `amount` back to `address`'s balance when the block at `height` executes. */
+  async scheduleUnbonding(height: bigint, address: Uint8Array, amount: bigint): Promise<void> {
+    const key = unbondingQueueKey(height);
+    const existing = await this.getRaw(key);
+    const queue = existing === undefined ? [] : decodeUnbondingQueue(existing);
+    queue.push({ address, amount });
+    this.putRaw(key, encodeUnbondingQueue(queue));
+  }
+
+  emit(kind: string, fields: (Uint8Array | bigint)[]): void {
+    this.events.push({ kind, fields });
+  }
+
+  /** Applies the transaction's changes to the block. */
+  apply(): void {
+    for (const { address, account } of this.accounts.values()) this.block.setAccount(address, account);
+    for (const { key, value } of this.raw.values()) this.block.putRaw(key, value);
+  }
+}
