@@ -9,7 +9,8 @@ import { hasCanonicalY, isCanonicalS, isSmallOrderEncoding } from "./rule.ts";
 
 // DER SubjectPublicKeyInfo header for a raw Ed25519 key (RFC 8410).
 const SPKI_PREFIX = Uint8Array.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00]);
-const KEY_CACHE_LIMIT = 4096;
+// Large enough that a block of 10,000 distinct senders still hits on its second pass.
+const KEY_CACHE_LIMIT = 1 << 15;
 // A key OpenSSL refuses to parse is remembered as null so a flood of it costs one parse.
 const keyCache = new Map<string, KeyObject | null>();
 

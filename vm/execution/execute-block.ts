@@ -4,8 +4,8 @@
 // Order of work:
 //   1. cheap checks of the whole block (chain id, size), then decode every transaction and run
 //      its stateless checks;
-//   2. verify every signature (sender and sponsor) in one batch, on all cores if a verifier is
-//      given;
+//   2. verify every signature (sender and sponsor) in one batch, on the verifier's worker
+//      threads if one is given, overlapping with steps 3-5;
 //   3. pay out unbonding due at this height;
 //   4. per transaction: nonce, fee, charge the fee, bump the nonce, run the payload (a failure
 //      rolls back the payload only);
@@ -86,7 +86,11 @@ async function execute(state: AuthenticatedState, block: VmBlock, env: Execution
     throw new BlockError(BlockErrorCode.tooManyTxs, `${block.txs.length} transactions, at most ${params.maxBlockTxs}`);
   }
   const decoded = block.txs.map((bytes, i) => decodeAndCheck(bytes, i, block.chainId));
-  await verifySignatures(decoded, env.verifier);
+  // Signatures are checked on the worker threads while this thread executes; nothing of the
+  // block is kept unless both succeed. If execution fails first, its error is reported and
+  // the verification result is dropped.
+  const signatures = verifySignatures(decoded, env.verifier);
+  signatures.catch(() => {});
 
   const bs = new BlockState(state);
   await releaseDueUnbonding(bs, block.height);
@@ -104,6 +108,7 @@ async function execute(state: AuthenticatedState, block: VmBlock, env: Execution
     totals.minted += params.blockReward;
   }
   bs.putRaw(TOTALS_KEY, encodeTotals(totals));
+  await signatures;
   bs.flush();
   return { stateRoot: await state.pendingRoot(), receipts, receiptsRoot: receiptsRoot(receipts) };
 }
