@@ -1,6 +1,7 @@
 // SHA-256 is the one hash of the protocol. Every hash of a structure is domain-tagged so that
 // bytes of one kind can never be replayed as another kind (a leaf as an inner node, a
 // transaction as a vote).
+import { hash as oneShotHash } from "node:crypto";
 import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
 import { utf8 } from "./bytes.ts";
 
@@ -8,6 +9,17 @@ export const HASH_LENGTH = 32;
 
 export function sha256(data: Uint8Array): Uint8Array {
   return nobleSha256(data);
+}
+
+/**
+ * SHA-256 through node:crypto's one-shot digest, as a 32-character string with one character
+ * per byte (latin1). For hot paths over many short inputs (state tree nodes): on 65-97-byte
+ * inputs it takes 0.29 us, against 0.9 us for the same call returning a Buffer and 1.2 us for
+ * noble or createHash, because it allocates no ArrayBuffer. Such strings compare, sort and key
+ * Maps natively.
+ */
+export function sha256Binary(data: Uint8Array): string {
+  return oneShotHash("sha256", data, "binary");
 }
 
 /** sha256(len(tag) || tag || data), with the tag as UTF-8 and its length as one byte. */

@@ -6,6 +6,14 @@ export { type Event, encodeReceipt, type Receipt, receiptCodec, receiptsRoot } f
 export * from "./params.ts";
 export type { AuthenticatedState } from "./state/interface.ts";
 export * from "./state/kv.ts";
+export { isStateError, StateError, StateErrorCode } from "./state/sparse-merkle-errors.ts";
+export { EMPTY_ROOT } from "./state/sparse-merkle-node.ts";
+export { type StateProof, stateProofCodec, verifyStateProof } from "./state/sparse-merkle-proof.ts";
+export {
+  defaultSparseMerkleStateOptions,
+  SparseMerkleState,
+  type SparseMerkleStateOptions,
+} from "./state/sparse-merkle-state.ts";
 export type { Payload } from "./tx/registry.ts";
 export { handlers, payloadCodec } from "./tx/registry.ts";
 export * from "./tx/transaction.ts";

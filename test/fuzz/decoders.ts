@@ -17,7 +17,13 @@ import {
   u128,
 } from "../../crypto/encoding/index.ts";
 import { encodeGenesis, genesisCodec, parseGenesis } from "../../genesis/index.ts";
-import { decodeTransaction, encodeTransaction, signTransaction, sponsorTransaction } from "../../vm/index.ts";
+import {
+  decodeTransaction,
+  encodeTransaction,
+  signTransaction,
+  sponsorTransaction,
+  stateProofCodec,
+} from "../../vm/index.ts";
 import { text as genesisText, validJson } from "../genesis/fixture.ts";
 import { addr, key, tx } from "../vm/helpers.ts";
 
@@ -94,5 +100,24 @@ export const fuzzTargets: FuzzTarget[] = [
         signTransaction(tx(4, 1n, { type: "register_validator", consensusKey: key(9).publicKey }), key(4).secretKey),
       ),
     ],
+  },
+  {
+    name: "decode(StateProof)",
+    decode: (b) => decode(stateProofCodec, b),
+    samples: [
+      { depth: 0, emptySiblings: new Uint8Array(0), siblings: [], leaf: null },
+      {
+        depth: 3,
+        emptySiblings: Uint8Array.of(0b0100_0000),
+        siblings: [new Uint8Array(32).fill(1), new Uint8Array(32).fill(2)],
+        leaf: { keyHash: new Uint8Array(32).fill(3), valueHash: new Uint8Array(32).fill(4) },
+      },
+      {
+        depth: 12,
+        emptySiblings: Uint8Array.of(0x81, 0x10),
+        siblings: Array.from({ length: 9 }, (_, i) => new Uint8Array(32).fill(i + 1)),
+        leaf: null,
+      },
+    ].map((proof) => encode(stateProofCodec, proof)),
   },
 ];

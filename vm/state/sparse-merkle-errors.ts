@@ -1,0 +1,24 @@
+// One error class for a state whose store does not hold what the tree needs: a node missing or
+// not hashing to its key (a damaged or foreign database), or a root asked for that was never
+// committed. Codes double as metric labels.
+export const StateErrorCode = {
+  missingNode: "STATE_MISSING_NODE",
+  corruptNode: "STATE_CORRUPT_NODE",
+  corruptRoot: "STATE_CORRUPT_ROOT",
+  unknownRoot: "STATE_UNKNOWN_ROOT",
+  commitInProgress: "STATE_COMMIT_IN_PROGRESS",
+} as const;
+export type StateErrorCode = (typeof StateErrorCode)[keyof typeof StateErrorCode];
+
+export class StateError extends Error {
+  override name = "StateError";
+  readonly code: StateErrorCode;
+  constructor(code: StateErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export function isStateError(e: unknown): e is StateError {
+  return e instanceof StateError;
+}

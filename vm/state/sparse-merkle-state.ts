@@ -1,0 +1,303 @@
+// The authenticated state: a compressed binary sparse Merkle tree (sparse-merkle-node.ts) over
+// a KvStore, with a block's writes buffered in memory until commit.
+//
+//   get     pending writes -> read cache (LRU of committed values) -> value bucket of the store
+//   commit  one pass over the sorted writes rebuilds the touched paths (sparse-merkle-update.ts),
+//           then new nodes, values and the root go to the store in one kv.write
+//
+// Reads never walk the tree: the store keeps the latest value of each key flat beside the
+// nodes. The tree is held as linked node objects, loaded on demand and shared between
+// versions; when more than nodeCacheSize are linked, it is cut back to its top levels.
+// Nodes are never deleted (no pruning yet), so proofs against any earlier root still work.
+import { HASH_LENGTH } from "../../crypto/index.ts";
+import type { AuthenticatedState } from "./interface.ts";
+import type { KvOp, KvStore } from "./kv.ts";
+import { keyId, LruCache } from "./sparse-merkle-cache.ts";
+import { StateError, StateErrorCode } from "./sparse-merkle-errors.ts";
+import {
+  bytesToDigest,
+  type Digest,
+  digestToBytes,
+  NODE_BYTES,
+  pathBit,
+  type Subtree,
+  stateKeyHash,
+  stateValueHash,
+  subtreeHash,
+  type TreeNode,
+  writeNodeBytes,
+} from "./sparse-merkle-node.ts";
+import { makeStateProof, type StateProof } from "./sparse-merkle-proof.ts";
+import {
+  NODE_KEY_BYTES,
+  ROOT_KEY,
+  readCommittedRoot,
+  readNode,
+  readRoot,
+  valueKey,
+  writeNodeKey,
+} from "./sparse-merkle-storage.ts";
+import {
+  applyUpdates,
+  type LeafUpdate,
+  loadTouchedPaths,
+  UpdateBatch,
+  type UpdateResult,
+} from "./sparse-merkle-update.ts";
+
+export interface SparseMerkleStateOptions {
+  /** Committed values (and known-absent keys) kept in the read cache. */
+  readCacheSize: number;
+  /** Tree nodes kept linked in memory before the tree is cut back to its top levels. */
+  nodeCacheSize: number;
+}
+
+export const defaultSparseMerkleStateOptions: SparseMerkleStateOptions = {
+  readCacheSize: 1 << 16,
+  nodeCacheSize: 1 << 18,
+};
+
+/** A pending write; the hashes are filled in when a root is first computed. */
+interface PendingWrite extends LeafUpdate {
+  /** keyId(key) */
+  readonly id: string;
+  readonly key: Uint8Array;
+  readonly value: Uint8Array | undefined;
+  readonly keyHash: Digest;
+  valueHash: Digest | undefined;
+}
+
+interface Computed {
+  /** The pending writes it was computed from, sorted by key hash. */
+  writes: PendingWrite[];
+  result: UpdateResult;
+}
+
+export class SparseMerkleState implements AuthenticatedState {
+  private readonly kv: KvStore;
+  private readonly opts: SparseMerkleStateOptions;
+  private readonly readCache: LruCache<Uint8Array | null>;
+  private readonly pending = new Map<string, PendingWrite>();
+  private tree: Subtree;
+  private committedRoot: Digest;
+  /** Roots computed for the current pending writes; dropped by every write. */
+  private computed: Computed | undefined;
+  /** Bumped by every commit, so a read that raced one does not fill the cache with old data. */
+  private generation = 0;
+  /** Bumped by every set, delete and discard. */
+  private writeVersion = 0;
+  private committing = false;
+  /** Root computations in progress (they may be waiting for nodes from the store). */
+  private computing = 0;
+  /** Tree nodes linked in memory, counted loosely (exactly after each cut). */
+  private linkedNodes = 0;
+
+  private constructor(kv: KvStore, opts: SparseMerkleStateOptions, tree: Subtree) {
+    this.kv = kv;
+    this.opts = opts;
+    this.readCache = new LruCache(opts.readCacheSize);
+    this.tree = tree;
+    this.committedRoot = subtreeHash(tree);
+  }
+
+  /** Opens the state committed in `kv` (the empty state if nothing was ever committed there). */
+  static async open(kv: KvStore, opts: Partial<SparseMerkleStateOptions> = {}): Promise<SparseMerkleState> {
+    const full = { ...defaultSparseMerkleStateOptions, ...opts };
+    for (const [name, n] of Object.entries(full)) {
+      if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`option ${name} must be a count, got ${n}`);
+    }
+    const root = await readCommittedRoot(kv);
+    return new SparseMerkleState(kv, full, await readRoot(kv, root));
+  }
+
+  get root(): Uint8Array {
+    return digestToBytes(this.committedRoot);
+  }
+
+  async get(key: Uint8Array): Promise<Uint8Array | undefined> {
+    const id = keyId(key);
+    const write = this.pending.get(id);
+    if (write !== undefined) return write.value?.slice();
+    const cached = this.readCache.get(id);
+    if (cached !== undefined) return cached?.slice();
+    const generation = this.generation;
+    const stored = await this.kv.get(valueKey(key));
+    const value = stored === undefined ? null : Uint8Array.from(stored);
+    if (generation === this.generation) this.readCache.set(id, value);
+    return value?.slice();
+  }
+
+  set(key: Uint8Array, value: Uint8Array): void {
+    this.write(key, value.slice());
+  }
+
+  delete(key: Uint8Array): void {
+    this.write(key, undefined);
+  }
+
+  private write(key: Uint8Array, value: Uint8Array | undefined): void {
+    const id = keyId(key);
+    const previous = this.pending.get(id);
+    const keyHash = previous?.keyHash ?? stateKeyHash(key);
+    this.pending.set(id, { id, key: previous?.key ?? key.slice(), value, keyHash, valueHash: undefined });
+    this.computed = undefined;
+    this.writeVersion++;
+  }
+
+  async pendingRoot(): Promise<Uint8Array> {
+    const { result } = await this.compute();
+    return digestToBytes(subtreeHash(result.root));
+  }
+
+  async commit(): Promise<Uint8Array> {
+    if (this.committing) {
+      throw new StateError(StateErrorCode.commitInProgress, "commit() called while another commit is in progress");
+    }
+    this.committing = true;
+    try {
+      if (this.pending.size === 0) return this.root;
+      const { writes, result } = await this.compute();
+      const newRoot = subtreeHash(result.root);
+      await this.kv.write(commitOps(result.created, writes, newRoot));
+
+      this.generation++;
+      this.tree = result.root;
+      this.committedRoot = newRoot;
+      for (const w of writes) {
+        this.readCache.set(w.id, w.value ?? null);
+        // A write made while the batch was being stored stays pending for the next commit.
+        if (this.pending.get(w.id) === w) this.pending.delete(w.id);
+      }
+      this.computed = undefined;
+      this.linkedNodes += result.created.length;
+      this.boundLinkedNodes();
+      return this.root;
+    } finally {
+      this.committing = false;
+    }
+  }
+
+  discard(): void {
+    this.pending.clear();
+    this.computed = undefined;
+    this.writeVersion++;
+  }
+
+  /**
+   * A proof for `key` against the committed root, or against `root`, any root committed to this
+   * store before (nodes are never deleted).
+   */
+  async prove(key: Uint8Array, root?: Uint8Array): Promise<StateProof> {
+    if (root !== undefined && root.length !== HASH_LENGTH) {
+      throw new RangeError(`a state root is ${HASH_LENGTH} bytes, got ${root.length}`);
+    }
+    const rootHash = root === undefined ? this.committedRoot : bytesToDigest(root);
+    let node: Subtree = rootHash === this.committedRoot ? this.tree : await readRoot(this.kv, rootHash);
+    const keyHash = stateKeyHash(key);
+    const siblings: Digest[] = [];
+    for (let depth = 0; node !== null && !node.leaf; depth++) {
+      const right = pathBit(keyHash, depth) === 1;
+      let next = right ? node.right : node.left;
+      if (next === undefined) {
+        next = await this.loadNode(right ? node.rightHash : node.leftHash);
+        if (right) node.right = next;
+        else node.left = next;
+      }
+      siblings.push(right ? node.leftHash : node.rightHash);
+      node = next;
+    }
+    return makeStateProof(siblings, node);
+  }
+
+  private loadNode = async (hash: Digest): Promise<TreeNode> => {
+    const node = await readNode(this.kv, hash);
+    this.linkedNodes++;
+    return node;
+  };
+
+  private async compute(): Promise<Computed> {
+    if (this.computed !== undefined) return this.computed;
+    const version = this.writeVersion;
+    const writes = [...this.pending.values()];
+    for (const w of writes) {
+      if (w.value !== undefined && w.valueHash === undefined) w.valueHash = stateValueHash(w.value);
+    }
+    writes.sort(byKeyHash);
+    const batch = new UpdateBatch(writes);
+    const tree = this.tree;
+    let result: UpdateResult;
+    this.computing++;
+    try {
+      await loadTouchedPaths(tree, batch, this.loadNode);
+      result = applyUpdates(tree, batch);
+    } finally {
+      this.computing--;
+    }
+    const computed = { writes, result };
+    // Keep it only if nothing changed while nodes were loading.
+    if (this.tree === tree && this.writeVersion === version) this.computed = computed;
+    return computed;
+  }
+
+  /** Unlinks all but the top levels once more nodes than nodeCacheSize are linked. */
+  private boundLinkedNodes(): void {
+    // A root being computed meanwhile relies on the links it has loaded: cut at a later commit.
+    if (this.linkedNodes <= this.opts.nodeCacheSize || this.computing > 0) return;
+    this.linkedNodes = countLinked(this.tree);
+    if (this.linkedNodes <= this.opts.nodeCacheSize) return;
+    // A full binary tree down to depth d has 2^(d+1) - 1 nodes: keep about half the budget.
+    const keepDepth = Math.max(0, Math.floor(Math.log2(Math.max(1, this.opts.nodeCacheSize))) - 2);
+    unlinkBelow(this.tree, keepDepth);
+    this.linkedNodes = countLinked(this.tree);
+  }
+}
+
+function byKeyHash(a: PendingWrite, b: PendingWrite): number {
+  return a.keyHash < b.keyHash ? -1 : a.keyHash > b.keyHash ? 1 : 0;
+}
+
+/**
+ * The one batch of a commit: new nodes, values and the root. Node keys and bytes are views
+ * into two shared buffers rather than 2 small allocations per node.
+ */
+function commitOps(created: readonly TreeNode[], writes: readonly PendingWrite[], root: Digest): KvOp[] {
+  const ops: KvOp[] = new Array(created.length + writes.length + 1);
+  const keys = new Uint8Array(created.length * NODE_KEY_BYTES);
+  const bytes = new Uint8Array(created.length * NODE_BYTES);
+  let n = 0;
+  for (let i = 0; i < created.length; i++) {
+    const node = created[i] as TreeNode;
+    writeNodeKey(keys, i * NODE_KEY_BYTES, node.hash);
+    writeNodeBytes(bytes, i * NODE_BYTES, node);
+    ops[n++] = {
+      type: "put",
+      key: keys.subarray(i * NODE_KEY_BYTES, (i + 1) * NODE_KEY_BYTES),
+      value: bytes.subarray(i * NODE_BYTES, (i + 1) * NODE_BYTES),
+    };
+  }
+  for (const w of writes) {
+    ops[n++] =
+      w.value === undefined
+        ? { type: "del", key: valueKey(w.key) }
+        : { type: "put", key: valueKey(w.key), value: w.value };
+  }
+  ops[n++] = { type: "put", key: ROOT_KEY, value: digestToBytes(root) };
+  return ops;
+}
+
+function countLinked(node: Subtree | undefined): number {
+  if (node === null || node === undefined) return 0;
+  if (node.leaf) return 1;
+  return 1 + countLinked(node.left) + countLinked(node.right);
+}
+
+function unlinkBelow(node: Subtree | undefined, depth: number): void {
+  if (node === null || node === undefined || node.leaf) return;
+  if (depth === 0) {
+    if (node.left !== null) node.left = undefined;
+    if (node.right !== null) node.right = undefined;
+    return;
+  }
+  unlinkBelow(node.left, depth - 1);
+  unlinkBelow(node.right, depth - 1);
+}
