@@ -3,6 +3,7 @@
 // a wallet can refuse a wrong address before it signs anything.
 import { Bech32Error, decodeBech32m, encodeBech32m } from "./bech32m.ts";
 import { truncateForMessage } from "./bytes.ts";
+import { CodedError } from "./coded-error.ts";
 import { PUBLIC_KEY_LENGTH } from "./ed25519/keys.ts";
 import { taggedHash } from "./hash.ts";
 
@@ -17,12 +18,10 @@ export const AddressErrorCode = {
 } as const;
 export type AddressErrorCode = (typeof AddressErrorCode)[keyof typeof AddressErrorCode];
 
-export class AddressError extends Error {
+export class AddressError extends CodedError<AddressErrorCode> {
   override name = "AddressError";
-  readonly code: AddressErrorCode;
   constructor(code: AddressErrorCode, input: string, reason: string) {
-    super(`invalid address "${truncateForMessage(input)}": ${reason}`);
-    this.code = code;
+    super(code, `invalid address "${truncateForMessage(input)}": ${reason}`);
   }
 }
 

@@ -1,5 +1,6 @@
 // Bech32m (BIP-350) encoding, written from the specification. We keep our own copy instead of
 // a library so that every way an address can be wrong gets its own error a user can act on.
+import { CodedError } from "./coded-error.ts";
 export const Bech32ErrorCode = {
   malformed: "BECH32_MALFORMED",
   mixedCase: "BECH32_MIXED_CASE",
@@ -10,13 +11,8 @@ export const Bech32ErrorCode = {
 } as const;
 export type Bech32ErrorCode = (typeof Bech32ErrorCode)[keyof typeof Bech32ErrorCode];
 
-export class Bech32Error extends Error {
+export class Bech32Error extends CodedError<Bech32ErrorCode> {
   override name = "Bech32Error";
-  readonly code: Bech32ErrorCode;
-  constructor(code: Bech32ErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
 }
 
 const CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";

@@ -2,6 +2,7 @@
 // Imports nothing else of ours.
 export * from "./address.ts";
 export * from "./bytes.ts";
+export * from "./coded-error.ts";
 export * from "./ed25519/index.ts";
 export * from "./encoding/index.ts";
 export * from "./hash.ts";

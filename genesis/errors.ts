@@ -1,5 +1,7 @@
 // One error class for everything wrong with a genesis: the CLI prints `message`, scripts branch
 // on `code`, and `issues` says where each problem is (a path into the JSON file) and what it is.
+import { CodedError } from "../crypto/index.ts";
+
 export const GenesisErrorCode = {
   /** The file or value breaks one or more rules; `issues` lists all of them. */
   invalid: "GENESIS_INVALID",
@@ -18,14 +20,12 @@ export interface GenesisIssue {
 
 export const ROOT_PATH = "$";
 
-export class GenesisError extends Error {
+export class GenesisError extends CodedError<GenesisErrorCode> {
   override name = "GenesisError";
-  readonly code: GenesisErrorCode;
   readonly issues: readonly GenesisIssue[];
 
   constructor(code: GenesisErrorCode, message: string, issues: readonly GenesisIssue[] = []) {
-    super(message);
-    this.code = code;
+    super(code, message);
     this.issues = issues;
   }
 }

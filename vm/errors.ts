@@ -4,6 +4,7 @@
 //   chain, nonce gap, fee below the minimum or not payable).
 // - TxFailure: the transaction is included, its fee is paid and its nonce used, but its effect
 //   is rolled back and its receipt says why (e.g. the balance ran out at execution time).
+import { CodedError } from "../crypto/index.ts";
 export const BlockErrorCode = {
   tooManyTxs: "BLOCK_TOO_MANY_TXS",
   wrongChain: "BLOCK_WRONG_CHAIN",
@@ -17,15 +18,13 @@ export const BlockErrorCode = {
 } as const;
 export type BlockErrorCode = (typeof BlockErrorCode)[keyof typeof BlockErrorCode];
 
-export class BlockError extends Error {
+export class BlockError extends CodedError<BlockErrorCode> {
   override name = "BlockError";
-  readonly code: BlockErrorCode;
   /** Index of the offending transaction in the block, when one is to blame. */
   readonly txIndex: number | undefined;
 
   constructor(code: BlockErrorCode, message: string, txIndex?: number) {
-    super(txIndex === undefined ? message : `transaction ${txIndex}: ${message}`);
-    this.code = code;
+    super(code, txIndex === undefined ? message : `transaction ${txIndex}: ${message}`);
     this.txIndex = txIndex;
   }
 }
@@ -39,13 +38,8 @@ export const TxFailureCode = {
 export type TxFailureCode = (typeof TxFailureCode)[keyof typeof TxFailureCode];
 
 /** Thrown by a transaction type's execution to fail the transaction (not the block). */
-export class TxFailure extends Error {
+export class TxFailure extends CodedError<TxFailureCode> {
   override name = "TxFailure";
-  readonly code: TxFailureCode;
-  constructor(code: TxFailureCode, message: string) {
-    super(message);
-    this.code = code;
-  }
 }
 
 /** A transaction that can never be valid, whatever the state (stateless checks). */

@@ -1,5 +1,7 @@
 // One error class for everything that can go wrong turning bytes into values, so that a caller
 // (gossip handler, RPC, sync) catches exactly one type and can use `code` as a metric label.
+import { CodedError } from "../coded-error.ts";
+
 export const EncodingErrorCode = {
   oversized: "ENCODING_OVERSIZED",
   truncated: "ENCODING_TRUNCATED",
@@ -12,15 +14,13 @@ export const EncodingErrorCode = {
 } as const;
 export type EncodingErrorCode = (typeof EncodingErrorCode)[keyof typeof EncodingErrorCode];
 
-export class EncodingError extends Error {
+export class EncodingError extends CodedError<EncodingErrorCode> {
   override name = "EncodingError";
-  readonly code: EncodingErrorCode;
   /** Byte offset (for malformed bytes) or field path (for schema mismatches), where known. */
   readonly at: string | undefined;
 
   constructor(code: EncodingErrorCode, message: string, at?: string | number) {
-    super(at === undefined ? message : `${message} (at ${at})`);
-    this.code = code;
+    super(code, at === undefined ? message : `${message} (at ${at})`);
     this.at = at === undefined ? undefined : String(at);
   }
 }

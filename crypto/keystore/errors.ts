@@ -1,3 +1,4 @@
+import { CodedError } from "../coded-error.ts";
 export const KeystoreErrorCode = {
   wrongPassword: "KEYSTORE_WRONG_PASSWORD",
   corrupt: "KEYSTORE_CORRUPT",
@@ -8,11 +9,6 @@ export const KeystoreErrorCode = {
 } as const;
 export type KeystoreErrorCode = (typeof KeystoreErrorCode)[keyof typeof KeystoreErrorCode];
 
-export class KeystoreError extends Error {
+export class KeystoreError extends CodedError<KeystoreErrorCode> {
   override name = "KeystoreError";
-  readonly code: KeystoreErrorCode;
-  constructor(code: KeystoreErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
 }

@@ -5,6 +5,7 @@
 // LevelDB allows one process per database and reports failures as nested error codes; they are
 // turned here into a StorageError that names the path and says what to do.
 import { Level } from "level";
+import { CodedError } from "../../crypto/index.ts";
 import type { KvOp, KvStore } from "../../vm/state/kv.ts";
 
 export const StorageErrorCode = {
@@ -21,13 +22,11 @@ export const StorageErrorCode = {
 } as const;
 export type StorageErrorCode = (typeof StorageErrorCode)[keyof typeof StorageErrorCode];
 
-export class StorageError extends Error {
+export class StorageError extends CodedError<StorageErrorCode> {
   override name = "StorageError";
-  readonly code: StorageErrorCode;
   readonly path: string;
   constructor(code: StorageErrorCode, path: string, message: string, cause?: unknown) {
-    super(message, cause === undefined ? undefined : { cause });
-    this.code = code;
+    super(code, message, cause === undefined ? undefined : { cause });
     this.path = path;
   }
 }

@@ -1,6 +1,7 @@
 // One error class for a state whose store does not hold what the tree needs: a node missing or
 // not hashing to its key (a damaged or foreign database), or a root asked for that was never
 // committed. Codes double as metric labels.
+import { CodedError } from "../../crypto/index.ts";
 export const StateErrorCode = {
   missingNode: "STATE_MISSING_NODE",
   corruptNode: "STATE_CORRUPT_NODE",
@@ -10,13 +11,8 @@ export const StateErrorCode = {
 } as const;
 export type StateErrorCode = (typeof StateErrorCode)[keyof typeof StateErrorCode];
 
-export class StateError extends Error {
+export class StateError extends CodedError<StateErrorCode> {
   override name = "StateError";
-  readonly code: StateErrorCode;
-  constructor(code: StateErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
 }
 
 export function isStateError(e: unknown): e is StateError {
