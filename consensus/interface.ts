@@ -1,0 +1,115 @@
+// The contract between the consensus engine and whatever hosts it (the node, the simulator,
+// tests). The engine is a state machine in the style of etcd's raft library: the host feeds it
+// inputs and carries out the actions it returns, in order. The engine never reads a clock,
+// draws randomness, touches the network or the disk; everything of that kind is an action.
+//
+// Ordering contract for the host, per call to handle():
+//   - a `persist` action must be durable before any `send`/`broadcast` that follows it in the
+//     same list is released (a restarted validator must never sign two conflicting messages);
+//   - `commit` actions arrive in chain order, each block exactly once per engine lifetime
+//     (after a restart, the host skips commits at or below the height it already applied).
+
+/** A validator's id: its Ed25519 public key in lower-case hex. */
+export type ValidatorId = string;
+
+export interface Validator {
+  id: ValidatorId;
+  publicKey: Uint8Array;
+  /** Voting power; quorum is more than 2/3 of the total. */
+  stake: bigint;
+}
+
+export interface ValidatorSet {
+  epoch: bigint;
+  /** Sorted by id; ids are unique. */
+  validators: readonly Validator[];
+}
+
+/** Signs canonical bytes with this validator's key (the host holds the key). */
+export type Signer = (message: Uint8Array) => Uint8Array;
+
+/** Checks many signatures at once; one boolean per item, in order. Synchronous on purpose. */
+export type BatchVerify = (
+  items: readonly { publicKey: Uint8Array; message: Uint8Array; signature: Uint8Array }[],
+) => boolean[];
+
+export interface EngineOptions {
+  chainId: string;
+  /** Hash of the genesis block: the root every chain of blocks starts from (height 0, round 0). */
+  genesisHash: Uint8Array;
+  /** This validator's id; must be in the validator set. */
+  self: ValidatorId;
+  /** Timeout of a round after `n` consecutive timeouts: min(base * 2^n, max), in ms. */
+  baseTimeoutMs: number;
+  maxTimeoutMs: number;
+}
+
+/**
+ * What the engine must find again after a restart, exactly as it last handed it out in a
+ * `persist` action. Opaque to the host: store the bytes, give them back.
+ */
+export type SafetyStateBytes = Uint8Array;
+
+export type TimerId = string;
+
+/** A consensus message. Opaque to the host, which moves it between engines as bytes. */
+export type MessageBytes = Uint8Array;
+
+export type Input =
+  /** A message from another validator (or from a twin of ourselves: same id, other instance). */
+  | { kind: "message"; from: ValidatorId; bytes: MessageBytes }
+  /** A timer set by a `set-timer` action has fired. */
+  | { kind: "timer"; id: TimerId }
+  /** The host's payload for a round in which this validator leads (answer to `request-payload`). */
+  | { kind: "payload"; round: bigint; payload: Uint8Array }
+  /** The host's verdict on a proposed payload (answer to `validate-payload`). */
+  | { kind: "payload-verdict"; blockHash: Uint8Array; valid: boolean }
+  /** The validator set of the next epoch, once known (from the beacon chain). */
+  | { kind: "validator-set"; set: ValidatorSet; fromHeight: bigint };
+
+export interface CommittedBlock {
+  height: bigint;
+  round: bigint;
+  epoch: bigint;
+  hash: Uint8Array;
+  parent: Uint8Array;
+  proposer: ValidatorId;
+  payload: Uint8Array;
+  /** Canonical bytes of the quorum certificate that finalizes it (the child's QC), for sync. */
+  certificate: Uint8Array;
+}
+
+export type Action =
+  | { kind: "persist"; state: SafetyStateBytes }
+  | { kind: "send"; to: ValidatorId; bytes: MessageBytes }
+  | { kind: "broadcast"; bytes: MessageBytes }
+  | { kind: "commit"; block: CommittedBlock }
+  /** Fire `id` after `delayMs` of host time; a new set-timer with the same id replaces the old one. */
+  | { kind: "set-timer"; id: TimerId; delayMs: number }
+  | { kind: "cancel-timer"; id: TimerId }
+  /** This validator leads `round`: the host answers with a `payload` input. */
+  | { kind: "request-payload"; round: bigint; parentHash: Uint8Array; height: bigint }
+  /** Is this proposed payload valid on top of its parent? The host answers with `payload-verdict`. */
+  | { kind: "validate-payload"; blockHash: Uint8Array; parentHash: Uint8Array; height: bigint; payload: Uint8Array };
+
+export interface ConsensusEngine {
+  /** Actions to take when the engine starts (or restarts from persisted safety state). */
+  start(): Action[];
+  handle(input: Input): Action[];
+}
+
+export interface EngineModules {
+  /** The validator set of the first epoch. */
+  validators: ValidatorSet;
+  signer: Signer;
+  verify: BatchVerify;
+  /** The bytes of the last `persist` action, when restarting; undefined on a first start. */
+  persisted?: SafetyStateBytes;
+  /**
+   * Test-only switches that break one safety rule each, so the simulator can show that its
+   * checker catches the violation. Never set outside tests.
+   */
+  breakRules?: { skipVoteSafetyCheck?: boolean };
+}
+
+export type CreateEngine = (opts: EngineOptions, modules: EngineModules) => ConsensusEngine;
