@@ -1,0 +1,195 @@
+// The blocks this validator knows above its last committed block, and the 2-chain commit rule:
+// when a QC certifies block B, B's own QC certifies its parent P and P.round + 1 == B.round,
+// then P and every uncommitted ancestor of P are committed, oldest first, exactly once.
+//
+// Epoch hand-over: the last block X of epoch k (height fromHeight(k+1) - 1) must be committed
+// by epoch k's validators before epoch k+1 starts. Blocks of epoch k above X are "suffix"
+// blocks: empty, never committed themselves (committing one commits up to X), and dropped once
+// epoch k+1's first block, a child of X, is committed. The tree only sees the `suffix` flag;
+// the core decides it from the validator sets.
+import { equalBytes, toHex } from "../crypto/index.ts";
+import type { Block, QuorumCert } from "./messages.ts";
+import type { CommittedTip } from "./safety.ts";
+
+export interface BlockNode {
+  hash: Uint8Array;
+  hex: string;
+  epoch: bigint;
+  round: bigint;
+  height: bigint;
+  /** Null for the root this engine started from (genesis, or the committed tip after a restart). */
+  parentHex: string | null;
+  block: Block | null;
+  /** A QC for this block, once seen (normally carried by a child). */
+  certifiedBy: QuorumCert | null;
+  committed: boolean;
+  suffix: boolean;
+}
+
+/** Committed blocks kept to answer sync requests of validators that fell a little behind. */
+const RETAINED_COMMITTED = 256;
+const RETAINED_COMMITTED_BYTES = 64 << 20;
+
+export class BlockTree {
+  private readonly nodes = new Map<string, BlockNode>();
+  private readonly children = new Map<string, string[]>();
+  /** Committed blocks still kept, oldest first; the last one is the committed tip. */
+  private readonly history: BlockNode[] = [];
+  private historyBytes = 0;
+
+  constructor(root: CommittedTip) {
+    const node: BlockNode = {
+      hash: root.hash,
+      hex: toHex(root.hash),
+      epoch: root.epoch,
+      round: root.round,
+      height: root.height,
+      parentHex: null,
+      block: null,
+      certifiedBy: null,
+      committed: true,
+      suffix: false,
+    };
+    this.nodes.set(node.hex, node);
+    this.history.push(node);
+  }
+
+  get committedTip(): BlockNode {
+    return this.history[this.history.length - 1] as BlockNode;
+  }
+
+  get uncommittedCount(): number {
+    return this.nodes.size - this.history.length;
+  }
+
+  get(hex: string): BlockNode | undefined {
+    return this.nodes.get(hex);
+  }
+
+  has(hash: Uint8Array): boolean {
+    return this.nodes.has(toHex(hash));
+  }
+
+  /** Adds a block the core has validated; its parent must be here. */
+  add(block: Block, hash: Uint8Array, suffix: boolean): BlockNode {
+    const hex = toHex(hash);
+    const existing = this.nodes.get(hex);
+    if (existing !== undefined) return existing;
+    const parentHex = toHex(block.parent);
+    const node: BlockNode = {
+      hash,
+      hex,
+      epoch: block.epoch,
+      round: block.round,
+      height: block.height,
+      parentHex,
+      block,
+      certifiedBy: null,
+      committed: false,
+      suffix,
+    };
+    this.nodes.set(hex, node);
+    const siblings = this.children.get(parentHex);
+    if (siblings === undefined) this.children.set(parentHex, [hex]);
+    else siblings.push(hex);
+    const parent = this.nodes.get(parentHex);
+    if (parent !== undefined && parent.certifiedBy === null && equalBytes(block.qc.blockHash, parent.hash)) {
+      parent.certifiedBy = block.qc;
+    }
+    return node;
+  }
+
+  /** Is `node` `ancestor` or one of its descendants? */
+  descendsFrom(node: BlockNode, ancestor: BlockNode): boolean {
+    let n: BlockNode | undefined = node;
+    while (n !== undefined && n.height > ancestor.height)
+      n = n.parentHex === null ? undefined : this.nodes.get(n.parentHex);
+    return n === ancestor;
+  }
+
+  /**
+   * Records that `qc` certifies its block (if known) and applies the 2-chain rule.
+   * Returns the newly committed blocks in chain order (empty when nothing commits).
+   */
+  certify(qc: QuorumCert): BlockNode[] {
+    const b = this.nodes.get(toHex(qc.blockHash));
+    if (b === undefined || b.committed) return [];
+    if (b.certifiedBy === null) b.certifiedBy = qc;
+    if (b.block === null || b.parentHex === null) return [];
+    // The first block of an epoch carries the previous epoch's QC, not its parent's: no chain.
+    if (!equalBytes(b.block.qc.blockHash, b.block.parent)) return [];
+    const parent = this.nodes.get(b.parentHex);
+    if (parent === undefined || parent.round + 1n !== b.round) return [];
+    let target: BlockNode | undefined = parent;
+    while (target?.suffix) target = this.nodes.get(target.parentHex as string);
+    if (target === undefined || target.committed) return [];
+    return this.commit(target);
+  }
+
+  /**
+   * Commits `node` and its uncommitted ancestors on the word of the next epoch's quorum: used
+   * only when that quorum certified the first block of its epoch on top of `node` (core.ts).
+   */
+  commitThrough(node: BlockNode): BlockNode[] {
+    return node.committed ? [] : this.commit(node);
+  }
+
+  /** Up to `max` blocks ending at `hex`, oldest first (for a sync response). */
+  chainEndingAt(hex: string, max: number): Block[] {
+    const out: Block[] = [];
+    let n = this.nodes.get(hex);
+    while (n !== undefined && n.block !== null && out.length < max) {
+      out.push(n.block);
+      n = n.parentHex === null ? undefined : this.nodes.get(n.parentHex);
+    }
+    return out.reverse();
+  }
+
+  private commit(target: BlockNode): BlockNode[] {
+    const chain: BlockNode[] = [];
+    for (let n: BlockNode | undefined = target; n !== undefined && !n.committed; ) {
+      chain.push(n);
+      n = n.parentHex === null ? undefined : this.nodes.get(n.parentHex);
+    }
+    chain.reverse();
+    // Every uncommitted block descends from the committed tip (forks are pruned at each commit).
+    const first = chain[0];
+    if (first === undefined || first.parentHex !== this.committedTip.hex) {
+      throw new Error("invariant: a committed chain must start at the committed tip");
+    }
+    for (const n of chain) {
+      n.committed = true;
+      this.history.push(n);
+      this.historyBytes += n.block?.payload.length ?? 0;
+    }
+    this.prune();
+    return chain;
+  }
+
+  /** Keeps the retained committed history and the descendants of the tip; drops the rest. */
+  private prune(): void {
+    while (
+      this.history.length > 1 &&
+      (this.history.length > RETAINED_COMMITTED || this.historyBytes > RETAINED_COMMITTED_BYTES)
+    ) {
+      const old = this.history.shift() as BlockNode;
+      this.historyBytes -= old.block?.payload.length ?? 0;
+    }
+    const keep = new Set<string>(this.history.map((n) => n.hex));
+    const stack = [this.committedTip.hex];
+    while (stack.length > 0) {
+      const hex = stack.pop() as string;
+      keep.add(hex);
+      for (const c of this.children.get(hex) ?? []) stack.push(c);
+    }
+    for (const hex of [...this.nodes.keys()]) if (!keep.has(hex)) this.nodes.delete(hex);
+    for (const [hex, cs] of [...this.children]) {
+      if (!keep.has(hex)) this.children.delete(hex);
+      else
+        this.children.set(
+          hex,
+          cs.filter((c) => keep.has(c)),
+        );
+    }
+  }
+}

@@ -1,0 +1,614 @@
+// Jolteon: the 2-chain HotStuff of DiemBFT v4 and Aptos.
+//   R. Gelashvili, L. Kokoris-Kogias, A. Sonnino, A. Spiegelman, Z. Xiang, "Jolteon and Ditto:
+//   Network-Adaptive Efficient Consensus with Asynchronous Fallback", FC 2022.
+//   https://arxiv.org/abs/2106.10362
+//
+// The protocol, top to bottom:
+//   on proposal       check it, adopt its QC and TC, fetch what it builds on, have the host
+//                     validate its payload, then vote for it, to the next leader, if the
+//                     safety rules (safety.ts) allow
+//   on vote           count it; more than 2/3 of the stake for one block makes a QC
+//   on timeout        adopt its QC; more than 2/3 of the stake timing out makes a TC
+//   on local timeout  broadcast a timeout with the highest QC; never vote in this round again
+//   on QC             new highest QC, 2-chain commit (block-tree.ts), go to QC.round + 1
+//   on TC             go to TC.round + 1
+//   propose           the leader of the round proposes on its highest QC (with the TC of the
+//                     previous round if it got here by one), with the payload the host gives it
+// Everything is sans-IO: methods push actions onto `out`, which handle() returns.
+import { encode, isEncodingError, toHex } from "../crypto/index.ts";
+import { TimeoutAggregator, VoteAggregator } from "./aggregator.ts";
+import { type BlockNode, BlockTree } from "./block-tree.ts";
+import { Verifier } from "./certificates.ts";
+import { ConsensusError, ConsensusErrorCode, isConsensusError } from "./errors.ts";
+import { BlockIntake } from "./intake.ts";
+import type { Action, BatchVerify, Signer, ValidatorId, ValidatorSet } from "./interface.ts";
+import {
+  type Block,
+  blockHash,
+  decodeMessage,
+  encodeMessage,
+  genesisQc,
+  MAX_MESSAGE_BYTES,
+  MAX_PAYLOAD_BYTES,
+  type Message,
+  type Proposal,
+  type QuorumCert,
+  quorumCertCodec,
+  type Timeout,
+  type TimeoutCert,
+  type Vote,
+} from "./messages.ts";
+import { Pacemaker, ROUND_TIMER } from "./pacemaker.ts";
+import type { PendingBlock } from "./pending-blocks.ts";
+import type { SafetyRules, VoteCandidate } from "./safety.ts";
+import { type EngineStats, type EngineStatus, newStats } from "./stats.ts";
+import { type EpochInfo, EpochRegistry } from "./validators.ts";
+
+/** Votes and timeouts are kept for at most this many rounds ahead of the current one. */
+const ROUND_WINDOW = 32n;
+const MAX_AWAITING_VERDICT = 16;
+const MAX_REMEMBERED = 1024;
+
+export interface CoreConfig {
+  chainId: string;
+  genesisHash: Uint8Array;
+  self: ValidatorId;
+  selfKey: Uint8Array;
+  baseTimeoutMs: number;
+  maxTimeoutMs: number;
+  validators: ValidatorSet;
+  verify: BatchVerify;
+  signer: Signer;
+}
+
+interface ProposalPlan {
+  round: bigint;
+  epoch: bigint;
+  parent: BlockNode;
+  height: bigint;
+  qc: QuorumCert;
+  tc: TimeoutCert | null;
+}
+
+export class Core {
+  private readonly cfg: CoreConfig;
+  private readonly registry: EpochRegistry;
+  private readonly verifier: Verifier;
+  private readonly safety: SafetyRules;
+  private readonly tree: BlockTree;
+  private readonly pacemaker: Pacemaker;
+  private readonly votes = new VoteAggregator();
+  private readonly timeouts = new TimeoutAggregator();
+  private readonly intake: BlockIntake;
+  readonly stats: EngineStats;
+
+  private out: Action[] = [];
+  private highTc: TimeoutCert | null = null;
+  private currentEpoch: bigint;
+  private plan: ProposalPlan | null = null;
+  private readonly awaitingVerdict = new Map<string, { proposal: Proposal; hash: Uint8Array }>();
+  private readonly seenProposals = new Set<string>();
+  private readonly rejectedPayloads = new Set<string>();
+
+  constructor(cfg: CoreConfig, safety: SafetyRules) {
+    this.cfg = cfg;
+    this.safety = safety;
+    this.registry = new EpochRegistry(cfg.validators);
+    this.verifier = new Verifier(
+      cfg.chainId,
+      this.registry,
+      cfg.verify,
+      genesisQc(cfg.validators.epoch, cfg.genesisHash),
+    );
+    this.tree = new BlockTree(safety.state.committed);
+    this.pacemaker = new Pacemaker(cfg.baseTimeoutMs, cfg.maxTimeoutMs);
+    this.intake = new BlockIntake(cfg.chainId, cfg.self, this.tree, this.registry, this.verifier, {
+      peers: () => this.epoch.ids,
+      onQc: (qc, from) => this.onQc(qc, from),
+      onCommits: (nodes) => this.applyCommits(nodes),
+      onInserted: (pb, node) => this.onInserted(pb, node),
+      send: (to, m) => this.send(to, m),
+      drop: (code) => this.drop(code),
+    });
+    this.currentEpoch = this.epoch.epoch;
+    this.stats = newStats();
+  }
+
+  // --- Inputs (each returns the actions it produced) ------------------------------------
+
+  start(): Action[] {
+    return this.run(() => {
+      const s = this.safety.state;
+      let round = s.highQc.round + 1n;
+      if (s.lastVotedRound > round) round = s.lastVotedRound;
+      if (s.highestTimeoutRound > round) round = s.highestTimeoutRound;
+      this.enterRound(round);
+      if (!this.tree.has(s.highQc.blockHash)) this.intake.requestSync(s.highQc.blockHash, null);
+      // After a restart in the middle of a round, the vote already given is simply sent again.
+      if (s.lastVote !== null && s.lastVote.round === round) this.deliverVote(s.lastVote);
+    });
+  }
+
+  onMessage(from: ValidatorId, bytes: Uint8Array): Action[] {
+    return this.run(() => {
+      this.stats.messagesReceived++;
+      if (!(bytes instanceof Uint8Array) || bytes.length > MAX_MESSAGE_BYTES) {
+        throw new ConsensusError(ConsensusErrorCode.malformed, "not a consensus message");
+      }
+      const m = decodeMessage(bytes);
+      this.stats.receivedByKind[m.kind]++;
+      switch (m.kind) {
+        case "proposal":
+          return this.onProposal(from, m);
+        case "vote":
+          return this.onVote(m, from, false);
+        case "timeout":
+          return this.onTimeout(m, from);
+        case "sync-request":
+          return this.intake.onSyncRequest(from, m);
+        case "sync-response":
+          this.intake.onSyncResponse(from, m);
+          return this.advanceRound();
+        case "certificate":
+          return this.onCertificate(from, m.qc);
+      }
+    });
+  }
+
+  onTimer(id: string): Action[] {
+    return this.run(() => {
+      if (id === ROUND_TIMER) this.onLocalTimeout();
+    });
+  }
+
+  onPayload(round: bigint, payload: Uint8Array): Action[] {
+    return this.run(() => this.proposeWithPayload(round, payload));
+  }
+
+  onVerdict(hash: Uint8Array, valid: boolean): Action[] {
+    return this.run(() => this.onPayloadVerdict(hash, valid));
+  }
+
+  onValidatorSet(set: ValidatorSet, fromHeight: bigint): Action[] {
+    return this.run(() => {
+      const tip = this.tree.committedTip;
+      this.registry.add(set, fromHeight, tip.height, tip.epoch);
+      this.checkEpochChange();
+    });
+  }
+
+  status(): EngineStatus {
+    const s = this.safety.state;
+    return {
+      round: this.pacemaker.round,
+      epoch: this.currentEpoch,
+      committedHeight: s.committed.height,
+      committedRound: s.committed.round,
+      highQcRound: s.highQc.round,
+      highTcRound: this.highTc?.round ?? 0n,
+      lastVotedRound: s.lastVotedRound,
+    };
+  }
+
+  // --- On proposal ------------------------------------------------------------------------
+
+  private onProposal(from: ValidatorId, p: Proposal): void {
+    const b = p.block;
+    const info = this.verifier.epoch(b.epoch);
+    if (toHex(b.proposer) !== this.registry.leader(info, b.round)) {
+      throw new ConsensusError(ConsensusErrorCode.notLeader, `not the leader of round ${b.round}`);
+    }
+    const justified =
+      b.qc.round + 1n === b.round || (p.tc !== null && p.tc.epoch === b.epoch && p.tc.round + 1n === b.round);
+    if (b.qc.round >= b.round || !justified) {
+      throw new ConsensusError(ConsensusErrorCode.invalidBlock, `round ${b.round} follows neither its QC nor its TC`);
+    }
+    // A proposal of the previous round may still bring the block the next one builds on.
+    if (b.round + 1n < this.round)
+      throw new ConsensusError(ConsensusErrorCode.staleRound, `proposal of round ${b.round}`);
+    const hash = blockHash(this.cfg.chainId, b);
+    const hex = toHex(hash);
+    if (this.seenProposals.has(hex)) {
+      // The same proposal again (a retransmission, or after our restart): same vote again.
+      const previous = this.safety.previousVoteFor(b.round, hash);
+      if (previous !== null && b.round === this.round) {
+        this.deliverVote(previous);
+        return;
+      }
+      throw new ConsensusError(ConsensusErrorCode.duplicate, "proposal already seen");
+    }
+    this.verifier.checkProposalSignature(p, hash);
+    this.verifier.checkQc(b.qc);
+    if (p.tc !== null) this.verifier.checkTc(p.tc);
+    remember(this.seenProposals, hex);
+    this.onQc(b.qc, from);
+    if (p.tc !== null) this.onTc(p.tc);
+    this.advanceRound();
+    this.intake.accept({ block: b, hash, from, proposal: p });
+  }
+
+  /** A block went into the tree (now or after a fetch); a proposal may get a vote. */
+  private onInserted(pb: PendingBlock, node: BlockNode): void {
+    if (pb.proposal !== null) this.considerVote(pb.proposal, node);
+  }
+
+  private considerVote(p: Proposal, node: BlockNode): void {
+    const b = p.block;
+    if (b.round !== this.round) {
+      throw new ConsensusError(ConsensusErrorCode.staleRound, `proposal of round ${b.round} in round ${this.round}`);
+    }
+    const info = this.epoch;
+    if (b.epoch !== info.epoch) throw new ConsensusError(ConsensusErrorCode.wrongEpoch, `block of epoch ${b.epoch}`);
+    if (!info.byId.has(this.cfg.self)) return;
+    const previous = this.safety.previousVoteFor(b.round, node.hash);
+    if (previous !== null) {
+      this.deliverVote(previous);
+      return;
+    }
+    const candidate = this.voteCandidate(b, node.hash);
+    const refusal = this.safety.voteRefusal(candidate, p.tc);
+    if (refusal !== null) throw new ConsensusError(ConsensusErrorCode.voteRefused, refusal);
+    // Suffix blocks (see block-tree.ts) are empty by rule: nothing for the host to judge.
+    if (node.suffix) {
+      this.vote(candidate, p.tc);
+      return;
+    }
+    if (this.rejectedPayloads.has(node.hex)) {
+      throw new ConsensusError(ConsensusErrorCode.invalidPayload, "payload already judged invalid");
+    }
+    if (this.awaitingVerdict.size >= MAX_AWAITING_VERDICT) {
+      throw new ConsensusError(ConsensusErrorCode.capacity, "too many payloads awaiting a verdict");
+    }
+    this.awaitingVerdict.set(node.hex, { proposal: p, hash: node.hash });
+    this.out.push({
+      kind: "validate-payload",
+      blockHash: node.hash,
+      parentHash: b.parent,
+      height: b.height,
+      payload: b.payload,
+    });
+  }
+
+  private onPayloadVerdict(hash: Uint8Array, valid: boolean): void {
+    const hex = toHex(hash);
+    const waiting = this.awaitingVerdict.get(hex);
+    if (waiting === undefined)
+      throw new ConsensusError(ConsensusErrorCode.unknownVerdict, "no payload awaits this verdict");
+    this.awaitingVerdict.delete(hex);
+    if (valid !== true) {
+      remember(this.rejectedPayloads, hex);
+      throw new ConsensusError(ConsensusErrorCode.invalidPayload, "the host judged the payload invalid");
+    }
+    const b = waiting.proposal.block;
+    if (b.round !== this.round || b.epoch !== this.currentEpoch) {
+      throw new ConsensusError(ConsensusErrorCode.staleRound, `verdict for round ${b.round} in round ${this.round}`);
+    }
+    this.vote(this.voteCandidate(b, waiting.hash), waiting.proposal.tc);
+  }
+
+  private vote(candidate: VoteCandidate, tc: TimeoutCert | null): void {
+    const vote = this.safety.signVote(candidate, tc);
+    this.persist();
+    this.deliverVote(vote);
+  }
+
+  /** To the leader of the next round; to ourselves without a network hop. */
+  private deliverVote(vote: Vote): void {
+    const info = this.registry.byEpoch(vote.epoch);
+    if (info === undefined) return;
+    const to = this.registry.leader(info, vote.round + 1n);
+    if (to === this.cfg.self) this.attempt(() => this.onVote(vote, to, true));
+    else this.send(to, { kind: "vote", ...vote });
+  }
+
+  // --- On vote ----------------------------------------------------------------------------
+
+  private onVote(vote: Vote, from: ValidatorId, own: boolean): void {
+    const info = this.verifier.epoch(vote.epoch);
+    if (vote.epoch !== this.currentEpoch)
+      throw new ConsensusError(ConsensusErrorCode.wrongEpoch, `vote of epoch ${vote.epoch}`);
+    if (vote.round <= this.safety.state.highQc.round) {
+      throw new ConsensusError(ConsensusErrorCode.staleRound, `vote of round ${vote.round}`);
+    }
+    if (vote.round > this.round + ROUND_WINDOW) {
+      throw new ConsensusError(ConsensusErrorCode.futureRound, `vote of round ${vote.round}`);
+    }
+    if (this.votes.seen(vote)) throw new ConsensusError(ConsensusErrorCode.duplicate, "vote already counted");
+    if (!own) this.verifier.checkVote(vote);
+    const result = this.votes.add(vote, info);
+    if (result.kind !== "certificate") return;
+    this.stats.qcsFormed++;
+    this.verifier.remember({ kind: "qc", qc: result.certificate });
+    this.onQc(result.certificate, from);
+    this.advanceRound();
+  }
+
+  // --- On timeout -------------------------------------------------------------------------
+
+  private onTimeout(t: Timeout, from: ValidatorId): void {
+    const info = this.verifier.epoch(t.epoch);
+    if (t.highQc.round >= t.round) {
+      throw new ConsensusError(ConsensusErrorCode.badCertificate, "a timeout's QC must be from an earlier round");
+    }
+    if (t.round < this.round) throw new ConsensusError(ConsensusErrorCode.staleRound, `timeout of round ${t.round}`);
+    if (t.round > this.round + ROUND_WINDOW) {
+      throw new ConsensusError(ConsensusErrorCode.futureRound, `timeout of round ${t.round}`);
+    }
+    if (this.timeouts.seen(t)) throw new ConsensusError(ConsensusErrorCode.duplicate, "timeout already counted");
+    this.verifier.checkTimeout(t);
+    this.verifier.checkQc(t.highQc);
+    if (t.lastTc !== null) this.verifier.checkTc(t.lastTc);
+    this.onQc(t.highQc, from);
+    // A validator that missed how the others got to this round catches up with them.
+    if (t.lastTc !== null) this.onTc(t.lastTc);
+    this.advanceRound();
+    if (t.epoch !== this.currentEpoch)
+      throw new ConsensusError(ConsensusErrorCode.wrongEpoch, `timeout of epoch ${t.epoch}`);
+    if (t.round < this.round) return;
+    this.countTimeout(t, info);
+  }
+
+  private countTimeout(t: Timeout, info: EpochInfo): void {
+    const result = this.timeouts.add(t, info);
+    if (result.kind !== "certificate") return;
+    this.stats.tcsFormed++;
+    this.verifier.remember({ kind: "tc", tc: result.certificate });
+    this.onTc(result.certificate);
+    this.advanceRound();
+  }
+
+  // --- On local timeout -------------------------------------------------------------------
+
+  private onLocalTimeout(): void {
+    this.stats.localTimeouts++;
+    this.plan = null;
+    const info = this.epoch;
+    this.intake.retrySync();
+    this.out.push({
+      kind: "set-timer",
+      id: ROUND_TIMER,
+      delayMs: this.pacemaker.timedOut(this.safety.state.highQc.round),
+    });
+    if (!info.byId.has(this.cfg.self)) return;
+    const timeout = this.safety.signTimeout(info.epoch, this.round);
+    const tc = this.highTc;
+    const lastTc = tc !== null && tc.round + 1n === this.round ? tc : null;
+    this.persist();
+    this.broadcast({ kind: "timeout", ...timeout, lastTc });
+    this.countTimeout(timeout, info);
+  }
+
+  // --- On QC, on TC -----------------------------------------------------------------------
+
+  /** A verified QC: maybe the new highest, maybe a commit, maybe a block to fetch. */
+  private onQc(qc: QuorumCert, from: ValidatorId | null): void {
+    this.safety.observeQc(qc, this.currentEpoch);
+    const hex = toHex(qc.blockHash);
+    if (this.tree.get(hex) !== undefined) {
+      this.applyCommits(this.tree.certify(qc));
+      return;
+    }
+    if (qc.height <= this.tree.committedTip.height || qc.epoch < this.currentEpoch) return;
+    this.intake.awaitBlock(qc, from);
+  }
+
+  /** A QC announced by a validator that entered a new epoch with it. */
+  private onCertificate(from: ValidatorId, qc: QuorumCert): void {
+    this.verifier.checkQc(qc);
+    this.onQc(qc, from);
+    this.advanceRound();
+  }
+
+  /** A verified TC: of this epoch, it moves the round on; of another, only its QC counts. */
+  private onTc(tc: TimeoutCert): void {
+    const current = tc.epoch === this.currentEpoch;
+    if (current && (this.highTc === null || tc.round > this.highTc.round)) this.highTc = tc;
+    this.onQc(tc.highQc, null);
+  }
+
+  /** Round = 1 + the highest round certified by a QC or a TC. */
+  private advanceRound(): void {
+    const next = this.pacemaker.nextRound(this.safety.state.highQc.round, this.highTc?.round ?? 0n);
+    if (next !== null) this.enterRound(next);
+  }
+
+  private enterRound(round: bigint): void {
+    const delayMs = this.pacemaker.enter(round, this.safety.state.highQc.round);
+    if (this.plan !== null && this.plan.round < round) this.plan = null;
+    for (const [hex, w] of this.awaitingVerdict) if (w.proposal.block.round < round) this.awaitingVerdict.delete(hex);
+    this.votes.prune(this.safety.state.highQc.round + 1n);
+    this.timeouts.prune(round);
+    this.out.push({ kind: "set-timer", id: ROUND_TIMER, delayMs });
+  }
+
+  private applyCommits(nodes: BlockNode[]): void {
+    if (nodes.length === 0) return;
+    for (const n of nodes) {
+      const b = n.block;
+      const qc = n.certifiedBy;
+      if (b === null || qc === null) throw new Error("invariant: a committed block is known and certified");
+      this.out.push({
+        kind: "commit",
+        block: {
+          height: n.height,
+          round: n.round,
+          epoch: n.epoch,
+          hash: n.hash,
+          parent: b.parent,
+          proposer: toHex(b.proposer),
+          payload: b.payload,
+          certificate: encode(quorumCertCodec, qc),
+        },
+      });
+    }
+    this.stats.blocksCommitted += nodes.length;
+    const tip = nodes[nodes.length - 1] as BlockNode;
+    this.safety.recordCommit({ epoch: tip.epoch, round: tip.round, height: tip.height, hash: tip.hash });
+    // After the commits: a host that crashes in between applies them again and skips them.
+    this.persist();
+    this.intake.committedUpTo(tip.height);
+    // The QC that committed the last block of an epoch may be known to this validator alone
+    // (the leader that formed it may not lead, or even belong to, the next epoch): announce it,
+    // or nobody else could start the new epoch.
+    if (this.checkEpochChange()) this.broadcast({ kind: "certificate", qc: this.safety.state.highQc });
+  }
+
+  private checkEpochChange(): boolean {
+    const epoch = this.epoch.epoch;
+    if (epoch === this.currentEpoch) return false;
+    this.currentEpoch = epoch;
+    this.highTc = null;
+    this.plan = null;
+    this.awaitingVerdict.clear();
+    return true;
+  }
+
+  // --- Propose ----------------------------------------------------------------------------
+
+  /** Runs after every input: the leader of the current round asks the host for a payload. */
+  private maybePropose(): void {
+    const info = this.epoch;
+    const round = this.round;
+    const s = this.safety.state;
+    if (!info.byId.has(this.cfg.self) || this.registry.leader(info, round) !== this.cfg.self) return;
+    if (round <= s.lastProposedRound || round <= s.lastVotedRound || this.plan?.round === round) return;
+    const qc = s.highQc;
+    let tc: TimeoutCert | null = null;
+    if (qc.round + 1n !== round) {
+      if (this.highTc === null || this.highTc.round + 1n !== round) return;
+      tc = this.highTc;
+    }
+    let parent: BlockNode | undefined;
+    if (qc.epoch === info.epoch) {
+      parent = this.tree.get(toHex(qc.blockHash));
+      if (parent === undefined) {
+        this.intake.requestSync(qc.blockHash, null);
+        return;
+      }
+    } else {
+      // The first block of an epoch builds on the committed last block of the previous one.
+      parent = this.tree.committedTip;
+      if (qc.epoch > info.epoch || parent.epoch + 1n !== info.epoch || parent.height + 1n !== info.fromHeight) return;
+    }
+    const height = parent.height + 1n;
+    const plan: ProposalPlan = { round, epoch: info.epoch, parent, height, qc, tc };
+    if (this.registry.atHeight(height).epoch > info.epoch) {
+      this.propose(plan, new Uint8Array(0));
+      return;
+    }
+    this.plan = plan;
+    this.out.push({ kind: "request-payload", round, parentHash: parent.hash, height });
+  }
+
+  private proposeWithPayload(round: bigint, payload: Uint8Array): void {
+    const plan = this.plan;
+    if (plan === null || plan.round !== round || round !== this.round || plan.epoch !== this.currentEpoch) {
+      throw new ConsensusError(ConsensusErrorCode.stalePayload, `no proposal pending for round ${round}`);
+    }
+    if (!(payload instanceof Uint8Array) || payload.length > MAX_PAYLOAD_BYTES) {
+      throw new ConsensusError(ConsensusErrorCode.invalidPayload, `payload over ${MAX_PAYLOAD_BYTES} bytes`);
+    }
+    this.plan = null;
+    this.propose(plan, payload);
+  }
+
+  private propose(plan: ProposalPlan, payload: Uint8Array): void {
+    const block: Block = {
+      epoch: plan.epoch,
+      round: plan.round,
+      height: plan.height,
+      parent: plan.parent.hash,
+      proposer: this.cfg.selfKey,
+      payload,
+      qc: plan.qc,
+    };
+    const hash = blockHash(this.cfg.chainId, block);
+    const signature = this.safety.signProposal(plan.epoch, plan.round, hash);
+    remember(this.seenProposals, toHex(hash));
+    this.intake.insert(block, hash);
+    // The leader's own payload needs no verdict.
+    const vote = this.safety.signVote(this.voteCandidate(block, hash), plan.tc);
+    this.persist();
+    this.broadcast({ kind: "proposal", block, tc: plan.tc, signature });
+    this.deliverVote(vote);
+  }
+
+  // --- Plumbing ---------------------------------------------------------------------------
+
+  private get round(): bigint {
+    return this.pacemaker.round;
+  }
+
+  /** The epoch of the next height to commit. */
+  private get epoch(): EpochInfo {
+    return this.registry.atHeight(this.tree.committedTip.height + 1n);
+  }
+
+  private voteCandidate(b: Block, hash: Uint8Array): VoteCandidate {
+    return {
+      epoch: b.epoch,
+      round: b.round,
+      height: b.height,
+      blockHash: hash,
+      qcEpoch: b.qc.epoch,
+      qcRound: b.qc.round,
+    };
+  }
+
+  private persist(): void {
+    const state = this.safety.takePersist();
+    if (state === null) return;
+    this.stats.persists++;
+    this.out.push({ kind: "persist", state });
+  }
+
+  private send(to: ValidatorId, m: Message): void {
+    this.stats.messagesSent++;
+    this.stats.sentByKind[m.kind]++;
+    this.out.push({ kind: "send", to, bytes: encodeMessage(m) });
+  }
+
+  private broadcast(m: Message): void {
+    this.stats.messagesSent++;
+    this.stats.sentByKind[m.kind]++;
+    this.out.push({ kind: "broadcast", bytes: encodeMessage(m) });
+  }
+
+  private drop(code: string): void {
+    this.stats.dropped[code] = (this.stats.dropped[code] ?? 0) + 1;
+  }
+
+  /** Runs one step; a refusal (bad input, safety rule) is counted, the actions so far stay. */
+  private attempt(step: () => void): void {
+    try {
+      step();
+    } catch (e) {
+      if (isConsensusError(e)) this.drop(e.code);
+      else if (isEncodingError(e)) this.drop(ConsensusErrorCode.malformed);
+      else throw e;
+    }
+  }
+
+  private run(step: () => void): Action[] {
+    this.out = [];
+    this.attempt(step);
+    // The leader of the round proposes once it can, whatever input made that possible. An
+    // empty suffix block is proposed at once and may end the round, hence the loop.
+    for (let i = 0; i < 4; i++) {
+      const round = this.round;
+      this.attempt(() => this.maybePropose());
+      if (this.round === round) break;
+    }
+    this.stats.signaturesVerified = this.verifier.counters.signaturesVerified;
+    this.stats.verifyCalls = this.verifier.counters.verifyCalls;
+    this.stats.signaturesCreated = this.safety.signaturesCreated;
+    const out = this.out;
+    this.out = [];
+    return out;
+  }
+}
+
+function remember(set: Set<string>, hex: string): void {
+  if (set.size >= MAX_REMEMBERED) set.delete(set.values().next().value as string);
+  set.add(hex);
+}

@@ -1,0 +1,10 @@
+// consensus/: the sans-IO Jolteon engine (two-chain HotStuff), its messages and certificates,
+// validator sets and the leader schedule. Imports crypto/ only.
+
+export { createEngine, type EngineStats, type EngineStatus, type JolteonEngine } from "./engine.ts";
+export * from "./errors.ts";
+export * from "./interface.ts";
+export * from "./messages.ts";
+export { ROUND_TIMER, roundTimeoutMs } from "./pacemaker.ts";
+export { decodeSafetyState, encodeSafetyState, extendsHighestQc, type SafetyState } from "./safety.ts";
+export { checkValidatorSet, type EpochInfo, EpochRegistry, epochInfo, hasQuorum, leaderOf } from "./validators.ts";

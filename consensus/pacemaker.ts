@@ -1,0 +1,52 @@
+// When to give up on a round. The round only moves forward, to one past the highest QC or TC
+// seen. Its timeout doubles with every round since the last certified block and is capped, so
+// with honest leaders the chain runs at network speed (every round ends with a QC and the
+// timeout stays at its base) and after a run of failed leaders it waits long enough for a
+// slow network to catch up.
+import type { TimerId } from "./interface.ts";
+
+export const ROUND_TIMER: TimerId = "consensus/round";
+
+/** min(base * 2^n, max) without overflow for any n. */
+export function roundTimeoutMs(baseMs: number, maxMs: number, n: bigint): number {
+  let d = baseMs;
+  for (let i = 0n; i < n && d < maxMs; i++) d *= 2;
+  return Math.min(d, maxMs);
+}
+
+export class Pacemaker {
+  round = 0n;
+  /** Local timeouts in the current round, so a repeated timeout backs off too. */
+  private localTimeouts = 0n;
+  private readonly baseMs: number;
+  private readonly maxMs: number;
+
+  constructor(baseMs: number, maxMs: number) {
+    this.baseMs = baseMs;
+    this.maxMs = maxMs;
+  }
+
+  /** The round after the highest certificate; larger than the current round or null. */
+  nextRound(highQcRound: bigint, highTcRound: bigint): bigint | null {
+    const next = (highQcRound > highTcRound ? highQcRound : highTcRound) + 1n;
+    return next > this.round ? next : null;
+  }
+
+  /** Enters `round`; returns its timeout. `highQcRound` tells how many rounds failed in a row. */
+  enter(round: bigint, highQcRound: bigint): number {
+    this.round = round;
+    this.localTimeouts = 0n;
+    return this.duration(highQcRound);
+  }
+
+  /** A local timeout fired in the current round; returns when to fire again. */
+  timedOut(highQcRound: bigint): number {
+    this.localTimeouts++;
+    return this.duration(highQcRound);
+  }
+
+  private duration(highQcRound: bigint): number {
+    const failedRounds = this.round - 1n - highQcRound;
+    return roundTimeoutMs(this.baseMs, this.maxMs, (failedRounds > 0n ? failedRounds : 0n) + this.localTimeouts);
+  }
+}

@@ -1,0 +1,90 @@
+// The 2-chain commit rule: a block commits when its child, one round later, is certified.
+import { describe, expect, test } from "vitest";
+import { decodeQuorumCert } from "../../../consensus/index.ts";
+import {
+  type Built,
+  commitsOf,
+  fixture,
+  genesis,
+  leaderIndex,
+  makeBlock,
+  makeEngine,
+  msg,
+  proposalBytes,
+  qcFor,
+  tcFor,
+} from "./helpers.ts";
+
+const fx = fixture(4);
+const observer = () => {
+  const e = makeEngine(fx, fx.keys[0] as (typeof fx.keys)[number]);
+  e.start();
+  return e;
+};
+const feed = (e: ReturnType<typeof observer>, b: Built, tc: Parameters<typeof proposalBytes>[2] = null) =>
+  commitsOf(e.handle(msg(fx, leaderIndex(fx, b.block.round), proposalBytes(fx, b, tc))));
+
+describe("2-chain commit", () => {
+  test("commits the parent once its child of the next round is certified, each block once", () => {
+    const b1 = makeBlock(fx, { round: 1n, parent: null, qc: genesis(fx) });
+    const b2 = makeBlock(fx, { round: 2n, parent: b1, qc: qcFor(fx, b1) });
+    const b3 = makeBlock(fx, { round: 3n, parent: b2, qc: qcFor(fx, b2) });
+    const b4 = makeBlock(fx, { round: 4n, parent: b3, qc: qcFor(fx, b3) });
+    const e = observer();
+    expect(feed(e, b1)).toEqual([]);
+    expect(feed(e, b2)).toEqual([]);
+    const c3 = feed(e, b3);
+    expect(c3.map((c) => c.hash)).toEqual([b1.hash]);
+    const c = c3[0];
+    expect(c?.height).toBe(1n);
+    expect(c?.round).toBe(1n);
+    expect(c?.parent).toEqual(b1.block.parent);
+    expect(c?.payload).toEqual(b1.block.payload);
+    expect(c?.proposer).toBe(fx.ids[leaderIndex(fx, 1n)]);
+    const cert = decodeQuorumCert(c?.certificate as Uint8Array);
+    expect(cert.blockHash).toEqual(b1.hash);
+    expect(cert.round).toBe(1n);
+    expect(feed(e, b4).map((x) => x.hash)).toEqual([b2.hash]);
+    expect(feed(e, b4)).toEqual([]);
+    expect(e.status().committedHeight).toBe(2n);
+  });
+
+  test("a certified child one round late (a gap) commits nothing; the next direct child commits both, in order", () => {
+    const b1 = makeBlock(fx, { round: 1n, parent: null, qc: genesis(fx) });
+    const q1 = qcFor(fx, b1);
+    const tc2 = tcFor(
+      fx,
+      2n,
+      [0, 1, 2].map((signer) => ({ signer, highQc: q1 })),
+    );
+    const b3 = makeBlock(fx, { round: 3n, parent: b1, qc: q1 });
+    const b4 = makeBlock(fx, { round: 4n, parent: b3, qc: qcFor(fx, b3) });
+    const b5 = makeBlock(fx, { round: 5n, parent: b4, qc: qcFor(fx, b4) });
+    const e = observer();
+    expect(feed(e, b1)).toEqual([]);
+    expect(feed(e, b3, tc2)).toEqual([]);
+    // QC(b3) is seen, and b3's QC certifies b1, but rounds 1 and 3 are not consecutive.
+    expect(feed(e, b4)).toEqual([]);
+    const commits = feed(e, b5);
+    expect(commits.map((c) => c.hash)).toEqual([b1.hash, b3.hash]);
+    expect(commits.map((c) => c.height)).toEqual([1n, 2n]);
+  });
+
+  test("a block that forks below the committed height is refused", () => {
+    const b1 = makeBlock(fx, { round: 1n, parent: null, qc: genesis(fx) });
+    const b2 = makeBlock(fx, { round: 2n, parent: b1, qc: qcFor(fx, b1) });
+    const b3 = makeBlock(fx, { round: 3n, parent: b2, qc: qcFor(fx, b2) });
+    const e = observer();
+    for (const b of [b1, b2, b3]) feed(e, b);
+    expect(e.status().committedHeight).toBe(1n);
+    // A round-4 block on genesis (through a TC) would replace the committed b1.
+    const tc3 = tcFor(
+      fx,
+      3n,
+      [0, 1, 2].map((signer) => ({ signer, highQc: genesis(fx) })),
+    );
+    const fork = makeBlock(fx, { round: 4n, parent: null, qc: genesis(fx) });
+    expect(feed(e, fork, tc3)).toEqual([]);
+    expect(e.stats().dropped.CONSENSUS_CONFLICTS_WITH_COMMIT).toBe(1);
+  });
+});

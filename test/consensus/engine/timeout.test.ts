@@ -1,0 +1,128 @@
+// The pacemaker: local timeouts, timeout certificates, round sync and back-off.
+import { describe, expect, test } from "vitest";
+import { ConsensusErrorCode, ROUND_TIMER } from "../../../consensus/index.ts";
+import { utf8 } from "../../../crypto/index.ts";
+import {
+  actionsOfKind,
+  fixture,
+  genesis,
+  indexOfKind,
+  leaderIndex,
+  makeBlock,
+  makeEngine,
+  makeTimeout,
+  msg,
+  proposalBytes,
+  qcFor,
+  sentMessages,
+  sentOfKind,
+  timeoutBytes,
+} from "./helpers.ts";
+
+const fx = fixture(4);
+const key = (i: number) => fx.keys[i] as (typeof fx.keys)[number];
+const L1 = leaderIndex(fx, 1n);
+const V = [0, 1, 2, 3].find((i) => i !== L1 && i !== leaderIndex(fx, 2n)) as number;
+const timer = { kind: "timer", id: ROUND_TIMER } as const;
+
+describe("local timeout", () => {
+  test("broadcasts a Timeout with the highest QC, persisted first, then refuses to vote in that round", () => {
+    const e = makeEngine(fx, key(V));
+    e.start();
+    const out = e.handle(timer);
+    const [t] = sentOfKind(out, "timeout");
+    expect(t?.to).toBeNull();
+    expect(t?.message.round).toBe(1n);
+    expect(t?.message.highQc.round).toBe(0n);
+    expect(indexOfKind(out, "persist")).toBeLessThan(indexOfKind(out, "broadcast"));
+    expect(actionsOfKind(out, "set-timer")).toHaveLength(1);
+
+    const b1 = makeBlock(fx, { round: 1n, parent: null, qc: genesis(fx) });
+    const late = e.handle(msg(fx, L1, proposalBytes(fx, b1)));
+    expect(actionsOfKind(late, "validate-payload")).toEqual([]);
+    expect(sentMessages(late)).toEqual([]);
+    expect(e.stats().dropped[ConsensusErrorCode.voteRefused]).toBe(1);
+  });
+
+  test("an unknown timer id is ignored", () => {
+    const e = makeEngine(fx, key(V));
+    e.start();
+    expect(e.handle({ kind: "timer", id: "something else" })).toEqual([]);
+  });
+});
+
+describe("timeout certificates", () => {
+  test("2f+1 timeouts make a TC that moves to the next round, whose leader's proposal carries it", () => {
+    const L2 = leaderIndex(fx, 2n);
+    const e = makeEngine(fx, key(L2));
+    e.start();
+    const others = [0, 1, 2, 3].filter((i) => i !== L2);
+    let out = e.handle(
+      msg(fx, others[0] as number, timeoutBytes(makeTimeout(fx, others[0] as number, 1n, genesis(fx)))),
+    );
+    out = e.handle(msg(fx, others[1] as number, timeoutBytes(makeTimeout(fx, others[1] as number, 1n, genesis(fx)))));
+    expect(e.status().round).toBe(1n);
+    out = e.handle(msg(fx, others[2] as number, timeoutBytes(makeTimeout(fx, others[2] as number, 1n, genesis(fx)))));
+    expect(e.stats().tcsFormed).toBe(1);
+    expect(e.status().round).toBe(2n);
+    expect(actionsOfKind(out, "request-payload").map((a) => a.round)).toEqual([2n]);
+
+    const proposed = e.handle({ kind: "payload", round: 2n, payload: utf8("after a timeout") });
+    const [p] = sentOfKind(proposed, "proposal");
+    expect(p?.message.block.round).toBe(2n);
+    expect(p?.message.block.qc.round).toBe(0n);
+    expect(p?.message.tc?.round).toBe(1n);
+    expect(p?.message.tc?.signers).toHaveLength(3);
+
+    // A voter still in round 1 follows the TC and votes for that proposal.
+    const voter = makeEngine(fx, key(others.find((i) => i !== L1) as number));
+    voter.start();
+    const asked = voter.handle(
+      msg(fx, L2, (proposed.find((a) => a.kind === "broadcast") as { bytes: Uint8Array }).bytes),
+    );
+    expect(voter.status().round).toBe(2n);
+    const [check] = actionsOfKind(asked, "validate-payload");
+    expect(check).toBeDefined();
+    voter.handle({ kind: "payload-verdict", blockHash: check?.blockHash as Uint8Array, valid: true });
+    // (The vote goes to the leader of round 3, which may be the voter itself.)
+    expect(voter.status().lastVotedRound).toBe(2n);
+  });
+
+  test("a timeout from a higher round with a higher QC brings a lagging validator up to that round", () => {
+    const e = makeEngine(fx, key(V));
+    e.start();
+    const b4 = makeBlock(fx, { round: 4n, parent: null, qc: genesis(fx) });
+    const q4 = qcFor(fx, b4);
+    const out = e.handle(msg(fx, 1, timeoutBytes(makeTimeout(fx, 1, 5n, q4))));
+    expect(e.status().round).toBe(5n);
+    expect(e.status().highQcRound).toBe(4n);
+    // It asks the sender for the block the QC certifies.
+    expect(sentOfKind(out, "sync-request").map((s) => [s.to, s.message.blockHash])).toEqual([[fx.ids[1], b4.hash]]);
+  });
+});
+
+describe("timeout back-off", () => {
+  test("doubles with each failed round, caps at the maximum, and resets after a QC", () => {
+    const e = makeEngine(fx, key(V), { baseTimeoutMs: 100, maxTimeoutMs: 800 });
+    const delays = (actions: ReturnType<typeof e.handle>) => actionsOfKind(actions, "set-timer").map((a) => a.delayMs);
+    expect(delays(e.start())).toEqual([100]);
+    // Timing out again in the same round waits longer before re-sending.
+    expect(delays(e.handle(timer))).toEqual([200]);
+    const seen: number[] = [];
+    for (let r = 1n; r <= 5n; r++) {
+      let last: number[] = [];
+      for (const i of [0, 1, 2, 3].filter((x) => x !== V)) {
+        const d = delays(e.handle(msg(fx, i, timeoutBytes(makeTimeout(fx, i, r, genesis(fx))))));
+        if (d.length > 0) last = d;
+      }
+      seen.push(...last);
+    }
+    expect(seen).toEqual([200, 400, 800, 800, 800]);
+    expect(e.status().round).toBe(6n);
+    // Progress: a QC of round 6 (carried by a round-7 timeout) puts round 7 back at the base.
+    const b6 = makeBlock(fx, { round: 6n, parent: null, qc: genesis(fx) });
+    const out = e.handle(msg(fx, 0, timeoutBytes(makeTimeout(fx, 0, 7n, qcFor(fx, b6)))));
+    expect(e.status().round).toBe(7n);
+    expect(delays(out)).toEqual([100]);
+  });
+});
