@@ -29,6 +29,11 @@ export interface CommandGroup {
   name: string;
   summary: string;
   commands: Command[];
+  /**
+   * The command run when the word after the group is absent or an option, so that
+   * `ubn sim --seeds 1..9` means `ubn sim run --seeds 1..9`. Its help is the group's help.
+   */
+  default?: string;
 }
 
 /** A mistake in how the command was called: exit code 2, with a pointer to --help. */
@@ -50,10 +55,15 @@ export function topLevelHelp(groups: CommandGroup[]): string {
     "Commands:",
   ];
   for (const g of groups) {
-    for (const c of g.commands) lines.push(`  ${`${g.name} ${c.name}`.padEnd(26)}${c.summary}`);
+    for (const c of g.commands) lines.push(`  ${commandPath(g, c).padEnd(26)}${c.summary}`);
   }
   lines.push("", "Every command takes --help, and --json for machine-readable output.");
   return lines.join("\n");
+}
+
+/** How a command is typed: "bench vm", or just "sim" for a group's default command. */
+function commandPath(g: CommandGroup, c: Command): string {
+  return g.default === c.name ? g.name : `${g.name} ${c.name}`;
 }
 
 function groupHelp(g: CommandGroup): string {
@@ -64,7 +74,8 @@ function groupHelp(g: CommandGroup): string {
 }
 
 function commandHelp(g: CommandGroup, c: Command): string {
-  const lines = [`ubn ${g.name} ${c.name}: ${c.summary}`, "", `Usage: ubn ${g.name} ${c.name} ${c.usage}`.trimEnd()];
+  const path = commandPath(g, c);
+  const lines = [`ubn ${path}: ${c.summary}`, "", `Usage: ubn ${path} ${c.usage}`.trimEnd()];
   const opts: [string, string][] = [
     ...c.optionHelp,
     ["--json", "machine-readable output"],
@@ -80,13 +91,16 @@ function commandHelp(g: CommandGroup, c: Command): string {
 export async function runCli(argv: string[], groups: CommandGroup[], env: NodeJS.ProcessEnv): Promise<number> {
   const json = argv.includes("--json");
   const out = new Output(json);
-  const [groupName, commandName, ...rest] = argv;
+  const [groupName, ...afterGroup] = argv;
   if (groupName === undefined || groupName === "--help" || groupName === "-h" || groupName === "help") {
     out.text(topLevelHelp(groups));
     return 0;
   }
   const group = groups.find((g) => g.name === groupName);
   if (!group) return out.usageError(`unknown command "${groupName}"; run 'ubn --help' for the list`);
+  // A group with a default command takes options (or nothing) right after its name.
+  const useDefault = group.default !== undefined && (afterGroup[0] === undefined || afterGroup[0].startsWith("-"));
+  const [commandName, ...rest] = useDefault ? [group.default as string, ...afterGroup] : afterGroup;
   if (commandName === undefined || commandName === "--help" || commandName === "-h") {
     out.text(groupHelp(group));
     return commandName === undefined ? 2 : 0;
@@ -103,7 +117,7 @@ export async function runCli(argv: string[], groups: CommandGroup[], env: NodeJS
       strict: true,
     });
   } catch (e) {
-    return out.usageError(`${(e as Error).message}; run 'ubn ${group.name} ${command.name} --help'`);
+    return out.usageError(`${(e as Error).message}; run 'ubn ${commandPath(group, command)} --help'`);
   }
   if (parsed.values.help) {
     out.text(commandHelp(group, command));
@@ -111,7 +125,7 @@ export async function runCli(argv: string[], groups: CommandGroup[], env: NodeJS
   }
   const [min, max] = command.positionals ?? [0, 0];
   if (parsed.positionals.length < min || parsed.positionals.length > max) {
-    return out.usageError(`usage: ubn ${group.name} ${command.name} ${command.usage}`);
+    return out.usageError(`usage: ubn ${commandPath(group, command)} ${command.usage}`);
   }
   try {
     await command.run({ values: parsed.values, positionals: parsed.positionals, out, env });

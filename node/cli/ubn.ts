@@ -4,7 +4,8 @@ import { runCli } from "./command.ts";
 import { benchCommands } from "./commands/bench.ts";
 import { genesisCommands } from "./commands/genesis.ts";
 import { keysCommands } from "./commands/keys.ts";
+import { simCommands } from "./commands/sim.ts";
 
-const groups = [keysCommands, genesisCommands, benchCommands];
+const groups = [keysCommands, genesisCommands, benchCommands, simCommands];
 
 process.exitCode = await runCli(process.argv.slice(2), groups, process.env);
