@@ -70,6 +70,13 @@ export class Prng {
     return items[this.int(items.length)] as T;
   }
 
+  /** `length` random bytes. */
+  bytes(length: number): Uint8Array {
+    const out = new Uint8Array(length);
+    for (let i = 0; i < length; i++) out[i] = this.nextU32() & 0xff;
+    return out;
+  }
+
   /** A shuffled copy (Fisher-Yates). */
   shuffle<T>(items: readonly T[]): T[] {
     const out = items.slice();

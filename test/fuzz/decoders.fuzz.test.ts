@@ -2,10 +2,10 @@
 // or an EncodingError: anything else (a RangeError from a huge allocation, a stack overflow,
 // a TypeError deep in the decoder) would let one bad message take a node down.
 import { describe, expect, it } from "vitest";
+import { Prng } from "../../consensus/sim/prng.ts";
 import { EncodingError } from "../../crypto/encoding/index.ts";
 import { fuzzTargets } from "./decoders.ts";
 import { mutate } from "./mutate.ts";
-import { Prng } from "./prng.ts";
 
 const CASES = Number(process.env.UBN_FUZZ_CASES ?? 100_000);
 const SEED = Number(process.env.UBN_FUZZ_SEED ?? 20261122);

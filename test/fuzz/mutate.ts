@@ -1,4 +1,4 @@
-import type { Prng } from "./prng.ts";
+import type { Prng } from "../../consensus/sim/prng.ts";
 
 // Type bytes that steer a MessagePack decoder into its interesting branches.
 const INTERESTING = [

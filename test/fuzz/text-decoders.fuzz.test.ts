@@ -1,11 +1,11 @@
 // The text parsers of untrusted input get the same treatment as the byte decoders: random and
 // mutated text may produce a value or that parser's own error class, nothing else.
 import { describe, expect, it } from "vitest";
+import { Prng } from "../../consensus/sim/prng.ts";
 import { AddressError, addressOf, generateKeyPair, parseAddress } from "../../crypto/index.ts";
 import { GenesisError, parseGenesis } from "../../genesis/index.ts";
 import { text as genesisText, validJson } from "../genesis/fixture.ts";
 import { mutate } from "./mutate.ts";
-import { Prng } from "./prng.ts";
 
 const SEED = Number(process.env.UBN_FUZZ_SEED ?? 20261122);
 const decoder = new TextDecoder();

@@ -2,7 +2,7 @@
 // restart): the engines never commit two different blocks at one height, and keep going.
 // The real fault injection lives in the simulator; this is the engine's own smoke test.
 import { describe, expect, test } from "vitest";
-import { Prng } from "../../fuzz/prng.ts";
+import { Prng } from "../../../consensus/sim/prng.ts";
 import { assertSameChain, fixture, makeEngine, Pump } from "./helpers.ts";
 
 describe("engines on a rough network", () => {

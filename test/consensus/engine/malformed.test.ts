@@ -2,7 +2,7 @@
 import { describe, expect, test } from "vitest";
 import { ConsensusErrorCode, encodeMessage, type Input } from "../../../consensus/index.ts";
 import { mutate } from "../../fuzz/mutate.ts";
-import { Prng } from "../../fuzz/prng.ts";
+import { Prng } from "../../../consensus/sim/prng.ts";
 import {
   fixture,
   genesis,
