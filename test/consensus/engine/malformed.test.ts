@@ -1,8 +1,8 @@
 // Bad input never throws out of handle(): random bytes, mutated messages, odd host inputs.
 import { describe, expect, test } from "vitest";
 import { ConsensusErrorCode, encodeMessage, type Input } from "../../../consensus/index.ts";
-import { mutate } from "../../fuzz/mutate.ts";
 import { Prng } from "../../../consensus/sim/prng.ts";
+import { mutate } from "../../fuzz/mutate.ts";
 import {
   fixture,
   genesis,
