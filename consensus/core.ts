@@ -111,6 +111,9 @@ export class Core {
       drop: (code) => this.drop(code),
     });
     this.currentEpoch = this.epoch.epoch;
+    // After a restart, the TC that ended the previous round is still needed (see SafetyState).
+    const persistedTc = safety.state.highTc;
+    if (persistedTc !== null && persistedTc.epoch === this.currentEpoch) this.highTc = persistedTc;
     this.stats = newStats();
   }
 
@@ -402,7 +405,10 @@ export class Core {
   /** A verified TC: of this epoch, it moves the round on; of another, only its QC counts. */
   private onTc(tc: TimeoutCert): void {
     const current = tc.epoch === this.currentEpoch;
-    if (current && (this.highTc === null || tc.round > this.highTc.round)) this.highTc = tc;
+    if (current && (this.highTc === null || tc.round > this.highTc.round)) {
+      this.highTc = tc;
+      this.safety.recordTc(tc);
+    }
     this.onQc(tc.highQc, null);
   }
 

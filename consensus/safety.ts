@@ -35,6 +35,7 @@ import {
   quorumCertCodec,
   type Timeout,
   type TimeoutCert,
+  timeoutCertCodec,
   timeoutSigningBytes,
   type Vote,
   type VoteData,
@@ -63,12 +64,18 @@ export interface SafetyState {
   lastVote: Vote | null;
   /** The highest QC seen: what proposals and timeouts carry, and where a restart resumes. */
   highQc: QuorumCert;
+  /**
+   * The highest TC seen. Kept across a restart so that a validator which restarts in the round
+   * after a timed-out one can still show how it got there (its timeouts carry this TC); without
+   * it, a committee with no spare validator could wait forever for a TC nobody can rebuild.
+   */
+  highTc: TimeoutCert | null;
   committed: CommittedTip;
 }
 
-const STATE_VERSION = 1;
+const STATE_VERSION = 2;
 
-const safetyStateCodec = struct("SafetyStateV1", {
+const safetyStateCodec = struct("SafetyStateV2", {
   version: u8,
   chainId: text(MAX_CHAIN_ID_LENGTH),
   self: text(128),
@@ -79,6 +86,7 @@ const safetyStateCodec = struct("SafetyStateV1", {
   lastProposedRound: u64,
   lastVote: optional(voteCodec),
   highQc: quorumCertCodec,
+  highTc: optional(timeoutCertCodec),
   committedEpoch: u64,
   committedRound: u64,
   committedHeight: u64,
@@ -97,6 +105,7 @@ export function encodeSafetyState(s: SafetyState): Uint8Array {
     lastProposedRound: s.lastProposedRound,
     lastVote: s.lastVote,
     highQc: s.highQc,
+    highTc: s.highTc,
     committedEpoch: s.committed.epoch,
     committedRound: s.committed.round,
     committedHeight: s.committed.height,
@@ -129,6 +138,7 @@ export function decodeSafetyState(bytes: Uint8Array): SafetyState {
     lastProposedRound: v.lastProposedRound,
     lastVote: v.lastVote,
     highQc: v.highQc,
+    highTc: v.highTc,
     committed: { epoch: v.committedEpoch, round: v.committedRound, height: v.committedHeight, hash: v.committedHash },
   };
 }
@@ -144,6 +154,7 @@ export function initialSafetyState(chainId: string, self: string, epoch: bigint,
     lastProposedRound: 0n,
     lastVote: null,
     highQc: genesisQc(epoch, genesisHash),
+    highTc: null,
     committed: { epoch, round: 0n, height: 0n, hash: genesisHash },
   };
 }
@@ -242,6 +253,17 @@ export class SafetyRules {
     }
     this.s.lastVote = vote;
     return vote;
+  }
+
+  /** Remembers a verified TC if it is the highest so far; persisted with the next state. */
+  recordTc(tc: TimeoutCert): void {
+    if (
+      this.s.highTc === null ||
+      tc.epoch > this.s.highTc.epoch ||
+      (tc.epoch === this.s.highTc.epoch && tc.round > this.s.highTc.round)
+    ) {
+      this.s.highTc = tc;
+    }
   }
 
   /** The vote already signed for this block, to be sent again unchanged. */
