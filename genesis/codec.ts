@@ -44,6 +44,9 @@ export const paramsCodec = struct("GenesisParams", {
   unbondingPeriodBlocks: u32,
   fees: feesCodec,
   rewards: rewardsCodec,
+  // Added after rewards so that the fields before keep their positions (genesis v2).
+  maxBlockTxs: u32,
+  maxBlockBytes: u32,
 });
 
 export const genesisCodec = struct("Genesis", {

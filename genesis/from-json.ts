@@ -29,6 +29,8 @@ const INTEGER_PARAMS = [
   "committeeSize",
   "epochLength",
   "unbondingPeriodBlocks",
+  "maxBlockTxs",
+  "maxBlockBytes",
 ] as const satisfies readonly (keyof GenesisParams)[];
 const PARAM_FIELDS = [...INTEGER_PARAMS, "fees", "rewards"] as const;
 const FEE_FIELDS = ["perByte", "perType"] as const;

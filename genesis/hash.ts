@@ -1,6 +1,6 @@
 // The genesis hash: what every node of a chain must agree on before block 1. It is
 //
-//   taggedHash("UBN/genesis/v1", encode(genesisCodec, canonical form))
+//   taggedHash("UBN/genesis/v2", encode(genesisCodec, canonical form))
 //
 // where the canonical form sorts validators by public key bytes and accounts by address bytes
 // (unsigned, lexicographic), so the order of entries in the JSON file, its whitespace and its
@@ -9,7 +9,9 @@ import { type CodecType, compareBytes, encode, taggedHash } from "../crypto/inde
 import { genesisCodec } from "./codec.ts";
 import type { Genesis } from "./types.ts";
 
-export const GENESIS_HASH_TAG = "UBN/genesis/v1";
+// v2: GenesisParams gained maxBlockTxs and maxBlockBytes (after rewards); v1 files lack them
+// and are refused by the reader (required field is missing).
+export const GENESIS_HASH_TAG = "UBN/genesis/v2";
 
 type GenesisRecord = CodecType<typeof genesisCodec>;
 
@@ -56,6 +58,8 @@ function toRecord(g: Genesis): GenesisRecord {
         registerValidator: p.fees.perType.register_validator,
       },
       rewards: { blockReward: p.rewards.blockReward, auditShareBps: p.rewards.auditShareBps },
+      maxBlockTxs: p.maxBlockTxs,
+      maxBlockBytes: p.maxBlockBytes,
     },
   };
 }

@@ -1,5 +1,5 @@
 // genesis/: the genesis file format, its validation, canonical form and hash, and the builder
-// behind `ubn genesis`. Imports crypto/ only.
+// behind `ubn genesis`. Imports crypto/, and vm/ for the VM parameters and the genesis state.
 export * from "./amount.ts";
 export * from "./builder.ts";
 export * from "./codec.ts";

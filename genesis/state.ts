@@ -6,7 +6,6 @@ import {
   type Account,
   type AuthenticatedState,
   accountKey,
-  DEFAULT_MAX_BLOCK_TXS,
   emptyAccount,
   encodeAccount,
   encodeTotals,
@@ -25,7 +24,7 @@ export function vmParamsOf(genesis: Genesis): VmParams {
     fees: { perByte: p.fees.perByte, perType: { ...p.fees.perType } },
     unbondingPeriodBlocks: BigInt(p.unbondingPeriodBlocks),
     blockReward: p.rewards.blockReward,
-    maxBlockTxs: DEFAULT_MAX_BLOCK_TXS,
+    maxBlockTxs: p.maxBlockTxs,
   };
 }
 

@@ -26,6 +26,8 @@ export function genesisToJsonValue(genesis: Genesis): Record<string, unknown> {
       committeeSize: p.committeeSize,
       epochLength: p.epochLength,
       unbondingPeriodBlocks: p.unbondingPeriodBlocks,
+      maxBlockTxs: p.maxBlockTxs,
+      maxBlockBytes: p.maxBlockBytes,
       fees: {
         perByte: p.fees.perByte.toString(),
         perType: Object.fromEntries(TX_TYPES.map((t) => [t, p.fees.perType[t].toString()])),

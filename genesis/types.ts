@@ -48,6 +48,10 @@ export interface GenesisParams {
   committeeSize: number;
   epochLength: number;
   unbondingPeriodBlocks: number;
+  /** A block with more transactions is invalid; the proposer packs at most this many. */
+  maxBlockTxs: number;
+  /** The most bytes of encoded signed transactions (their sum) one block carries. */
+  maxBlockBytes: number;
   fees: FeeParams;
   rewards: RewardParams;
 }

@@ -19,5 +19,5 @@ export interface VmParams {
   maxBlockTxs: number;
 }
 
-/** Until the genesis carries it, every chain uses this block size limit. */
+/** The default of the genesis parameter maxBlockTxs (genesis/params.ts); benchmarks use it too. */
 export const DEFAULT_MAX_BLOCK_TXS = 20_000;

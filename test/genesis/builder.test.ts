@@ -31,6 +31,7 @@ describe("initGenesis", () => {
     expect(g.genesisTimeMs).toBe(Date.UTC(2026, 10, 22));
     expect(g.params).toEqual(defaultGenesisParams);
     expect(g.params).not.toBe(defaultGenesisParams);
+    expect(g.params).toMatchObject({ blockIntervalMs: 1000, maxBlockTxs: 20_000, maxBlockBytes: 1_000_000 });
     // The file it makes reads back with the lenient check, and fails the full one.
     expect(parseGenesis(genesisToJson(g), { allowNoValidators: true })).toEqual(g);
     expect(() => parseGenesis(genesisToJson(g))).toThrow(/at least one validator/);

@@ -46,6 +46,8 @@ export function validJson(): Json {
       committeeSize: 4,
       epochLength: 32,
       unbondingPeriodBlocks: 1209600,
+      maxBlockTxs: 20000,
+      maxBlockBytes: 1000000,
       fees: {
         perByte: "1000000000",
         perType: {

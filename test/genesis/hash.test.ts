@@ -35,8 +35,8 @@ function changed(path: (string | number)[], value: Json): Json {
 describe("genesisHash", () => {
   it("is the tagged hash of the canonical encoding", () => {
     const g = parseGenesis(text(validJson()));
-    expect(GENESIS_HASH_TAG).toBe("UBN/genesis/v1");
-    expect(genesisHash(g)).toEqual(taggedHash("UBN/genesis/v1", encodeGenesis(g)));
+    expect(GENESIS_HASH_TAG).toBe("UBN/genesis/v2");
+    expect(genesisHash(g)).toEqual(taggedHash("UBN/genesis/v2", encodeGenesis(g)));
   });
 
   it("does not depend on the order of validators and accounts, member order or whitespace", () => {
@@ -68,6 +68,9 @@ describe("genesisHash", () => {
     const reference = hashOf(validJson());
     const paths = leaves(validJson());
     expect(paths.length).toBeGreaterThan(25);
+    expect(paths.map((p) => p.join("."))).toEqual(
+      expect.arrayContaining(["params.blockIntervalMs", "params.maxBlockTxs", "params.maxBlockBytes"]),
+    );
     for (const path of paths) {
       const j = validJson();
       let parent = j;
@@ -86,7 +89,7 @@ describe("genesisHash", () => {
 
   it("is pinned: the encoding is part of the protocol", () => {
     // If this changes, every existing genesis gets a new hash: bump the tag instead.
-    expect(hashOf(validJson())).toBe("630250ec2e2e9c6cc9d5b1899cee846c4136f2b902ff132f801b445775c3f83f");
+    expect(hashOf(validJson())).toBe("7d7c616c6aa587a1cc972da71c4716cff24f0fcd4d793d271a44d30704bdb99e");
   });
 
   it("encodes validators by public key and accounts by address, decodable with genesisCodec", () => {
@@ -100,6 +103,29 @@ describe("genesisHash", () => {
     expect(decoded.genesisTimeMs).toBe(BigInt(g.genesisTimeMs));
     expect(decoded.validators.map((v) => v.name)).toEqual(canonical.validators.map((v) => v.name ?? null));
   });
+
+  it("appends the block size limits after rewards, leaving the earlier params where they were", () => {
+    const j = validJson();
+    j.params.maxBlockTxs = 1234;
+    j.params.maxBlockBytes = 56_789;
+    const decoded = decode(genesisCodec, encodeGenesis(parseGenesis(text(j))));
+    expect(Object.keys(decoded.params)).toEqual([
+      "tokenDecimals",
+      "blockIntervalMs",
+      "proposeTimeoutMs",
+      "voteTimeoutMs",
+      "timeoutIncreaseMs",
+      "committeeSize",
+      "epochLength",
+      "unbondingPeriodBlocks",
+      "fees",
+      "rewards",
+      "maxBlockTxs",
+      "maxBlockBytes",
+    ]);
+    expect(decoded.params.maxBlockTxs).toBe(1234);
+    expect(decoded.params.maxBlockBytes).toBe(56_789);
+  });
 });
 
 describe("genesisToJson", () => {
@@ -108,6 +134,16 @@ describe("genesisToJson", () => {
     const out = genesisToJson(g);
     expect(out.endsWith("}\n")).toBe(true);
     expect(out).toBe(`${JSON.stringify(validJson(), null, 2)}\n`);
+    expect(parseGenesis(out)).toEqual(g);
+  });
+
+  it("round-trips the block size limits and a short block interval", () => {
+    const j = validJson();
+    Object.assign(j.params, { blockIntervalMs: 10, proposeTimeoutMs: 100, maxBlockTxs: 1, maxBlockBytes: 1024 });
+    const g = parseGenesis(text(j));
+    expect(g.params).toMatchObject({ blockIntervalMs: 10, maxBlockTxs: 1, maxBlockBytes: 1024 });
+    const out = genesisToJson(g);
+    expect(out).toBe(`${JSON.stringify(j, null, 2)}\n`);
     expect(parseGenesis(out)).toEqual(g);
   });
 });

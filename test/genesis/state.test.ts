@@ -64,5 +64,9 @@ describe("genesis state", () => {
     expect(p.fees.perType.transfer).toBe(genesis.params.fees.perType.transfer);
     expect(p.unbondingPeriodBlocks).toBe(BigInt(genesis.params.unbondingPeriodBlocks));
     expect(p.blockReward).toBe(genesis.params.rewards.blockReward);
+    expect(p.maxBlockTxs).toBe(20_000);
+    const j = validJson();
+    j.params.maxBlockTxs = 1234;
+    expect(vmParamsOf(parseGenesis(text(j))).maxBlockTxs).toBe(1234);
   });
 });

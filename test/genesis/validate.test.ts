@@ -2,8 +2,9 @@
 // checks the issue's path and that its message names the offending value.
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { describe, expect, it } from "vitest";
+import { MAX_PAYLOAD_BYTES } from "../../consensus/messages.ts";
 import { toHex } from "../../crypto/index.ts";
-import { genesisIssues, parseGenesis, U128_MAX, validateGenesis } from "../../genesis/index.ts";
+import { genesisIssues, integerParamLimits, parseGenesis, U128_MAX, validateGenesis } from "../../genesis/index.ts";
 import { addressOfSeed, expectIssue, parseError, publicKeyHex, publicKeyOfSeed, text, validJson } from "./fixture.ts";
 
 describe("a valid genesis", () => {
@@ -209,12 +210,50 @@ describe("params", () => {
     j.params.rewards.auditShareBps = 10_001;
     const err = parseError(j);
     expectIssue(err, "params.tokenDecimals", "from 0 to 24", "25");
-    expectIssue(err, "params.blockIntervalMs", "from 100", "got 0");
+    expectIssue(err, "params.blockIntervalMs", "from 10 to 600000", "got 0");
     expectIssue(err, "params.voteTimeoutMs", "got -1");
     expectIssue(err, "params.committeeSize", "from 4 to 1024", "got 3");
     expectIssue(err, "params.epochLength", "got 0");
     expectIssue(err, "params.timeoutIncreaseMs", "got 1.5");
     expectIssue(err, "params.rewards.auditShareBps", "from 0 to 10000", "10001");
+  });
+
+  it("checks the block size limits", () => {
+    const j = validJson();
+    Object.assign(j.params, { maxBlockTxs: 0, maxBlockBytes: 1023 });
+    let err = parseError(j);
+    expectIssue(err, "params.maxBlockTxs", "from 1 to 100000", "got 0");
+    expectIssue(err, "params.maxBlockBytes", "from 1024 to 1032192", "got 1023");
+    Object.assign(j.params, { maxBlockTxs: 100_001, maxBlockBytes: 1_040_001 });
+    err = parseError(j);
+    expectIssue(err, "params.maxBlockTxs", "got 100001");
+    expectIssue(err, "params.maxBlockBytes", "got 1040001");
+    Object.assign(j.params, { maxBlockTxs: 2.5, maxBlockBytes: "1000000" });
+    err = parseError(j);
+    expectIssue(err, "params.maxBlockTxs", "got 2.5");
+    expectIssue(err, "params.maxBlockBytes", "must be a number");
+    for (const [maxBlockTxs, maxBlockBytes] of [
+      [1, 1024],
+      [100_000, 1_032_192],
+    ]) {
+      Object.assign(j.params, { maxBlockTxs, maxBlockBytes });
+      expect(parseGenesis(text(j)).params).toMatchObject({ maxBlockTxs, maxBlockBytes });
+    }
+  });
+
+  it("keeps maxBlockBytes at least 8 KiB under the 1 MiB consensus payload", () => {
+    expect(integerParamLimits.maxBlockBytes.max).toBeLessThanOrEqual(MAX_PAYLOAD_BYTES - 8 * 1024);
+  });
+
+  it("allows blocks down to 10 ms for local devnets", () => {
+    const j = validJson();
+    Object.assign(j.params, { blockIntervalMs: 10, proposeTimeoutMs: 100, voteTimeoutMs: 100 });
+    expect(parseGenesis(text(j)).params.blockIntervalMs).toBe(10);
+    j.params.blockIntervalMs = 9;
+    expectIssue(parseError(j), "params.blockIntervalMs", "from 10", "got 9");
+    // The propose timeout (at least 100) must still exceed the interval.
+    Object.assign(j.params, { blockIntervalMs: 100, proposeTimeoutMs: 100 });
+    expectIssue(parseError(j), "params.proposeTimeoutMs", "greater than blockIntervalMs (100)");
   });
 
   it("requires the propose timeout to exceed the block interval", () => {
@@ -253,11 +292,15 @@ describe("shape", () => {
     delete j.accounts[0].address;
     delete j.params.rewards;
     delete j.params.fees.perType.unstake;
+    delete j.params.maxBlockTxs; // a file written before the block size limits existed
+    delete j.params.maxBlockBytes;
     const err = parseError(j);
     for (const path of [
       "chainId",
       "validators[1].stake",
       "accounts[0].address",
+      "params.maxBlockTxs",
+      "params.maxBlockBytes",
       "params.rewards",
       "params.fees.perType.unstake",
     ]) {
