@@ -24,6 +24,7 @@ import { BlockIntake } from "./intake.ts";
 import type { Action, BatchVerify, Signer, ValidatorId, ValidatorSet } from "./interface.ts";
 import {
   type Block,
+  blockCodec,
   blockHash,
   decodeMessage,
   encodeMessage,
@@ -126,7 +127,9 @@ export class Core {
       if (s.lastVotedRound > round) round = s.lastVotedRound;
       if (s.highestTimeoutRound > round) round = s.highestTimeoutRound;
       this.enterRound(round);
-      if (!this.tree.has(s.highQc.blockHash)) this.intake.requestSync(s.highQc.blockHash, null);
+      // A highest QC at or below the committed tip (after a resume) names a block already final.
+      const above = s.highQc.height > this.tree.committedTip.height;
+      if (above && !this.tree.has(s.highQc.blockHash)) this.intake.requestSync(s.highQc.blockHash, null);
       // After a restart in the middle of a round, the vote already given is simply sent again.
       if (s.lastVote !== null && s.lastVote.round === round) this.deliverVote(s.lastVote);
     });
@@ -268,6 +271,7 @@ export class Core {
       blockHash: node.hash,
       parentHash: b.parent,
       height: b.height,
+      proposer: toHex(b.proposer),
       payload: b.payload,
     });
   }
@@ -444,6 +448,7 @@ export class Core {
           proposer: toHex(b.proposer),
           payload: b.payload,
           certificate: encode(quorumCertCodec, qc),
+          encoded: encode(blockCodec, b),
         },
       });
     }

@@ -27,6 +27,12 @@ export function createEngine(opts: EngineOptions, modules: EngineModules): Jolte
       `persisted safety state belongs to ${state.self} on ${state.chainId}, not ${opts.self} on ${opts.chainId}`,
     );
   }
+  const resume = modules.resumeFrom;
+  if (resume !== undefined && resume.height > state.committed.height) {
+    // Committing is not a vote: moving the committed tip up to a block the host proved final
+    // cannot make this validator sign anything it would not have signed otherwise.
+    state.committed = { epoch: resume.epoch, round: resume.round, height: resume.height, hash: resume.hash };
+  }
   const skipVoteSafetyCheck = modules.breakRules?.skipVoteSafetyCheck === true;
   const safety = new SafetyRules(state, modules.persisted ?? null, modules.signer, selfKey, skipVoteSafetyCheck);
   const core = new Core(

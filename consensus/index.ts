@@ -1,6 +1,7 @@
 // consensus/: the sans-IO Jolteon engine (two-chain HotStuff), its messages and certificates,
 // validator sets and the leader schedule. Imports crypto/ only.
 
+export { Verifier } from "./certificates.ts";
 export { createEngine, type EngineStats, type EngineStatus, type JolteonEngine } from "./engine.ts";
 export * from "./errors.ts";
 export * from "./interface.ts";

@@ -75,8 +75,10 @@ export interface CommittedBlock {
   parent: Uint8Array;
   proposer: ValidatorId;
   payload: Uint8Array;
-  /** Canonical bytes of the quorum certificate that finalizes it (the child's QC), for sync. */
+  /** Canonical bytes of the quorum certificate that certifies this block, for sync. */
   certificate: Uint8Array;
+  /** Canonical bytes of the whole block (blockCodec), so a syncing node can recompute its hash. */
+  encoded: Uint8Array;
 }
 
 export type Action =
@@ -90,7 +92,15 @@ export type Action =
   /** This validator leads `round`: the host answers with a `payload` input. */
   | { kind: "request-payload"; round: bigint; parentHash: Uint8Array; height: bigint }
   /** Is this proposed payload valid on top of its parent? The host answers with `payload-verdict`. */
-  | { kind: "validate-payload"; blockHash: Uint8Array; parentHash: Uint8Array; height: bigint; payload: Uint8Array };
+  | {
+      kind: "validate-payload";
+      blockHash: Uint8Array;
+      parentHash: Uint8Array;
+      height: bigint;
+      /** The block's proposer (its execution may pay the proposer). */
+      proposer: ValidatorId;
+      payload: Uint8Array;
+    };
 
 export interface ConsensusEngine {
   /** Actions to take when the engine starts (or restarts from persisted safety state). */
@@ -105,6 +115,12 @@ export interface EngineModules {
   verify: BatchVerify;
   /** The bytes of the last `persist` action, when restarting; undefined on a first start. */
   persisted?: SafetyStateBytes;
+  /**
+   * A committed block the host already holds above the persisted committed tip (it caught up
+   * by fast sync while the engine was stopped): the engine starts its block tree there instead.
+   * Only the committed tip moves; every voting rule of the persisted state is kept as it was.
+   */
+  resumeFrom?: { epoch: bigint; round: bigint; height: bigint; hash: Uint8Array };
   /**
    * Test-only switches that break one safety rule each, so the simulator can show that its
    * checker catches the violation. Never set outside tests.

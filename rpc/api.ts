@@ -52,6 +52,21 @@ export interface RpcStatus {
   version: string;
 }
 
+/** A committed block's header fields and the hashes of its transactions. */
+export interface RpcBlock {
+  height: bigint;
+  hash: Uint8Array;
+  parentHash: Uint8Array;
+  /** The proposer's Ed25519 public key. */
+  proposer: Uint8Array;
+  round: bigint;
+  /** The proposer's clock at building time, ms since the Unix epoch. */
+  timeMs: bigint;
+  stateRoot: Uint8Array;
+  receiptsRoot: Uint8Array;
+  transactions: Uint8Array[];
+}
+
 export interface RpcHealth {
   ok: boolean;
   /** Reasons and figures for operators; JSON-ready apart from bigint and bytes, which are encoded. */
@@ -71,6 +86,8 @@ export interface RpcNodeApi {
   getTransactionReceipt(hash: Uint8Array): Promise<RpcReceipt | null>;
   /** Last committed height. */
   blockNumber(): bigint;
+  /** A committed block by height; null above the committed tip (and for the genesis, height 0). */
+  getBlockByNumber(height: bigint): Promise<RpcBlock | null>;
   status(): RpcStatus;
   health(): RpcHealth;
 }

@@ -22,6 +22,15 @@ export interface ClientReceipt {
   feePaid: bigint;
 }
 
+export interface ClientBlock {
+  height: bigint;
+  hash: string;
+  parentHash: string;
+  stateRoot: string;
+  timeMs: bigint;
+  transactions: string[];
+}
+
 export class RpcClient {
   readonly url: string;
   private nextId = 1;
@@ -73,6 +82,19 @@ export class RpcClient {
       status: r.status as "success" | "failed",
       failure: (r.failure as ClientReceipt["failure"]) ?? null,
       feePaid: BigInt(r.feePaid as string),
+    };
+  }
+
+  async getBlockByNumber(height: bigint): Promise<ClientBlock | null> {
+    const b = await this.call<Record<string, unknown> | null>("ubn_getBlockByNumber", [`0x${height.toString(16)}`]);
+    if (b === null) return null;
+    return {
+      height: BigInt(b.height as string),
+      hash: b.hash as string,
+      parentHash: b.parentHash as string,
+      stateRoot: b.stateRoot as string,
+      timeMs: BigInt(b.timeMs as string),
+      transactions: b.transactions as string[],
     };
   }
 

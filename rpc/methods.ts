@@ -4,8 +4,8 @@
 // A new method is one more entry here; the transport (HTTP now, WebSocket later) is unaware.
 import type { RpcNodeApi } from "./api.ts";
 import { toData, toQuantity } from "./encoding.ts";
-import { addressParam, dataParam, hashParam } from "./params.ts";
-import { accountToJson, receiptToJson, statusToJson } from "./results.ts";
+import { addressParam, dataParam, hashParam, quantityParam } from "./params.ts";
+import { accountToJson, blockToJson, receiptToJson, statusToJson } from "./results.ts";
 
 export interface RpcMethod {
   /** Names of the positional parameters, all required; used for arity checks and messages. */
@@ -45,6 +45,16 @@ export function createMethodTable(api: RpcNodeApi): RpcMethodTable {
       },
     ],
     ["ubn_blockNumber", { params: [], call: () => toQuantity(api.blockNumber()) }],
+    [
+      "ubn_getBlockByNumber",
+      {
+        params: ["height"],
+        call: async ([height]) => {
+          const block = await api.getBlockByNumber(quantityParam(height, "height", (1n << 64n) - 1n));
+          return block === null ? null : blockToJson(block);
+        },
+      },
+    ],
     ["ubn_status", { params: [], call: () => statusToJson(api.status()) }],
   ]);
 }

@@ -1,7 +1,7 @@
 // The JSON shapes of method results, and the conversions from the node's values. A typed client
 // (a later issue) decodes these same shapes; encoding.ts says how each kind of value is written.
 import type { Event } from "../vm/execution/receipt.ts";
-import type { RpcAccount, RpcReceipt, RpcStatus } from "./api.ts";
+import type { RpcAccount, RpcBlock, RpcReceipt, RpcStatus } from "./api.ts";
 import { toData, toQuantity } from "./encoding.ts";
 
 export interface RpcAccountJson {
@@ -85,5 +85,31 @@ export function statusToJson(s: RpcStatus): RpcStatusJson {
     mempoolSize: toQuantity(s.mempoolSize),
     round: toQuantity(s.round),
     version: s.version,
+  };
+}
+
+export interface RpcBlockJson {
+  height: string;
+  hash: string;
+  parentHash: string;
+  proposer: string;
+  round: string;
+  timeMs: string;
+  stateRoot: string;
+  receiptsRoot: string;
+  transactions: string[];
+}
+
+export function blockToJson(b: RpcBlock): RpcBlockJson {
+  return {
+    height: toQuantity(b.height),
+    hash: toData(b.hash),
+    parentHash: toData(b.parentHash),
+    proposer: toData(b.proposer),
+    round: toQuantity(b.round),
+    timeMs: toQuantity(b.timeMs),
+    stateRoot: toData(b.stateRoot),
+    receiptsRoot: toData(b.receiptsRoot),
+    transactions: b.transactions.map(toData),
   };
 }

@@ -1,7 +1,14 @@
 // vm/: the deterministic state transition. Imports crypto/ only.
 export * from "./account.ts";
 export * from "./errors.ts";
-export { type BlockResult, type ExecutionEnv, executeBlock, type VmBlock } from "./execution/execute-block.ts";
+export {
+  type BlockResult,
+  type DecodedTx,
+  decodeAndCheck,
+  type ExecutionEnv,
+  executeBlock,
+  type VmBlock,
+} from "./execution/execute-block.ts";
 export { type Event, encodeReceipt, type Receipt, receiptCodec, receiptsRoot } from "./execution/receipt.ts";
 export * from "./params.ts";
 export type { AuthenticatedState } from "./state/interface.ts";
@@ -14,6 +21,7 @@ export {
   SparseMerkleState,
   type SparseMerkleStateOptions,
 } from "./state/sparse-merkle-state.ts";
+export { valueKey as committedValueKey } from "./state/sparse-merkle-storage.ts";
 export type { Payload } from "./tx/registry.ts";
 export { handlers, payloadCodec } from "./tx/registry.ts";
 export * from "./tx/transaction.ts";

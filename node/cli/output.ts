@@ -35,7 +35,9 @@ export class Output {
     const issues = (err as unknown as { issues?: unknown }).issues;
     this.error(code, err.message, Array.isArray(issues) ? issues : undefined);
     if (process.env.UBN_DEBUG) process.stderr.write(`${err.stack}\n`);
-    return 1;
+    // Some failures have their own exit code (a locked database, a corrupt one), for scripts.
+    const exitCode = (err as unknown as { exitCode?: unknown }).exitCode;
+    return typeof exitCode === "number" ? exitCode : 1;
   }
 
   private error(code: string, message: string, issues?: unknown[]): void {

@@ -2,10 +2,12 @@
 // The `ubn` command line. Runs on Node >= 24 straight from TypeScript (type stripping).
 import { runCli } from "./command.ts";
 import { benchCommands } from "./commands/bench.ts";
+import { devnetCommands } from "./commands/devnet.ts";
 import { genesisCommands } from "./commands/genesis.ts";
 import { keysCommands } from "./commands/keys.ts";
+import { nodeCommands } from "./commands/node.ts";
 import { simCommands } from "./commands/sim.ts";
 
-const groups = [keysCommands, genesisCommands, benchCommands, simCommands];
+const groups = [nodeCommands, devnetCommands, keysCommands, genesisCommands, benchCommands, simCommands];
 
 process.exitCode = await runCli(process.argv.slice(2), groups, process.env);

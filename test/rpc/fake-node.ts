@@ -3,6 +3,7 @@
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import {
   type RpcAccount,
+  type RpcBlock,
   type RpcHealth,
   type RpcNodeApi,
   type RpcReceipt,
@@ -45,6 +46,20 @@ export class FakeNode implements RpcNodeApi {
   }
   blockNumber() {
     return this.height;
+  }
+  async getBlockByNumber(height: bigint): Promise<RpcBlock | null> {
+    if (height === 0n || height > this.height) return null;
+    return {
+      height,
+      hash: filled(32, 3),
+      parentHash: filled(32, 4),
+      proposer: filled(32, 5),
+      round: height + 1n,
+      timeMs: 1_800_000_000_000n,
+      stateRoot: filled(32, 2),
+      receiptsRoot: filled(32, 6),
+      transactions: [TX_HASH],
+    };
   }
   status(): RpcStatus {
     return {

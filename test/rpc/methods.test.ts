@@ -14,6 +14,19 @@ describe("methods", () => {
     expect((await call("ubn_blockNumber")).body.result).toBe("0x1a");
   });
 
+  it("ubn_getBlockByNumber: header fields as data and quantities; null above the tip; bad heights refused", async () => {
+    const { body } = await call("ubn_getBlockByNumber", ["0x1a"]);
+    expect(body.result).toMatchObject({
+      height: "0x1a",
+      round: "0x1b",
+      stateRoot: hexOf(filled(32, 2)),
+      transactions: [hexOf(TX_HASH)],
+    });
+    expect((await call("ubn_getBlockByNumber", ["0x1b"])).body.result).toBeNull();
+    expect((await call("ubn_getBlockByNumber", ["26"])).body.error.code).toBe(-32602);
+    expect((await call("ubn_getBlockByNumber", [])).body.error.code).toBe(-32602);
+  });
+
   it("ubn_chainId", async () => {
     expect((await call("ubn_chainId", [])).body.result).toBe("ubn-test");
   });

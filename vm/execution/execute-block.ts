@@ -50,6 +50,12 @@ export interface ExecutionEnv {
   params: VmParams;
   /** Verifies signatures on worker threads; without it they are verified on this thread. */
   verifier?: BatchVerifier;
+  /**
+   * True for a transaction (its exact encoded bytes) whose signatures this process already
+   * verified, e.g. when its mempool admitted it: a node then checks each signature once, not
+   * once on admission and again in every block that carries it.
+   */
+  alreadyVerified?: (encodedTx: Uint8Array) => boolean;
 }
 
 export interface BlockResult {
@@ -58,7 +64,7 @@ export interface BlockResult {
   receiptsRoot: Uint8Array;
 }
 
-interface DecodedTx {
+export interface DecodedTx {
   bytes: Uint8Array;
   tx: SignedTx;
   sender: Uint8Array;
@@ -89,7 +95,7 @@ async function execute(state: AuthenticatedState, block: VmBlock, env: Execution
   // Signatures are checked on the worker threads while this thread executes; nothing of the
   // block is kept unless both succeed. If execution fails first, its error is reported and
   // the verification result is dropped.
-  const signatures = verifySignatures(decoded, env.verifier);
+  const signatures = verifySignatures(decoded, env.verifier, env.alreadyVerified);
   signatures.catch(() => {});
 
   const bs = new BlockState(state);
@@ -113,7 +119,12 @@ async function execute(state: AuthenticatedState, block: VmBlock, env: Execution
   return { stateRoot: await state.pendingRoot(), receipts, receiptsRoot: receiptsRoot(receipts) };
 }
 
-function decodeAndCheck(bytes: Uint8Array, i: number, chainId: string): DecodedTx {
+/**
+ * Decodes one transaction and runs every check that needs no state and no signature
+ * verification; throws BlockError (index i). The mempool admits through this same function, so
+ * it never holds a transaction that would make a block invalid on these grounds.
+ */
+export function decodeAndCheck(bytes: Uint8Array, i: number, chainId: string): DecodedTx {
   let tx: SignedTx;
   try {
     tx = decodeTransaction(bytes);
@@ -139,10 +150,15 @@ function decodeAndCheck(bytes: Uint8Array, i: number, chainId: string): DecodedT
   return { bytes, tx, sender, payer };
 }
 
-async function verifySignatures(decoded: DecodedTx[], verifier: BatchVerifier | undefined): Promise<void> {
+async function verifySignatures(
+  decoded: DecodedTx[],
+  verifier: BatchVerifier | undefined,
+  alreadyVerified: ((encodedTx: Uint8Array) => boolean) | undefined,
+): Promise<void> {
   const items: SignedItem[] = [];
   const owner: number[] = [];
   decoded.forEach(({ bytes, tx }, i) => {
+    if (alreadyVerified?.(bytes) === true) return;
     const unsigned = unsignedBytesOf(bytes, tx);
     items.push({ publicKey: tx.sender, message: senderSigningBytes(unsigned), signature: tx.signature });
     owner.push(i);

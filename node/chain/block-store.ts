@@ -1,0 +1,162 @@
+// What a chain keeps on disk besides its state: committed blocks with the certificate that
+// certifies each, where every transaction landed, receipts, the committed tip and the
+// consensus safety state. One LevelDB holds every chain of a node; each chain's keys start
+// with its own prefix, then a bucket byte (never reused), then the id:
+//
+//   prefix 0x00 ...          the chain's state tree (vm/state)
+//   prefix 0x01 height       StoredBlock
+//   prefix 0x02 hash         height (u64 BE)
+//   prefix 0x03 txHash       TxLocation
+//   prefix 0x04 height       the block's receipts
+//   prefix 0x05              ChainTip
+//   prefix 0x06              consensus safety state (written with fsync before any vote leaves)
+import {
+  bytes,
+  type CodecType,
+  concatBytes,
+  decode,
+  encode,
+  fixedBytes,
+  list,
+  struct,
+  u32,
+  u64,
+} from "../../crypto/index.ts";
+import type { KvOp, KvStore, Receipt } from "../../vm/index.ts";
+import { PrefixedKv, receiptCodec } from "../../vm/index.ts";
+import type { StagedKv } from "./staged-kv.ts";
+
+const Bucket = {
+  state: 0x00,
+  block: 0x01,
+  hashIndex: 0x02,
+  tx: 0x03,
+  receipts: 0x04,
+  tip: 0x05,
+  safety: 0x06,
+} as const;
+
+export const storedBlockCodec = struct("StoredBlock", {
+  hash: fixedBytes(32),
+  /** Canonical consensus block (consensus blockCodec). */
+  block: bytes(2 << 20),
+  /** Canonical quorum certificate that certifies the block. */
+  certificate: bytes(1 << 20),
+});
+export type StoredBlock = CodecType<typeof storedBlockCodec>;
+
+export const chainTipCodec = struct("ChainTip", {
+  height: u64,
+  hash: fixedBytes(32),
+  epoch: u64,
+  round: u64,
+  stateRoot: fixedBytes(32),
+  /** The block's time (payload timeMs; the genesis time at height 0). */
+  timeMs: u64,
+});
+export type ChainTip = CodecType<typeof chainTipCodec>;
+
+const txLocationCodec = struct("TxLocation", { height: u64, index: u32 });
+export type TxLocation = CodecType<typeof txLocationCodec>;
+
+const receiptsCodec = list(receiptCodec, 1 << 17);
+
+/** Writes that need fsync before the caller goes on (the safety state). */
+export interface SyncWriter {
+  write(ops: readonly KvOp[], opts?: { sync?: boolean }): Promise<void>;
+}
+
+export interface CommitRecord {
+  tip: ChainTip;
+  block: StoredBlock | null;
+  txHashes: readonly Uint8Array[];
+  receipts: readonly Receipt[];
+}
+
+export class BlockStore {
+  private readonly db: StagedKv;
+  private readonly raw: SyncWriter & KvStore;
+  private readonly prefix: Uint8Array;
+
+  constructor(db: StagedKv, raw: SyncWriter & KvStore, prefix: Uint8Array) {
+    this.db = db;
+    this.raw = raw;
+    this.prefix = prefix;
+  }
+
+  /** The store the chain's state tree lives in (writes go through the staging, see StagedKv). */
+  stateKv(): KvStore {
+    return new PrefixedKv(this.db, this.key(Bucket.state));
+  }
+
+  async tip(): Promise<ChainTip | undefined> {
+    const b = await this.db.get(this.key(Bucket.tip));
+    return b === undefined ? undefined : decode(chainTipCodec, b);
+  }
+
+  async blockAt(height: bigint): Promise<StoredBlock | undefined> {
+    const b = await this.db.get(this.key(Bucket.block, u64be(height)));
+    return b === undefined ? undefined : decode(storedBlockCodec, b);
+  }
+
+  async heightOf(hash: Uint8Array): Promise<bigint | undefined> {
+    const b = await this.db.get(this.key(Bucket.hashIndex, hash));
+    return b === undefined ? undefined : readU64be(b);
+  }
+
+  async txLocation(txHash: Uint8Array): Promise<TxLocation | undefined> {
+    const b = await this.db.get(this.key(Bucket.tx, txHash));
+    return b === undefined ? undefined : decode(txLocationCodec, b);
+  }
+
+  async receiptsAt(height: bigint): Promise<Receipt[]> {
+    const b = await this.db.get(this.key(Bucket.receipts, u64be(height)));
+    return b === undefined ? [] : decode(receiptsCodec, b);
+  }
+
+  /** Stages a committed block's records for the state's next batch (see StagedKv). */
+  stageCommit(r: CommitRecord): void {
+    const h = u64be(r.tip.height);
+    const ops: KvOp[] = [{ type: "put", key: this.key(Bucket.tip), value: encode(chainTipCodec, r.tip) }];
+    if (r.block !== null) {
+      ops.push({ type: "put", key: this.key(Bucket.block, h), value: encode(storedBlockCodec, r.block) });
+      ops.push({ type: "put", key: this.key(Bucket.hashIndex, r.block.hash), value: h });
+    }
+    r.txHashes.forEach((txHash, index) => {
+      ops.push({
+        type: "put",
+        key: this.key(Bucket.tx, txHash),
+        value: encode(txLocationCodec, { height: r.tip.height, index }),
+      });
+    });
+    if (r.receipts.length > 0) {
+      ops.push({ type: "put", key: this.key(Bucket.receipts, h), value: encode(receiptsCodec, [...r.receipts]) });
+    }
+    this.db.stage(ops);
+  }
+
+  async safetyState(): Promise<Uint8Array | undefined> {
+    return this.db.get(this.key(Bucket.safety));
+  }
+
+  /** Durable (fsync) when the promise resolves: only then may a vote it covers be sent. */
+  async writeSafetyState(state: Uint8Array): Promise<void> {
+    await this.raw.write([{ type: "put", key: this.key(Bucket.safety), value: state }], { sync: true });
+  }
+
+  private key(bucket: number, id?: Uint8Array): Uint8Array {
+    return id === undefined
+      ? concatBytes(this.prefix, Uint8Array.of(bucket))
+      : concatBytes(this.prefix, Uint8Array.of(bucket), id);
+  }
+}
+
+export function u64be(n: bigint): Uint8Array {
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, n);
+  return out;
+}
+
+function readU64be(b: Uint8Array): bigint {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength).getBigUint64(0);
+}

@@ -1,0 +1,428 @@
+// One chain hosted by the node: its store, state, executor, mempool, consensus engine (when
+// this node validates it), fast sync, and its gossip topics and protocols. The node runs one
+// per chain (one shard today; the beacon chain and more shards reuse this unchanged).
+//
+// Modes:
+//   syncing    the engine is stopped; blocks come from peers through fast sync;
+//   consensus  the engine runs; every few seconds the peers' heights are compared with ours,
+//              and a validator that fell more than `behindBlocks` behind goes back to syncing;
+//   following  a full node (no key): it applies what fast sync fetches, continuously.
+import { type CommittedBlock, createEngine, type JolteonEngine, type ValidatorSet } from "../../consensus/index.ts";
+import { type BatchVerifier, nativeSigner, sha256, toHex } from "../../crypto/index.ts";
+import { decodeTransaction, type SparseMerkleState, transactionHash, type VmParams } from "../../vm/index.ts";
+import { type AccountReader, type AddResult, Mempool, type MempoolOptions } from "../mempool/index.ts";
+import type { Verdict } from "../net/interface.ts";
+import { FastSync } from "../sync/fast-sync.ts";
+import { SyncProgress } from "../sync/progress.ts";
+import { blocksProtocol, serveBlocks } from "../sync/protocol.ts";
+import type { BlockStore } from "./block-store.ts";
+import { readCommittedAccount } from "./committed-reader.ts";
+import { checkConsensusMessage } from "./consensus-gossip.ts";
+import { ConsensusHost, type HostLogger } from "./consensus-host.ts";
+import { ChainExecutor, type CommittedInfo } from "./executor.ts";
+import { Proposer } from "./proposer.ts";
+import type { StagedKv } from "./staged-kv.ts";
+import { decodeTxBatch, TxBatcher } from "./tx-gossip.ts";
+
+/** The parts of node/net's Network a chain uses. */
+export interface ChainNetwork {
+  readonly id: string;
+  peers(): string[];
+  subscribe(topic: string, handler: (from: string, data: Uint8Array) => Verdict | Promise<Verdict>): void;
+  publish(topic: string, data: Uint8Array): Promise<void>;
+  handle(protocol: string, handler: (from: string, request: Uint8Array) => Promise<Uint8Array>): void;
+  request(peer: string, protocol: string, request: Uint8Array, opts?: { timeoutMs?: number }): Promise<Uint8Array>;
+  send(peer: string, protocol: string, data: Uint8Array): Promise<void>;
+  onDirect(protocol: string, handler: (from: string, data: Uint8Array) => Verdict | Promise<Verdict>): void;
+  penalize(peer: string, reason: string, weight?: number): void;
+}
+
+export interface ChainMetricsSink {
+  committed(info: { height: bigint; txs: number; latencyMs: number | null }): void;
+  mode(mode: ChainMode): void;
+  mempool(txs: number, bytes: number): void;
+  synced(blocks: number): void;
+}
+
+export type ChainMode = "syncing" | "consensus" | "following";
+
+export interface ChainRunnerOptions {
+  /** The genesis chain id (what transactions sign). */
+  chainId: string;
+  /** This chain's name on the network: "shard-0". */
+  name: string;
+  genesisHash: Uint8Array;
+  validators: ValidatorSet;
+  /** This validator's 32-byte Ed25519 secret key; absent on a full node. */
+  secretKey?: Uint8Array;
+  baseTimeoutMs: number;
+  maxTimeoutMs: number;
+  blockIntervalMs: number;
+  emptyBlocks: boolean;
+  maxBlockTxs: number;
+  maxBlockBytes: number;
+  maxClockSkewMs: number;
+  /** A validator more than this many blocks behind its peers leaves consensus for fast sync. */
+  behindBlocks: number;
+  mempool: Partial<MempoolOptions>;
+}
+
+export interface ChainRunnerModules {
+  params: VmParams;
+  db: StagedKv;
+  store: BlockStore;
+  state: SparseMerkleState;
+  stateKv: { get(key: Uint8Array): Promise<Uint8Array | undefined> };
+  verifier: BatchVerifier;
+  network: ChainNetwork;
+  log: HostLogger;
+  metrics: ChainMetricsSink;
+  onFatal(e: unknown): void;
+  now(): number;
+}
+
+export type CommitListener = (info: CommittedInfo) => void;
+
+const VERIFIED_CACHE = 200_000;
+
+export class ChainRunner {
+  readonly opts: ChainRunnerOptions;
+  private readonly m: ChainRunnerModules;
+  readonly executor: ChainExecutor;
+  readonly mempool: Mempool;
+  private readonly proposer: Proposer | null;
+  private readonly host: ConsensusHost | null;
+  private readonly sync: FastSync;
+  private readonly batcher: TxBatcher;
+  private readonly validatorIds: Set<string>;
+  private readonly listeners = new Set<CommitListener>();
+  /** Hashes of transactions whose signatures this node verified (admitted to its mempool). */
+  private readonly verified = new Set<string>();
+  private readonly seenAt = new Map<string, number>();
+  private modeNow: ChainMode = "syncing";
+  private watcher: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private switching: Promise<void> = Promise.resolve();
+  readonly selfId: string | null;
+
+  constructor(
+    opts: ChainRunnerOptions,
+    modules: ChainRunnerModules,
+    tip: Awaited<ReturnType<BlockStore["tip"]>> & object,
+  ) {
+    this.opts = opts;
+    this.m = modules;
+    this.validatorIds = new Set(opts.validators.validators.map((v) => v.id));
+    this.executor = new ChainExecutor(tip, {
+      params: modules.params,
+      state: modules.state,
+      store: modules.store,
+      db: modules.db,
+      verifier: modules.verifier,
+      alreadyVerified: (tx) => this.verified.has(toHex(transactionHash(tx))),
+    });
+    this.mempool = new Mempool(opts.mempool, {
+      params: modules.params,
+      verify: (items) => modules.verifier.verify(items),
+    });
+    this.batcher = new TxBatcher((batch) => void modules.network.publish(this.topic("tx"), batch).catch(() => {}));
+    this.selfId = opts.secretKey === undefined ? null : toHex(publicKeyOfSecret(opts.secretKey));
+    if (this.selfId !== null && !this.validatorIds.has(this.selfId)) {
+      // A key that is not in the validator set follows the chain like a full node.
+      this.selfId = null;
+    }
+    const secretKey = opts.secretKey;
+    if (this.selfId !== null && secretKey !== undefined) {
+      const selfKey = publicKeyOfSecret(secretKey);
+      this.proposer = new Proposer(
+        {
+          blockIntervalMs: opts.blockIntervalMs,
+          emptyBlocks: opts.emptyBlocks,
+          maxBlockTxs: opts.maxBlockTxs,
+          maxBlockBytes: opts.maxBlockBytes,
+        },
+        {
+          executor: this.executor,
+          mempool: this.mempool,
+          selfKey,
+          now: modules.now,
+          onDropped: (txs) => void this.mempool.removeIncluded(txs, this.committedAccounts).catch(() => {}),
+          log: modules.log,
+        },
+      );
+      const proposer = this.proposer;
+      const self = this.selfId;
+      const signer = nativeSigner(secretKey);
+      this.host = new ConsensusHost({
+        createEngine: (persisted) => this.createEngine(self, signer, persisted),
+        store: modules.store,
+        executor: this.executor,
+        broadcast: (bytes) => this.broadcast(bytes),
+        send: (to, bytes) => void modules.network.send(to, this.directProtocol, bytes).catch(() => {}),
+        requestPayload: (req, answer) => proposer.request(req, answer),
+        blockSeen: (hash, now) => {
+          proposer.blockSeen(hash, now);
+          this.noteSeen(hash, now);
+        },
+        onCommitted: (info, block) => this.onCommitted(info, block),
+        onFatal: modules.onFatal,
+        now: modules.now,
+        maxClockSkewMs: opts.maxClockSkewMs,
+        log: modules.log,
+      });
+    } else {
+      this.proposer = null;
+      this.host = null;
+    }
+    this.sync = new FastSync(
+      {},
+      {
+        peers: () => modules.network.peers(),
+        request: (peer, bytes, timeoutMs) => modules.network.request(peer, this.blocksProtocol, bytes, { timeoutMs }),
+        penalize: (peer, reason) => modules.network.penalize(peer, reason),
+        executor: this.executor,
+        range: {
+          chainId: this.consensusChainId,
+          genesisHash: opts.genesisHash,
+          validators: opts.validators,
+          verify: (items) => modules.verifier.verify(items),
+        },
+        onApplied: (info) => this.onCommitted(info, null),
+        progress: new SyncProgress(modules.log, modules.now),
+        log: modules.log,
+      },
+    );
+  }
+
+  /** The chain id consensus signs with: the genesis chain id and the chain's name. */
+  get consensusChainId(): string {
+    return `${this.opts.chainId}/${this.opts.name}`;
+  }
+
+  get mode(): ChainMode {
+    return this.modeNow;
+  }
+
+  get engine(): JolteonEngine | null {
+    return this.host?.current ?? null;
+  }
+
+  get blocksSynced(): bigint {
+    return this.sync.blocksApplied;
+  }
+
+  onCommit(listener: CommitListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  readonly committedAccounts: AccountReader = async (address) => {
+    const a = await readCommittedAccount(this.m.stateKv, address);
+    return { balance: a.balance, nonce: a.nonce };
+  };
+
+  /** Subscribes to the chain's topics and protocols, catches up, then joins consensus. */
+  async start(): Promise<void> {
+    const net = this.m.network;
+    net.handle(this.blocksProtocol, (_from, req) => serveBlocks(this.m.store, this.executor.tip.height, req));
+    net.subscribe(this.topic("tx"), (from, data) => this.onTxGossip(from, data));
+    net.subscribe(this.topic("consensus"), (_from, data) => this.onConsensus(data, "gossip"));
+    net.onDirect(this.directProtocol, (from, data) => this.onConsensus(data, "direct", from));
+    await this.waitForPeers(3000);
+    await this.catchUpThenRun();
+    this.watcher = setInterval(() => this.watch(), this.host === null ? 250 : 2000);
+    this.watcher.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.watcher !== null) clearInterval(this.watcher);
+    this.batcher.stop();
+    this.proposer?.stop();
+    await this.host?.stop();
+    await this.switching;
+  }
+
+  /** Admits transactions submitted to this node (RPC) and gossips those admitted. */
+  async submit(txs: readonly Uint8Array[]): Promise<AddResult[]> {
+    const results = await this.mempool.add(txs, this.committedAccounts, this.m.now());
+    results.forEach((r, i) => {
+      if (!r.ok) return;
+      this.rememberVerified(r.hash);
+      this.batcher.push(txs[i] as Uint8Array);
+    });
+    this.afterMempoolChange();
+    return results;
+  }
+
+  private async onTxGossip(from: string, data: Uint8Array): Promise<Verdict> {
+    let txs: Uint8Array[];
+    try {
+      txs = decodeTxBatch(data);
+    } catch {
+      return "reject";
+    }
+    const results = await this.mempool.add(txs, this.committedAccounts, this.m.now());
+    let forged = false;
+    for (const r of results) {
+      if (r.ok) this.rememberVerified(r.hash);
+      else if (r.error.code === "MEMPOOL_BAD_SIGNATURE" || r.error.code === "MEMPOOL_MALFORMED") forged = true;
+    }
+    this.afterMempoolChange();
+    if (forged) {
+      this.m.log.debug({ peer: from }, "transaction batch with invalid transactions");
+      return "reject";
+    }
+    return "accept";
+  }
+
+  private onConsensus(data: Uint8Array, via: "gossip" | "direct", peer?: string): Verdict {
+    if (this.host === null || !this.host.active) return "ignore";
+    const check = checkConsensusMessage(data, this.consensusChainId, this.validatorIds, via);
+    if (!check.ok) {
+      this.m.log.debug({ peer, reason: check.reason }, "invalid consensus message");
+      return "reject";
+    }
+    // Direct messages come from an authenticated peer; gossip is attributed to its signer.
+    const from = via === "direct" ? (peer as string) : (check.author ?? peer ?? "");
+    this.host.deliver(from, data);
+    return "accept";
+  }
+
+  private broadcast(bytes: Uint8Array): void {
+    // The proposals this node makes carry payloads it built: keep their execution by hash.
+    const check = checkConsensusMessage(bytes, this.consensusChainId, this.validatorIds, "gossip");
+    if (check.ok && check.message.kind === "proposal") {
+      const b = check.message.block;
+      const hash = blockHashOf(this.consensusChainId, b);
+      this.executor.adoptBuilt(hash, b.payload);
+      this.noteSeen(hash, this.m.now());
+    }
+    void this.m.network.publish(this.topic("consensus"), bytes).catch(() => {});
+  }
+
+  private async onCommitted(info: CommittedInfo, block: CommittedBlock | null): Promise<void> {
+    const hex = toHex(info.tip.hash);
+    const seen = this.seenAt.get(hex);
+    this.seenAt.delete(hex);
+    if (info.payload.txs.length > 0) await this.mempool.removeIncluded(info.payload.txs, this.committedAccounts);
+    for (const tx of info.payload.txs) this.verified.delete(toHex(transactionHash(tx)));
+    this.m.metrics.committed({
+      height: info.tip.height,
+      txs: info.payload.txs.length,
+      latencyMs: block !== null && seen !== undefined ? this.m.now() - seen : null,
+    });
+    this.m.metrics.mempool(this.mempool.size, this.mempool.bytes);
+    for (const l of this.listeners) l(info);
+    this.proposer?.poke();
+  }
+
+  private afterMempoolChange(): void {
+    this.m.metrics.mempool(this.mempool.size, this.mempool.bytes);
+    this.proposer?.poke();
+  }
+
+  private rememberVerified(hash: Uint8Array): void {
+    if (this.verified.size >= VERIFIED_CACHE) this.verified.delete(this.verified.values().next().value as string);
+    this.verified.add(toHex(hash));
+  }
+
+  private noteSeen(hash: Uint8Array, now: number): void {
+    const hex = toHex(hash);
+    if (this.seenAt.has(hex)) return;
+    if (this.seenAt.size >= 4096) this.seenAt.delete(this.seenAt.keys().next().value as string);
+    this.seenAt.set(hex, now);
+  }
+
+  private setMode(mode: ChainMode): void {
+    if (mode !== this.modeNow) this.m.log.info({ chain: this.opts.name, mode }, "chain mode");
+    this.modeNow = mode;
+    this.m.metrics.mode(mode);
+  }
+
+  private async catchUpThenRun(): Promise<void> {
+    this.setMode("syncing");
+    const applied = await this.sync.catchUp(() => this.stopped);
+    if (applied > 0n) this.m.metrics.synced(Number(applied));
+    if (this.stopped) return;
+    if (this.host === null) {
+      this.setMode("following");
+      return;
+    }
+    this.setMode("consensus");
+    await this.host.start();
+  }
+
+  private watch(): void {
+    if (this.stopped) return;
+    this.m.metrics.mempool(this.mempool.size, this.mempool.bytes);
+    this.mempool.evictStale(this.m.now());
+    this.switching = this.switching.then(async () => {
+      if (this.stopped) return;
+      if (this.host === null) {
+        const applied = await this.sync.catchUp(() => this.stopped);
+        if (applied > 0n) this.m.metrics.synced(Number(applied));
+        return;
+      }
+      const tips = await this.sync.peerTips();
+      let best = 0n;
+      for (const t of tips) if (t.height > best) best = t.height;
+      if (best <= this.executor.tip.height + BigInt(this.opts.behindBlocks)) return;
+      this.m.log.info(
+        { height: String(this.executor.tip.height), peers: String(best) },
+        "fell behind: leaving consensus for fast sync",
+      );
+      this.proposer?.stop();
+      await this.host.stop();
+      await this.catchUpThenRun();
+    });
+  }
+
+  private async waitForPeers(ms: number): Promise<void> {
+    const until = this.m.now() + ms;
+    while (this.m.network.peers().length === 0 && this.m.now() < until && !this.stopped) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  private createEngine(
+    self: string,
+    signer: (m: Uint8Array) => Uint8Array,
+    persisted: Uint8Array | undefined,
+  ): JolteonEngine {
+    const tip = this.executor.tip;
+    return createEngine(
+      {
+        chainId: this.consensusChainId,
+        genesisHash: this.opts.genesisHash,
+        self,
+        baseTimeoutMs: this.opts.baseTimeoutMs,
+        maxTimeoutMs: this.opts.maxTimeoutMs,
+      },
+      {
+        validators: this.opts.validators,
+        signer,
+        verify: (items) => items.map((it) => verifyOne(it.publicKey, it.message, it.signature)),
+        persisted,
+        resumeFrom: { epoch: tip.epoch, round: tip.round, height: tip.height, hash: tip.hash },
+      },
+    );
+  }
+
+  private topic(kind: "tx" | "consensus"): string {
+    return `/ubn/${this.opts.chainId}/${this.opts.name}/${kind}/1`;
+  }
+
+  private get directProtocol(): string {
+    return `/ubn/${this.opts.chainId}/${this.opts.name}/consensus-direct/1`;
+  }
+
+  private get blocksProtocol(): string {
+    return blocksProtocol(this.opts.chainId, this.opts.name);
+  }
+}
+
+import { blockHash as blockHashOf } from "../../consensus/index.ts";
+import { publicKeyOf as publicKeyOfSecret, verifyNative as verifyOne } from "../../crypto/index.ts";
+
+export { decodeTransaction, sha256 };

@@ -1,0 +1,193 @@
+// Hosts one chain's consensus engine: feeds it inputs one at a time and carries out the
+// actions it returns, in order, against the real world. The order the engine's contract asks
+// for (consensus/interface.ts) is kept by awaiting each persist and commit before the next
+// action: the safety state is on disk (fsync) before any message that follows it leaves, and
+// a committed block with its state is in the store before the safety state that records it.
+//
+//   persist          -> BlockStore.writeSafetyState (fsync)
+//   send, broadcast  -> the chain's direct protocol and gossip topic
+//   commit           -> ChainExecutor.commit, then the chain's onCommitted
+//   set/cancel-timer -> setTimeout on this process's clock
+//   request-payload  -> the Proposer, which answers with a payload input when ready
+//   validate-payload -> ChainExecutor.validate (re-execution), answered with a verdict input
+//
+// Engine inputs are queued; the queue is bounded so a flood of messages costs memory only up
+// to the bound (messages beyond it are dropped, timers and answers never are).
+import type { Action, CommittedBlock, Input, JolteonEngine } from "../../consensus/index.ts";
+import { fromHex } from "../../crypto/index.ts";
+import type { BlockStore } from "./block-store.ts";
+import type { ChainExecutor, CommittedInfo } from "./executor.ts";
+
+export interface HostLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
+}
+
+export interface ConsensusHostModules {
+  createEngine(persisted: Uint8Array | undefined): JolteonEngine;
+  store: BlockStore;
+  executor: ChainExecutor;
+  broadcast(bytes: Uint8Array): void;
+  send(to: string, bytes: Uint8Array): void;
+  /** Asked for a payload for `round`; calls `answer` once it has one (or never, if the round passes). */
+  requestPayload(
+    req: { round: bigint; parentHash: Uint8Array; height: bigint },
+    answer: (payload: Uint8Array) => void,
+  ): void;
+  /** A block's payload arrived for validation (the proposer uses the time for its block interval). */
+  blockSeen(hash: Uint8Array, nowMs: number): void;
+  onCommitted(info: CommittedInfo, block: CommittedBlock): Promise<void>;
+  /** Fatal: the node cannot go on (its store or execution diverged). */
+  onFatal(error: unknown): void;
+  now(): number;
+  maxClockSkewMs: number;
+  log: HostLogger;
+}
+
+const MAX_QUEUED_MESSAGES = 20_000;
+
+export class ConsensusHost {
+  private readonly m: ConsensusHostModules;
+  private engine: JolteonEngine | null = null;
+  private readonly queue: Input[] = [];
+  private queuedMessages = 0;
+  private running = false;
+  private idle: Promise<void> = Promise.resolve();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Bumped by stop(), so answers of an earlier engine are dropped. */
+  private generation = 0;
+  droppedMessages = 0;
+
+  constructor(modules: ConsensusHostModules) {
+    this.m = modules;
+  }
+
+  get active(): boolean {
+    return this.engine !== null;
+  }
+
+  get current(): JolteonEngine | null {
+    return this.engine;
+  }
+
+  async start(): Promise<void> {
+    if (this.engine !== null) return;
+    const persisted = await this.m.store.safetyState();
+    this.engine = this.m.createEngine(persisted);
+    await this.process(this.engine.start());
+    this.pump();
+  }
+
+  /** Stops the engine: no more inputs, timers cancelled; the persisted safety state stays. */
+  async stop(): Promise<void> {
+    this.generation++;
+    this.engine = null;
+    this.queue.length = 0;
+    this.queuedMessages = 0;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    await this.idle;
+  }
+
+  deliver(from: string, bytes: Uint8Array): void {
+    if (this.engine === null) return;
+    if (this.queuedMessages >= MAX_QUEUED_MESSAGES) {
+      this.droppedMessages++;
+      return;
+    }
+    this.queuedMessages++;
+    this.enqueue({ kind: "message", from, bytes });
+  }
+
+  private enqueue(input: Input): void {
+    if (this.engine === null) return;
+    this.queue.push(input);
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.running || this.engine === null) return;
+    this.running = true;
+    this.idle = this.drain().finally(() => {
+      this.running = false;
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.engine !== null && this.queue.length > 0) {
+      const input = this.queue.shift() as Input;
+      if (input.kind === "message") this.queuedMessages--;
+      const actions = this.engine.handle(input);
+      try {
+        await this.process(actions);
+      } catch (e) {
+        this.m.onFatal(e);
+        return;
+      }
+    }
+  }
+
+  private async process(actions: readonly Action[]): Promise<void> {
+    const generation = this.generation;
+    for (const a of actions) {
+      if (generation !== this.generation) return;
+      switch (a.kind) {
+        case "persist":
+          await this.m.store.writeSafetyState(a.state);
+          break;
+        case "send":
+          this.m.send(a.to, a.bytes);
+          break;
+        case "broadcast":
+          this.m.broadcast(a.bytes);
+          break;
+        case "commit": {
+          const info = await this.m.executor.commit({ ...a.block, proposer: fromHex(a.block.proposer, 32) });
+          if (info !== null) await this.m.onCommitted(info, a.block);
+          break;
+        }
+        case "set-timer": {
+          const old = this.timers.get(a.id);
+          if (old !== undefined) clearTimeout(old);
+          const t = setTimeout(() => {
+            if (generation !== this.generation) return;
+            this.timers.delete(a.id);
+            this.enqueue({ kind: "timer", id: a.id });
+          }, a.delayMs);
+          this.timers.set(a.id, t);
+          break;
+        }
+        case "cancel-timer": {
+          const t = this.timers.get(a.id);
+          if (t !== undefined) clearTimeout(t);
+          this.timers.delete(a.id);
+          break;
+        }
+        case "request-payload":
+          this.m.requestPayload(a, (payload) => {
+            if (generation === this.generation) this.enqueue({ kind: "payload", round: a.round, payload });
+          });
+          break;
+        case "validate-payload": {
+          const now = this.m.now();
+          this.m.blockSeen(a.blockHash, now);
+          const proposerKey = fromHex(a.proposer, 32);
+          this.m.executor
+            .validate(a.blockHash, a.parentHash, a.height, a.payload, proposerKey, now, this.m.maxClockSkewMs)
+            .then(
+              (v) => {
+                if (!v.valid)
+                  this.m.log.warn({ height: String(a.height), reason: v.reason }, "refused a proposed block");
+                if (generation === this.generation)
+                  this.enqueue({ kind: "payload-verdict", blockHash: a.blockHash, valid: v.valid });
+              },
+              (e) => this.m.onFatal(e),
+            );
+          break;
+        }
+      }
+    }
+  }
+}

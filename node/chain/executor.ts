@@ -1,0 +1,381 @@
+// Executes a chain's blocks: the proposer's block building, the validators' re-execution
+// before they vote, and the commit of a finalized block together with its records.
+//
+// Blocks are executed before they are committed, on top of parents that are not committed
+// yet (with 2-chain HotStuff, a block is proposed while its parent still waits for its own
+// child). The state on disk only ever holds committed blocks; a block above it is kept here as
+// the list of writes its execution made. To execute a block, the writes of its uncommitted
+// ancestors are replayed as pending writes of the committed state, then the block runs on
+// top and its own writes are recorded; the pending writes are dropped again afterwards. A
+// commit replays the block's writes once more and stores them with the block in one batch.
+//
+// All of it runs one operation at a time (the state has a single set of pending writes).
+
+import type { BatchVerifier } from "../../crypto/index.ts";
+import { addressBytesOf, equalBytes, sha256, toHex } from "../../crypto/index.ts";
+import { decodePayload, encodePayload, type ShardPayload } from "../../shard/payload.ts";
+import {
+  type AuthenticatedState,
+  BlockError,
+  decodeTransaction,
+  executeBlock,
+  type Receipt,
+  type VmParams,
+} from "../../vm/index.ts";
+import type { BlockStore, ChainTip } from "./block-store.ts";
+import { ChainError, ChainErrorCode } from "./errors.ts";
+import { RecordingState, replayWrites, type StateWrite } from "./recording-state.ts";
+import type { StagedKv } from "./staged-kv.ts";
+
+export interface ExecutedBlock {
+  parentHex: string;
+  height: bigint;
+  payload: ShardPayload;
+  writes: StateWrite[];
+  receipts: Receipt[];
+}
+
+export interface BlockToCommit {
+  height: bigint;
+  round: bigint;
+  epoch: bigint;
+  hash: Uint8Array;
+  parent: Uint8Array;
+  /** Proposer's Ed25519 public key. */
+  proposer: Uint8Array;
+  payload: Uint8Array;
+  certificate: Uint8Array;
+  /** Canonical consensus block. */
+  encoded: Uint8Array;
+}
+
+export interface CommittedInfo {
+  tip: ChainTip;
+  payload: ShardPayload;
+  receipts: Receipt[];
+}
+
+export type Verdict = { valid: true } | { valid: false; reason: string };
+
+export interface ExecutorModules {
+  params: VmParams;
+  state: AuthenticatedState;
+  store: BlockStore;
+  db: StagedKv;
+  verifier?: BatchVerifier;
+  alreadyVerified?: (encodedTx: Uint8Array) => boolean;
+}
+
+/** Retries of block building after dropping transactions that would make the block invalid. */
+const BUILD_ATTEMPTS = 8;
+/** Uncommitted executed blocks kept at most (the engine bounds them far lower in practice). */
+const MAX_RESULTS = 4096;
+
+export class ChainExecutor {
+  private readonly m: ExecutorModules;
+  private current: ChainTip;
+  private readonly results = new Map<string, ExecutedBlock>();
+  /** Blocks this node built, by payload hash, until the engine's proposal tells their hash. */
+  private readonly built = new Map<string, ExecutedBlock>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(tip: ChainTip, modules: ExecutorModules) {
+    this.current = tip;
+    this.m = modules;
+  }
+
+  get tip(): ChainTip {
+    return this.current;
+  }
+
+  /** Re-executes a proposed block on its parent's state; valid only if its roots match. */
+  validate(
+    hash: Uint8Array,
+    parent: Uint8Array,
+    height: bigint,
+    payloadBytes: Uint8Array,
+    proposer: Uint8Array,
+    nowMs: number,
+    maxClockSkewMs: number,
+  ): Promise<Verdict> {
+    return this.exclusive(async () => {
+      let payload: ShardPayload;
+      try {
+        payload = decodePayload(payloadBytes);
+      } catch (e) {
+        return { valid: false, reason: `payload does not decode: ${(e as Error).message}` };
+      }
+      const chain = this.chainTo(toHex(parent), height);
+      if (chain === null) return { valid: false, reason: "parent is not an executed block above the committed tip" };
+      const parentTime =
+        chain.length === 0 ? this.current.timeMs : (chain[chain.length - 1] as ExecutedBlock).payload.timeMs;
+      if (payload.timeMs < parentTime)
+        return { valid: false, reason: `time ${payload.timeMs} is before the parent's ${parentTime}` };
+      if (payload.timeMs > BigInt(nowMs + maxClockSkewMs))
+        return { valid: false, reason: `time ${payload.timeMs} is ahead of this node's clock` };
+      let run: { writes: StateWrite[]; receipts: Receipt[]; stateRoot: Uint8Array; receiptsRoot: Uint8Array };
+      try {
+        run = await this.run(chain, height, proposer, payload.txs);
+      } catch (e) {
+        if (e instanceof BlockError) return { valid: false, reason: e.message };
+        throw e;
+      }
+      if (!equalBytes(run.stateRoot, payload.stateRoot))
+        return { valid: false, reason: "state root differs from execution" };
+      if (!equalBytes(run.receiptsRoot, payload.receiptsRoot))
+        return { valid: false, reason: "receipts root differs from execution" };
+      this.remember(toHex(hash), {
+        parentHex: toHex(parent),
+        height,
+        payload,
+        writes: run.writes,
+        receipts: run.receipts,
+      });
+      return { valid: true };
+    });
+  }
+
+  /**
+   * Builds a payload on `parent` from candidate transactions (in the order given), dropping
+   * those that would make the block invalid (a nonce already used, a fee that cannot be paid).
+   * Returns the payload and the transactions dropped.
+   */
+  build(
+    parent: Uint8Array,
+    height: bigint,
+    proposer: Uint8Array,
+    candidates: readonly Uint8Array[],
+    nowMs: number,
+  ): Promise<{ payload: Uint8Array; dropped: Uint8Array[] }> {
+    return this.exclusive(async () => {
+      const chain = this.chainTo(toHex(parent), height);
+      if (chain === null)
+        throw new ChainError(
+          ChainErrorCode.outOfOrder,
+          `asked to build on ${toHex(parent)}, which is not executed here`,
+        );
+      const parentTime =
+        chain.length === 0 ? this.current.timeMs : (chain[chain.length - 1] as ExecutedBlock).payload.timeMs;
+      const timeMs = BigInt(nowMs) > parentTime ? BigInt(nowMs) : parentTime;
+      let txs = [...candidates];
+      const dropped: Uint8Array[] = [];
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const run = await this.run(chain, height, proposer, txs);
+          const payload: ShardPayload = { timeMs, stateRoot: run.stateRoot, receiptsRoot: run.receiptsRoot, txs };
+          const bytes = encodePayload(payload);
+          this.built.set(toHex(sha256(bytes)), {
+            parentHex: toHex(parent),
+            height,
+            payload,
+            writes: run.writes,
+            receipts: run.receipts,
+          });
+          if (this.built.size > 64) this.built.delete(this.built.keys().next().value as string);
+          return { payload: bytes, dropped };
+        } catch (e) {
+          if (!(e instanceof BlockError) || e.txIndex === undefined || attempt >= BUILD_ATTEMPTS) {
+            if (txs.length === 0) throw e;
+            dropped.push(...txs);
+            txs = [];
+            continue;
+          }
+          const removed = dropFrom(txs, e.txIndex);
+          dropped.push(...removed.dropped);
+          txs = removed.kept;
+        }
+      }
+    });
+  }
+
+  /** The engine proposed a block this node built: keep its execution under the block's hash. */
+  adoptBuilt(hash: Uint8Array, payloadBytes: Uint8Array): void {
+    const key = toHex(sha256(payloadBytes));
+    const r = this.built.get(key);
+    if (r === undefined) return;
+    this.built.delete(key);
+    this.remember(toHex(hash), r);
+  }
+
+  /**
+   * Commits the child of the committed tip: its state writes and its records in one batch.
+   * A block at or below the tip is skipped (after a restart the engine commits again what the
+   * store already holds); it must be the same block.
+   */
+  commit(b: BlockToCommit): Promise<CommittedInfo | null> {
+    return this.exclusive(async () => {
+      if (b.height <= this.current.height) {
+        const stored =
+          b.height === this.current.height ? this.current.hash : (await this.m.store.blockAt(b.height))?.hash;
+        if (stored !== undefined && !equalBytes(stored, b.hash)) {
+          throw new ChainError(
+            ChainErrorCode.diverged,
+            `committed block ${b.height} is ${toHex(b.hash)}, the store holds ${toHex(stored)}`,
+          );
+        }
+        return null;
+      }
+      if (b.height !== this.current.height + 1n || !equalBytes(b.parent, this.current.hash)) {
+        throw new ChainError(
+          ChainErrorCode.outOfOrder,
+          `block ${b.height} does not extend the committed tip ${this.current.height}`,
+        );
+      }
+      const hex = toHex(b.hash);
+      let r = this.results.get(hex);
+      if (r === undefined) {
+        const payload = decodePayload(b.payload);
+        const run = await this.run([], b.height, b.proposer, payload.txs);
+        if (!equalBytes(run.stateRoot, payload.stateRoot) || !equalBytes(run.receiptsRoot, payload.receiptsRoot)) {
+          throw new ChainError(
+            ChainErrorCode.diverged,
+            `executing certified block ${b.height} (${hex}) gives another state than it names`,
+          );
+        }
+        r = { parentHex: toHex(b.parent), height: b.height, payload, writes: run.writes, receipts: run.receipts };
+      }
+      const state = this.m.state;
+      state.discard();
+      replayWrites(state, r.writes);
+      const tip: ChainTip = {
+        height: b.height,
+        hash: b.hash,
+        epoch: b.epoch,
+        round: b.round,
+        stateRoot: r.payload.stateRoot,
+        timeMs: r.payload.timeMs,
+      };
+      this.m.store.stageCommit({
+        tip,
+        block: { hash: b.hash, block: b.encoded, certificate: b.certificate },
+        txHashes: r.receipts.map((x) => x.txHash),
+        receipts: r.receipts,
+      });
+      let root: Uint8Array;
+      try {
+        root = await state.commit();
+        await this.m.db.flushStaged();
+      } catch (e) {
+        this.m.db.dropStaged();
+        state.discard();
+        throw e;
+      }
+      if (!equalBytes(root, tip.stateRoot)) {
+        throw new ChainError(
+          ChainErrorCode.diverged,
+          `block ${b.height} committed state root ${toHex(root)}, it names ${toHex(tip.stateRoot)}`,
+        );
+      }
+      this.current = tip;
+      this.results.delete(hex);
+      for (const [k, v] of this.results) if (v.height <= tip.height) this.results.delete(k);
+      return { tip, payload: r.payload, receipts: r.receipts };
+    });
+  }
+
+  /** Transactions in the executed, uncommitted blocks up to `parent` (they still wait for a commit). */
+  uncommittedTxsUpTo(parent: Uint8Array): number {
+    let n = 0;
+    for (const b of this.chainTo(toHex(parent)) ?? []) n += b.payload.txs.length;
+    return n;
+  }
+
+  /** Reads the committed state (not the pending writes of an execution in progress). */
+  read<T>(f: (state: AuthenticatedState) => Promise<T>): Promise<T> {
+    return this.exclusive(() => f(this.m.state));
+  }
+
+  /**
+   * Reads the state as it is after `parent` (committed or executed here), for the mempool's
+   * view of nonces when building on a block not yet committed.
+   */
+  readAfter<T>(parent: Uint8Array, f: (state: AuthenticatedState) => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      const chain = this.chainTo(toHex(parent)) ?? [];
+      const state = this.m.state;
+      state.discard();
+      try {
+        for (const a of chain) replayWrites(state, a.writes);
+        return await f(state);
+      } finally {
+        state.discard();
+      }
+    });
+  }
+
+  private async run(chain: readonly ExecutedBlock[], height: bigint, proposer: Uint8Array, txs: readonly Uint8Array[]) {
+    const state = this.m.state;
+    state.discard();
+    try {
+      for (const a of chain) replayWrites(state, a.writes);
+      const recording = new RecordingState(state);
+      const result = await executeBlock(
+        recording,
+        { chainId: this.m.params.chainId, height, proposer: addressBytesOf(proposer), txs },
+        { params: this.m.params, verifier: this.m.verifier, alreadyVerified: this.m.alreadyVerified },
+      );
+      return {
+        writes: recording.writes.slice(),
+        receipts: result.receipts,
+        stateRoot: result.stateRoot,
+        receiptsRoot: result.receiptsRoot,
+      };
+    } finally {
+      state.discard();
+    }
+  }
+
+  /** The executed blocks from just above the committed tip up to `parentHex`, oldest first. */
+  private chainTo(parentHex: string, childHeight?: bigint): ExecutedBlock[] | null {
+    const tipHex = toHex(this.current.hash);
+    const out: ExecutedBlock[] = [];
+    let hex = parentHex;
+    for (let guard = 0; hex !== tipHex; guard++) {
+      const r = this.results.get(hex);
+      if (r === undefined || guard > this.results.size) return null;
+      out.push(r);
+      hex = r.parentHex;
+    }
+    out.reverse();
+    const parentHeight = out.length === 0 ? this.current.height : (out[out.length - 1] as ExecutedBlock).height;
+    return childHeight === undefined || parentHeight + 1n === childHeight ? out : null;
+  }
+
+  private remember(hex: string, r: ExecutedBlock): void {
+    if (this.results.size >= MAX_RESULTS) this.results.delete(this.results.keys().next().value as string);
+    this.results.set(hex, r);
+  }
+
+  private exclusive<T>(f: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(f, f);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+}
+
+/** Removes the transaction at `index` and every later one of the same sender (their nonces now have a gap). */
+function dropFrom(txs: readonly Uint8Array[], index: number): { kept: Uint8Array[]; dropped: Uint8Array[] } {
+  const bad = txs[index] as Uint8Array;
+  let sender: string | null = null;
+  try {
+    sender = toHex(decodeTransaction(bad).sender);
+  } catch {
+    // Undecodable: only this one goes.
+  }
+  const kept: Uint8Array[] = [];
+  const dropped: Uint8Array[] = [];
+  txs.forEach((tx, i) => {
+    if (i === index) dropped.push(tx);
+    else if (i > index && sender !== null && senderHex(tx) === sender) dropped.push(tx);
+    else kept.push(tx);
+  });
+  return { kept, dropped };
+}
+
+function senderHex(tx: Uint8Array): string | null {
+  try {
+    return toHex(decodeTransaction(tx).sender);
+  } catch {
+    return null;
+  }
+}

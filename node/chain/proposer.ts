@@ -1,0 +1,114 @@
+// Decides when this validator, as leader, answers the engine's request for a payload, and
+// builds it. The block interval from genesis is kept between a parent's arrival and our
+// block. While idle (no transaction waiting, none in uncommitted blocks) nothing is proposed
+// unless the operator turned empty blocks on: the round then times out, with exponential
+// back-off, and costs a handful of messages instead of a block. Transactions that still wait
+// for a commit (2-chain: a block is final once its child is certified too) keep the leaders
+// proposing until they are final.
+import { toHex } from "../../crypto/index.ts";
+import type { Mempool } from "../mempool/mempool.ts";
+import { readAccount } from "./account-reader.ts";
+import type { HostLogger } from "./consensus-host.ts";
+import type { ChainExecutor } from "./executor.ts";
+
+export interface ProposerOptions {
+  blockIntervalMs: number;
+  emptyBlocks: boolean;
+  maxBlockTxs: number;
+  maxBlockBytes: number;
+}
+
+export interface ProposerModules {
+  executor: ChainExecutor;
+  mempool: Mempool;
+  /** This validator's public key (the block's proposer, paid its fees and reward). */
+  selfKey: Uint8Array;
+  now(): number;
+  /** Transactions a block could not carry (stale nonce, fee the payer cannot pay). */
+  onDropped(txs: Uint8Array[]): void;
+  log: HostLogger;
+}
+
+interface Pending {
+  round: bigint;
+  parentHash: Uint8Array;
+  height: bigint;
+  answer: (payload: Uint8Array) => void;
+}
+
+export class Proposer {
+  private readonly opts: ProposerOptions;
+  private readonly m: ProposerModules;
+  private pending: Pending | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private building = false;
+  private readonly seen = new Map<string, number>();
+
+  constructor(opts: ProposerOptions, modules: ProposerModules) {
+    this.opts = opts;
+    this.m = modules;
+  }
+
+  request(req: { round: bigint; parentHash: Uint8Array; height: bigint }, answer: (payload: Uint8Array) => void): void {
+    this.pending = { ...req, answer };
+    this.check();
+  }
+
+  /** Something changed (transactions arrived): maybe a waiting proposal can go now. */
+  poke(): void {
+    if (this.pending !== null && this.timer === null) this.check();
+  }
+
+  blockSeen(hash: Uint8Array, nowMs: number): void {
+    const hex = toHex(hash);
+    if (this.seen.has(hex)) return;
+    if (this.seen.size >= 1024) this.seen.delete(this.seen.keys().next().value as string);
+    this.seen.set(hex, nowMs);
+  }
+
+  stop(): void {
+    this.pending = null;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private check(): void {
+    const p = this.pending;
+    if (p === null || this.building) return;
+    const now = this.m.now();
+    const readyAt = (this.seen.get(toHex(p.parentHash)) ?? 0) + this.opts.blockIntervalMs;
+    if (now < readyAt) {
+      if (this.timer !== null) clearTimeout(this.timer);
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.check();
+      }, readyAt - now);
+      return;
+    }
+    const work = this.m.mempool.size > 0 || this.m.executor.uncommittedTxsUpTo(p.parentHash) > 0;
+    if (!work && !this.opts.emptyBlocks) return;
+    this.building = true;
+    this.pending = null;
+    this.build(p)
+      .catch((e) => this.m.log.error({ err: String(e), round: String(p.round) }, "could not build a block"))
+      .finally(() => {
+        this.building = false;
+        if (this.pending !== null) this.check();
+      });
+  }
+
+  private async build(p: Pending): Promise<void> {
+    const { executor, mempool } = this.m;
+    const limits = { maxTxs: this.opts.maxBlockTxs, maxBytes: this.opts.maxBlockBytes };
+    const candidates =
+      mempool.size === 0
+        ? []
+        : await executor.readAfter(p.parentHash, (state) =>
+            mempool.select(limits, (address) => readAccount(state, address)),
+          );
+    const built = await executor.build(p.parentHash, p.height, this.m.selfKey, candidates, this.m.now());
+    if (built.dropped.length > 0) this.m.onDropped(built.dropped);
+    this.blockSeen(p.parentHash, this.m.now());
+    p.answer(built.payload);
+  }
+}

@@ -1,0 +1,170 @@
+// Fast sync: a node that is behind fetches committed blocks from several peers at once,
+// checks them (verify-range.ts: chain links, certificates in one signature batch on the
+// worker threads, 2-chain finality) and applies them through the executor without running
+// consensus. A peer whose data fails a check is penalized and its blocks dropped; the window
+// is fetched again from another peer in the next round.
+
+import { blockCodec } from "../../consensus/index.ts";
+import { decode, equalBytes } from "../../crypto/index.ts";
+import type { ChainExecutor, CommittedInfo } from "../chain/executor.ts";
+import { SyncError } from "./errors.ts";
+import type { SyncProgress } from "./progress.ts";
+import { type BlocksResponse, decodeBlocksResponse, encodeBlocksRequest } from "./protocol.ts";
+import { type RangeContext, type VerifiedBlock, verifyRange } from "./verify-range.ts";
+
+export interface FastSyncOptions {
+  /** Blocks asked per request. */
+  window: number;
+  /** Requests in flight at once, each to another peer when there are several. */
+  parallel: number;
+  requestTimeoutMs: number;
+}
+
+export const defaultFastSyncOptions: FastSyncOptions = { window: 64, parallel: 4, requestTimeoutMs: 10_000 };
+
+export interface FastSyncModules {
+  peers(): string[];
+  request(peer: string, bytes: Uint8Array, timeoutMs: number): Promise<Uint8Array>;
+  penalize(peer: string, reason: string): void;
+  executor: ChainExecutor;
+  range: RangeContext;
+  onApplied(info: CommittedInfo): Promise<void>;
+  progress: SyncProgress;
+  log: { info(o: object, m: string): void; warn(o: object, m: string): void; debug(o: object, m: string): void };
+}
+
+export interface PeerTip {
+  peer: string;
+  height: bigint;
+}
+
+export class FastSync {
+  private readonly opts: FastSyncOptions;
+  private readonly m: FastSyncModules;
+  blocksApplied = 0n;
+
+  constructor(opts: Partial<FastSyncOptions>, modules: FastSyncModules) {
+    this.opts = { ...defaultFastSyncOptions, ...opts };
+    this.m = modules;
+  }
+
+  /** Each connected peer's committed height (peers that do not answer are left out). */
+  async peerTips(): Promise<PeerTip[]> {
+    const from = this.m.executor.tip.height + 1n;
+    const asks = this.m.peers().map(async (peer) => {
+      try {
+        const res = decodeBlocksResponse(
+          await this.m.request(peer, encodeBlocksRequest({ fromHeight: from, maxBlocks: 0 }), 3000),
+        );
+        return { peer, height: res.tipHeight };
+      } catch {
+        return null;
+      }
+    });
+    return (await Promise.all(asks)).filter((t): t is PeerTip => t !== null);
+  }
+
+  /**
+   * Fetches and applies blocks until no peer can prove a block above ours, or `stop()` says
+   * so between rounds. Returns the number of blocks applied.
+   */
+  async catchUp(stop: () => boolean = () => false): Promise<bigint> {
+    const start = this.m.executor.tip.height;
+    let stalled = 0;
+    while (!stop() && stalled < 3) {
+      const tips = await this.peerTips();
+      const ours = this.m.executor.tip.height;
+      const ahead = tips.filter((t) => t.height > ours + 1n);
+      if (ahead.length === 0) break;
+      const best = ahead.reduce((a, b) => (b.height > a.height ? b : a)).height;
+      this.m.progress.begin(start, best);
+      const applied = await this.round(ahead, best);
+      stalled = applied === 0 ? stalled + 1 : 0;
+      this.m.progress.update(this.m.executor.tip.height);
+    }
+    const height = this.m.executor.tip.height;
+    if (height > start) this.m.progress.end(height);
+    return height - start;
+  }
+
+  /** One round: up to `parallel` windows fetched and verified at once, applied in order. */
+  private async round(ahead: PeerTip[], best: bigint): Promise<number> {
+    const window = BigInt(this.opts.window);
+    const first = this.m.executor.tip.height + 1n;
+    const jobs: { peer: string; from: bigint; result: Promise<VerifiedBlock[] | null> }[] = [];
+    for (let i = 0; i < this.opts.parallel; i++) {
+      const from = first + BigInt(i) * window;
+      if (from >= best) break;
+      const candidates = ahead.filter((t) => t.height > from);
+      if (candidates.length === 0) break;
+      const peer = (candidates[i % candidates.length] as PeerTip).peer;
+      // One block more than the window, so that the window's last block can be proven final.
+      jobs.push({ peer, from, result: this.fetch(peer, from, this.opts.window + 1) });
+    }
+    let applied = 0;
+    for (const job of jobs) {
+      const blocks = await job.result;
+      if (blocks === null) break;
+      for (const vb of blocks) {
+        const tip = this.m.executor.tip;
+        if (vb.block.height <= tip.height) continue;
+        if (vb.block.height !== tip.height + 1n || !equalBytes(vb.block.parent, tip.hash)) {
+          // Fetched from another peer than the window before, and they disagree: a certified
+          // fork cannot be final on both sides, so the later window is the bad one.
+          this.m.penalize(job.peer, "sync: blocks do not continue the chain");
+          return applied;
+        }
+        const info = await this.m.executor.commit({
+          height: vb.block.height,
+          round: vb.block.round,
+          epoch: vb.block.epoch,
+          hash: vb.hash,
+          parent: vb.block.parent,
+          proposer: vb.block.proposer,
+          payload: vb.block.payload,
+          certificate: vb.stored.certificate,
+          encoded: vb.stored.block,
+        });
+        if (info !== null) {
+          applied++;
+          this.blocksApplied++;
+          await this.m.onApplied(info);
+        }
+      }
+      this.m.progress.update(this.m.executor.tip.height);
+      if (blocks.length === 0) break;
+    }
+    return applied;
+  }
+
+  private async fetch(peer: string, from: bigint, count: number): Promise<VerifiedBlock[] | null> {
+    let response: BlocksResponse;
+    try {
+      const bytes = await this.m.request(
+        peer,
+        encodeBlocksRequest({ fromHeight: from, maxBlocks: count }),
+        this.opts.requestTimeoutMs,
+      );
+      response = decodeBlocksResponse(bytes);
+    } catch (e) {
+      this.m.log.debug({ peer, from: String(from), err: String(e) }, "sync request failed");
+      return null;
+    }
+    const firstBlock = response.blocks[0];
+    if (firstBlock === undefined) return [];
+    try {
+      const head = decode(blockCodec, firstBlock.block);
+      if (head.height !== from) throw new SyncError("SYNC_NOT_A_CHAIN", `asked for height ${from}, got ${head.height}`);
+      return await verifyRange(this.m.range, { height: from - 1n, hash: head.parent }, response.blocks);
+    } catch (e) {
+      if (e instanceof SyncError) {
+        this.m.log.warn({ peer, code: e.code }, "peer sent blocks that fail verification");
+        this.m.penalize(peer, `sync: ${e.code}`);
+        return null;
+      }
+      this.m.log.warn({ peer, err: String(e) }, "sync blocks do not decode");
+      this.m.penalize(peer, "sync: malformed");
+      return null;
+    }
+  }
+}

@@ -1,0 +1,47 @@
+// The block-fetching protocol peers answer for fast sync: "give me up to n committed blocks
+// from height h", answered with the blocks the peer holds (each with its certificate) and the
+// peer's committed height, so the same request tells a node how far behind it is.
+import { type CodecType, decode, encode, list, struct, u16, u64 } from "../../crypto/index.ts";
+import { type BlockStore, type StoredBlock, storedBlockCodec } from "../chain/block-store.ts";
+
+/** Blocks per response at most; a response also stops at MAX_RESPONSE_BYTES. */
+export const MAX_BLOCKS_PER_REQUEST = 128;
+export const MAX_RESPONSE_BYTES = 8 << 20;
+
+export const blocksRequestCodec = struct("BlocksRequest", { fromHeight: u64, maxBlocks: u16 });
+export type BlocksRequest = CodecType<typeof blocksRequestCodec>;
+
+export const blocksResponseCodec = struct("BlocksResponse", {
+  /** The peer's committed height. */
+  tipHeight: u64,
+  blocks: list(storedBlockCodec, MAX_BLOCKS_PER_REQUEST),
+});
+export type BlocksResponse = CodecType<typeof blocksResponseCodec>;
+
+export function blocksProtocol(chainId: string, chain: string): string {
+  return `/ubn/${chainId}/${chain}/blocks/1`;
+}
+
+export function encodeBlocksRequest(r: BlocksRequest): Uint8Array {
+  return encode(blocksRequestCodec, r);
+}
+
+export function decodeBlocksResponse(b: Uint8Array): BlocksResponse {
+  return decode(blocksResponseCodec, b, { maxBytes: MAX_RESPONSE_BYTES + 4096 });
+}
+
+/** Answers a request from the store: consecutive committed blocks from the requested height. */
+export async function serveBlocks(store: BlockStore, tipHeight: bigint, request: Uint8Array): Promise<Uint8Array> {
+  const r = decode(blocksRequestCodec, request, { maxBytes: 64 });
+  const blocks: StoredBlock[] = [];
+  let bytes = 0;
+  const max = Math.min(r.maxBlocks, MAX_BLOCKS_PER_REQUEST);
+  for (let h = r.fromHeight; h <= tipHeight && blocks.length < max && h > 0n; h++) {
+    const b = await store.blockAt(h);
+    if (b === undefined) break;
+    bytes += b.block.length + b.certificate.length + 64;
+    if (bytes > MAX_RESPONSE_BYTES && blocks.length > 0) break;
+    blocks.push(b);
+  }
+  return encode(blocksResponseCodec, { tipHeight, blocks });
+}

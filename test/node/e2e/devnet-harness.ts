@@ -1,0 +1,98 @@
+// A real local network for end-to-end tests: validator processes (`ubn node start`) on
+// loopback, each with its own LevelDB, talking libp2p; the test talks to them over JSON-RPC
+// and kills them with SIGKILL like a crash would.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { addressBytesOf, decryptKey, findKeyFile, formatAddress, generateKeyPair } from "../../../crypto/index.ts";
+import {
+  createDevnetLayout,
+  DEVNET_PASSWORD,
+  type DevnetLayout,
+  type DevnetLayoutOptions,
+} from "../../../node/devnet/layout.ts";
+import { type RunningNode, startNodeProcess, stopNodeProcess } from "../../../node/devnet/processes.ts";
+import { signedTransfer, type TransferSigner, transferSigner } from "../../../node/devnet/transfer.ts";
+import { RpcClient } from "../../../rpc/index.ts";
+
+export class TestDevnet {
+  readonly layout: DevnetLayout;
+  readonly running: (RunningNode | null)[];
+  faucet!: TransferSigner;
+  private faucetNonce = 0n;
+
+  private constructor(layout: DevnetLayout) {
+    this.layout = layout;
+    this.running = layout.nodes.map(() => null);
+  }
+
+  static async create(opts: DevnetLayoutOptions & { start?: number[] }): Promise<TestDevnet> {
+    const home = await mkdtemp(join(tmpdir(), "ubn-e2e-"));
+    const layout = await createDevnetLayout(home, opts);
+    const net = new TestDevnet(layout);
+    net.faucet = transferSigner(await decryptKey(await findKeyFile(join(home, "keystore"), "faucet"), DEVNET_PASSWORD));
+    const which = opts.start ?? layout.nodes.map((_, i) => i).filter((i) => layout.nodes[i]?.validator);
+    await Promise.all(which.map((i) => net.start(i)));
+    return net;
+  }
+
+  async start(i: number): Promise<RunningNode> {
+    const n = await startNodeProcess(this.layout.nodes[i] as DevnetLayout["nodes"][number]);
+    this.running[i] = n;
+    return n;
+  }
+
+  /** SIGKILL: the process gets no chance to flush or close anything. */
+  async kill(i: number): Promise<void> {
+    const n = this.running[i];
+    if (n === null || n === undefined) return;
+    n.child.kill("SIGKILL");
+    await n.exited;
+    this.running[i] = null;
+  }
+
+  client(i: number): RpcClient {
+    const n = this.running[i];
+    if (n === null || n === undefined) throw new Error(`node ${i} is not running`);
+    return new RpcClient(n.rpc);
+  }
+
+  /** Submits a transfer of `amount` base units from the faucet to a new address; returns (tx hash, recipient). */
+  async transfer(via: number, amount = 1000n, to = addressBytesOf(generateKeyPair().publicKey)) {
+    const tx = signedTransfer(this.layout.chainId, this.faucet, to, amount, this.faucetNonce);
+    const hash = await this.client(via).sendRawTransaction(tx);
+    this.faucetNonce++;
+    return { hash, to: formatAddress(to) };
+  }
+
+  async height(i: number): Promise<bigint> {
+    return this.client(i).blockNumber();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.running.map((n) => (n === null ? undefined : stopNodeProcess(n))));
+    if (process.env.UBN_KEEP_E2E === undefined) await rm(this.layout.home, { recursive: true, force: true });
+  }
+}
+
+/** Polls `check` until it returns a value (not undefined) or `ms` pass. */
+export async function waitFor<T>(
+  what: string,
+  ms: number,
+  check: () => Promise<T | undefined>,
+  everyMs = 100,
+): Promise<T> {
+  const until = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > until)
+      throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ""}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
