@@ -1,0 +1,26 @@
+// A bounded set of transaction hashes, oldest forgotten first. Holds what left the pool because
+// a block included it (or made its nonce obsolete), so a replay of it is refused by a lookup,
+// before any account read or signature check.
+
+export class RecentHashes {
+  private readonly capacity: number;
+  // A Set iterates in insertion order, so its first element is the oldest.
+  private readonly keys = new Set<string>();
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+  }
+
+  has(key: string): boolean {
+    return this.keys.has(key);
+  }
+
+  add(key: string): void {
+    if (this.keys.has(key)) return;
+    this.keys.add(key);
+    if (this.keys.size > this.capacity) {
+      const oldest = this.keys.values().next().value as string;
+      this.keys.delete(oldest);
+    }
+  }
+}

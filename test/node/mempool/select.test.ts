@@ -1,0 +1,123 @@
+// select(): priority across senders, strict nonce order within a sender from the account nonce,
+// fees payable at every step, and the limits. What it returns must execute as a valid block.
+import { describe, expect, it } from "vitest";
+import type { AccountReader } from "../../../node/mempool/index.ts";
+import { decodeTransaction, executeBlock, senderAddress } from "../../../vm/index.ts";
+import { account, fundedState } from "../../vm/helpers.ts";
+import { Accounts, addr, CHAIN, funded, newPool, okHashes, params, signedTx, txBytes } from "./helpers.ts";
+
+const NOW = 1_000;
+const LIMITS = { maxTxs: 1_000, maxBytes: 1_000_000 };
+const describeTx = (bytes: Uint8Array) => {
+  const t = decodeTransaction(bytes);
+  return `${addrIndex(senderAddress(t))}:${t.nonce}`;
+};
+const addrIndex = (a: Uint8Array) => [0, 1, 2, 3, 4, 5].find((i) => addr(i).every((b, j) => b === a[j]));
+
+describe("select", () => {
+  it("takes the best head across senders, each sender strictly in nonce order", async () => {
+    const { pool } = newPool();
+    const accounts = funded(3);
+    okHashes(
+      await pool.add(
+        [
+          txBytes(0, 0n, { tip: 10n }),
+          txBytes(0, 1n, { tip: 1_000n }),
+          txBytes(0, 2n, { tip: 5n }),
+          txBytes(1, 1n, { tip: 400n }), // arrives before its nonce 0
+          txBytes(1, 0n, { tip: 500n }),
+          txBytes(2, 0n, { tip: 700n }),
+        ],
+        accounts.reader,
+        NOW,
+      ),
+    );
+    const out = await pool.select(LIMITS, accounts.reader);
+    // Sender 0's nonce 1 (tip 1,000) waits behind its nonce 0 (tip 10), the lowest head.
+    expect(out.map(describeTx)).toEqual(["2:0", "1:0", "1:1", "0:0", "0:1", "0:2"]);
+  });
+
+  it("starts exactly at the account nonce and stops at the first gap", async () => {
+    const { pool } = newPool();
+    const accounts = funded(2);
+    okHashes(
+      await pool.add([0n, 1n, 2n, 3n, 5n, 6n].map((n) => txBytes(0, n)).concat([txBytes(1, 1n)]), accounts.reader, NOW),
+    );
+    // The chain moved on to nonce 2 for sender 0; sender 1's nonce 0 never arrived.
+    accounts.set(addr(0), { nonce: 2n });
+    const out = await pool.select(LIMITS, accounts.reader);
+    expect(out.map(describeTx)).toEqual(["0:2", "0:3"]);
+  });
+
+  it("stops a sender once its running balance cannot pay the next fee (fees and amounts count)", async () => {
+    const { pool } = newPool();
+    const t = signedTx(0, 0n, { amount: 1_000n });
+    const accounts = new Accounts([[1, { balance: 10_000_000n }]]);
+    // Enough for two transfers of 1,000 with their fees, and one unit short of a third fee.
+    accounts.set(addr(0), { balance: 2n * (t.fee + 1_000n) + t.fee - 1n });
+    const mine = [0n, 1n, 2n, 3n].map((n) => txBytes(0, n, { amount: 1_000n }));
+    okHashes(await pool.add([...mine, txBytes(1, 0n)], accounts.reader, NOW));
+    const out = await pool.select(LIMITS, accounts.reader);
+    expect(out.map(describeTx).sort()).toEqual(["0:0", "0:1", "1:0"]);
+  });
+
+  it("charges a sponsor for every sender it pays for, best priority first", async () => {
+    const { pool } = newPool();
+    const fee = signedTx(0, 0n, { sponsor: 5 }).fee;
+    const accounts = new Accounts([[5, { balance: 3n * fee }]]);
+    okHashes(
+      await pool.add(
+        [
+          txBytes(0, 0n, { sponsor: 5 }),
+          txBytes(1, 0n, { sponsor: 5, tip: 50n }),
+          txBytes(2, 0n, { sponsor: 5, tip: 20n }),
+        ],
+        accounts.reader,
+        NOW,
+      ),
+    );
+    // The sponsor holds three fees of the cheapest; the two tipped ones cost a bit more.
+    const out = await pool.select(LIMITS, accounts.reader);
+    expect(out.map(describeTx)).toEqual(["1:0", "2:0"]);
+  });
+
+  it("stops at maxTxs and skips a sender whose next transaction would pass maxBytes", async () => {
+    const { pool } = newPool();
+    const accounts = funded(6);
+    const big = txBytes(0, 0n, { sponsor: 5, tip: 90_000n }); // best priority, but the largest
+    const small = [txBytes(1, 0n, { tip: 30n }), txBytes(1, 1n, { tip: 30n }), txBytes(2, 0n, { tip: 20n })];
+    okHashes(await pool.add([big, ...small], accounts.reader, NOW));
+    const smallSize = small[0]?.length ?? 0;
+    expect(big.length).toBeGreaterThan(smallSize);
+
+    // The big one is skipped, and the best small one still goes in.
+    const byBytes = await pool.select({ maxTxs: 10, maxBytes: big.length - 1 }, accounts.reader);
+    expect(byBytes.map(describeTx)).toEqual(["1:0"]);
+    const afterBig = await pool.select({ maxTxs: 10, maxBytes: big.length + smallSize - 1 }, accounts.reader);
+    expect(afterBig.map(describeTx)).toEqual(["0:0"]);
+    const byCount = await pool.select({ maxTxs: 2, maxBytes: 1_000_000 }, accounts.reader);
+    expect(byCount.map(describeTx)).toEqual(["0:0", "1:0"]);
+    expect(await pool.select({ maxTxs: 0, maxBytes: 1_000_000 }, accounts.reader)).toEqual([]);
+  });
+
+  it("returns transactions that execute as a valid block on the state it read", async () => {
+    const state = await fundedState(6, 40_000n);
+    const reader: AccountReader = async (a) => account(state, a);
+    const { pool } = newPool();
+    const txs: Uint8Array[] = [];
+    for (let sender = 0; sender < 5; sender++) {
+      for (let n = 0n; n < 6n; n++) {
+        // Amounts large enough that balances run out part way; some fees paid by account 5.
+        const sponsor = (sender + Number(n)) % 3 === 0 ? 5 : undefined;
+        txs.push(txBytes(sender, n, { amount: 9_000n, tip: BigInt(sender * 7 + Number(n)), sponsor }));
+      }
+    }
+    okHashes(await pool.add(txs, reader, NOW));
+    const out = await pool.select(LIMITS, reader);
+    // Balances run out part way, so some of each sender's run is left out.
+    expect(out.length).toBeGreaterThan(10);
+    expect(out.length).toBeLessThan(txs.length);
+    const result = await executeBlock(state, { chainId: CHAIN, height: 1n, proposer: null, txs: out }, { params });
+    expect(result.receipts).toHaveLength(out.length);
+  });
+});
