@@ -7,9 +7,22 @@
 //   consensus  the engine runs; every few seconds the peers' heights are compared with ours,
 //              and a validator that fell more than `behindBlocks` behind goes back to syncing;
 //   following  a full node (no key): it applies what fast sync fetches, continuously.
-import { type CommittedBlock, createEngine, type JolteonEngine, type ValidatorSet } from "../../consensus/index.ts";
-import { type BatchVerifier, nativeSigner, sha256, toHex } from "../../crypto/index.ts";
-import { decodeTransaction, type SparseMerkleState, transactionHash, type VmParams } from "../../vm/index.ts";
+import {
+  blockHash as blockHashOf,
+  type CommittedBlock,
+  createEngine,
+  type JolteonEngine,
+  type Message,
+  type ValidatorSet,
+} from "../../consensus/index.ts";
+import {
+  type BatchVerifier,
+  nativeSigner,
+  publicKeyOf as publicKeyOfSecret,
+  toHex,
+  verifyNative as verifyOne,
+} from "../../crypto/index.ts";
+import { type SparseMerkleState, transactionHash, type VmParams } from "../../vm/index.ts";
 import { type AccountReader, type AddResult, Mempool, type MempoolOptions } from "../mempool/index.ts";
 import type { Verdict } from "../net/interface.ts";
 import { FastSync } from "../sync/fast-sync.ts";
@@ -19,7 +32,7 @@ import type { BlockStore } from "./block-store.ts";
 import { readCommittedAccount } from "./committed-reader.ts";
 import { checkConsensusMessage } from "./consensus-gossip.ts";
 import { ConsensusHost, type HostLogger } from "./consensus-host.ts";
-import { ChainExecutor, type CommittedInfo } from "./executor.ts";
+import { ChainExecutor, type CommittedInfo, type KnownBlock } from "./executor.ts";
 import { Proposer } from "./proposer.ts";
 import type { StagedKv } from "./staged-kv.ts";
 import { decodeTxBatch, TxBatcher } from "./tx-gossip.ts";
@@ -84,6 +97,7 @@ export interface ChainRunnerModules {
 export type CommitListener = (info: CommittedInfo) => void;
 
 const VERIFIED_CACHE = 200_000;
+const MAX_KNOWN_BLOCKS = 1024;
 
 export class ChainRunner {
   readonly opts: ChainRunnerOptions;
@@ -99,6 +113,8 @@ export class ChainRunner {
   /** Hashes of transactions whose signatures this node verified (admitted to its mempool). */
   private readonly verified = new Set<string>();
   private readonly seenAt = new Map<string, number>();
+  /** Blocks seen in proposals and sync responses, for the executor (see ensureChain). */
+  private readonly known = new Map<string, KnownBlock>();
   private modeNow: ChainMode = "syncing";
   private watcher: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -120,6 +136,7 @@ export class ChainRunner {
       db: modules.db,
       verifier: modules.verifier,
       alreadyVerified: (tx) => this.verified.has(toHex(transactionHash(tx))),
+      known: (hex) => this.known.get(hex),
     });
     this.mempool = new Mempool(opts.mempool, {
       params: modules.params,
@@ -283,6 +300,7 @@ export class ChainRunner {
       this.m.log.debug({ peer, reason: check.reason }, "invalid consensus message");
       return "reject";
     }
+    this.remember(check.message);
     // Direct messages come from an authenticated peer; gossip is attributed to its signer.
     const from = via === "direct" ? (peer as string) : (check.author ?? peer ?? "");
     this.host.deliver(from, data);
@@ -292,6 +310,7 @@ export class ChainRunner {
   private broadcast(bytes: Uint8Array): void {
     // The proposals this node makes carry payloads it built: keep their execution by hash.
     const check = checkConsensusMessage(bytes, this.consensusChainId, this.validatorIds, "gossip");
+    if (check.ok) this.remember(check.message);
     if (check.ok && check.message.kind === "proposal") {
       const b = check.message.block;
       const hash = blockHashOf(this.consensusChainId, b);
@@ -301,8 +320,19 @@ export class ChainRunner {
     void this.m.network.publish(this.topic("consensus"), bytes).catch(() => {});
   }
 
+  private remember(m: Message): void {
+    const blocks = m.kind === "proposal" ? [m.block] : m.kind === "sync-response" ? m.blocks : [];
+    for (const b of blocks) {
+      const hex = toHex(blockHashOf(this.consensusChainId, b));
+      if (this.known.has(hex) || b.height <= this.executor.tip.height) continue;
+      if (this.known.size >= MAX_KNOWN_BLOCKS) this.known.delete(this.known.keys().next().value as string);
+      this.known.set(hex, { parent: b.parent, height: b.height, proposer: b.proposer, payload: b.payload });
+    }
+  }
+
   private async onCommitted(info: CommittedInfo, block: CommittedBlock | null): Promise<void> {
     const hex = toHex(info.tip.hash);
+    for (const [k, b] of this.known) if (b.height <= info.tip.height) this.known.delete(k);
     const seen = this.seenAt.get(hex);
     this.seenAt.delete(hex);
     if (info.payload.txs.length > 0) await this.mempool.removeIncluded(info.payload.txs, this.committedAccounts);
@@ -421,8 +451,3 @@ export class ChainRunner {
     return blocksProtocol(this.opts.chainId, this.opts.name);
   }
 }
-
-import { blockHash as blockHashOf } from "../../consensus/index.ts";
-import { publicKeyOf as publicKeyOfSecret, verifyNative as verifyOne } from "../../crypto/index.ts";
-
-export { decodeTransaction, sha256 };

@@ -57,8 +57,18 @@ export interface CommittedInfo {
 
 export type Verdict = { valid: true } | { valid: false; reason: string };
 
+/** A block the node has seen (in a proposal or a sync response) but maybe not executed. */
+export interface KnownBlock {
+  parent: Uint8Array;
+  height: bigint;
+  proposer: Uint8Array;
+  payload: Uint8Array;
+}
+
 export interface ExecutorModules {
   params: VmParams;
+  /** Blocks seen on the network, by hash hex: the engine only asks to validate the proposals it votes on. */
+  known?: (hashHex: string) => KnownBlock | undefined;
   state: AuthenticatedState;
   store: BlockStore;
   db: StagedKv;
@@ -70,6 +80,8 @@ export interface ExecutorModules {
 const BUILD_ATTEMPTS = 8;
 /** Uncommitted executed blocks kept at most (the engine bounds them far lower in practice). */
 const MAX_RESULTS = 4096;
+/** Ancestors executed at most to reach a block's parent (the engine's sync fetches no more). */
+const MAX_FILL = 256;
 
 export class ChainExecutor {
   private readonly m: ExecutorModules;
@@ -105,8 +117,8 @@ export class ChainExecutor {
       } catch (e) {
         return { valid: false, reason: `payload does not decode: ${(e as Error).message}` };
       }
-      const chain = this.chainTo(toHex(parent), height);
-      if (chain === null) return { valid: false, reason: "parent is not an executed block above the committed tip" };
+      const chain = await this.ensureChain(toHex(parent), height);
+      if (chain === null) return { valid: false, reason: "parent is not a known block above the committed tip" };
       const parentTime =
         chain.length === 0 ? this.current.timeMs : (chain[chain.length - 1] as ExecutedBlock).payload.timeMs;
       if (payload.timeMs < parentTime)
@@ -323,6 +335,40 @@ export class ChainExecutor {
     } finally {
       state.discard();
     }
+  }
+
+  /**
+   * chainTo, after executing the ancestors the engine never asked about (blocks that reached
+   * its tree by sync or in a round this node did not vote in), from the blocks seen on the
+   * network. An ancestor whose execution does not give the roots it names breaks the chain.
+   */
+  private async ensureChain(parentHex: string, childHeight: bigint): Promise<ExecutedBlock[] | null> {
+    const ready = this.chainTo(parentHex, childHeight);
+    if (ready !== null || this.m.known === undefined) return ready;
+    const tipHex = toHex(this.current.hash);
+    const missing: { hex: string; block: KnownBlock }[] = [];
+    let hex = parentHex;
+    while (hex !== tipHex && !this.results.has(hex)) {
+      const block = this.m.known(hex);
+      if (block === undefined || block.height <= this.current.height || missing.length > MAX_FILL) return null;
+      missing.push({ hex, block });
+      hex = toHex(block.parent);
+    }
+    for (const { hex: h, block } of missing.reverse()) {
+      const chain = this.chainTo(toHex(block.parent), block.height);
+      if (chain === null) return null;
+      let payload: ShardPayload;
+      try {
+        payload = decodePayload(block.payload);
+        const run = await this.run(chain, block.height, block.proposer, payload.txs);
+        if (!equalBytes(run.stateRoot, payload.stateRoot) || !equalBytes(run.receiptsRoot, payload.receiptsRoot)) return null;
+        this.remember(h, { parentHex: toHex(block.parent), height: block.height, payload, writes: run.writes, receipts: run.receipts });
+      } catch (e) {
+        if (e instanceof BlockError || (e as { name?: string }).name === "EncodingError") return null;
+        throw e;
+      }
+    }
+    return this.chainTo(parentHex, childHeight);
   }
 
   /** The executed blocks from just above the committed tip up to `parentHex`, oldest first. */

@@ -70,7 +70,14 @@ describe("a voter", () => {
     e.start();
     const received = e.handle(msg(fx, L1, proposalBytes(fx, b1)));
     expect(actionsOfKind(received, "validate-payload")).toEqual([
-      { kind: "validate-payload", blockHash: b1.hash, parentHash: GENESIS, height: 1n, payload: b1.block.payload },
+      {
+        kind: "validate-payload",
+        blockHash: b1.hash,
+        parentHash: GENESIS,
+        height: 1n,
+        proposer: fx.ids[L1],
+        payload: b1.block.payload,
+      },
     ]);
     expect(sentMessages(received)).toEqual([]);
 
