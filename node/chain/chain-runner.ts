@@ -7,6 +7,7 @@
 //   consensus  the engine runs; every few seconds the peers' heights are compared with ours,
 //              and a validator that fell more than `behindBlocks` behind goes back to syncing;
 //   following  a full node (no key): it applies what fast sync fetches, continuously.
+import { createHash } from "node:crypto";
 import {
   blockHash as blockHashOf,
   type CommittedBlock,
@@ -55,6 +56,8 @@ export interface ChainMetricsSink {
   mode(mode: ChainMode): void;
   mempool(txs: number, bytes: number): void;
   synced(blocks: number): void;
+  /** The engine's round and its count of local timeouts (both only grow within a run). */
+  consensus(now: { round: bigint; timeouts: number }): void;
 }
 
 export type ChainMode = "syncing" | "consensus" | "following";
@@ -113,6 +116,8 @@ export class ChainRunner {
   /** Hashes of transactions whose signatures this node verified (admitted to its mempool). */
   private readonly verified = new Set<string>();
   private readonly seenAt = new Map<string, number>();
+  /** Hashes of the consensus messages this node gossiped (see broadcast). */
+  private readonly published = new Set<string>();
   /** Blocks seen in proposals and sync responses, for the executor (see ensureChain). */
   private readonly known = new Map<string, KnownBlock>();
   private modeNow: ChainMode = "syncing";
@@ -317,6 +322,18 @@ export class ChainRunner {
       this.executor.adoptBuilt(hash, b.payload);
       this.noteSeen(hash, this.m.now());
     }
+    // Gossip drops a message it has seen (ids are hashes of the bytes), but the engine repeats
+    // a message on purpose (its timeout, each time the round timer fires) so that validators
+    // that were down or cut off get it: a repeat goes straight to every validator instead.
+    const id = createHash("sha256").update(bytes).digest("hex");
+    if (this.published.has(id)) {
+      for (const peer of this.m.network.peers()) {
+        if (this.validatorIds.has(peer)) void this.m.network.send(peer, this.directProtocol, bytes).catch(() => {});
+      }
+      return;
+    }
+    if (this.published.size >= 1024) this.published.delete(this.published.values().next().value as string);
+    this.published.add(id);
     void this.m.network.publish(this.topic("consensus"), bytes).catch(() => {});
   }
 
@@ -387,6 +404,11 @@ export class ChainRunner {
     if (this.stopped) return;
     this.m.metrics.mempool(this.mempool.size, this.mempool.bytes);
     this.mempool.evictStale(this.m.now());
+    const engine = this.host?.current;
+    if (engine) {
+      const stats = engine.stats();
+      this.m.metrics.consensus({ round: engine.status().round, timeouts: stats.localTimeouts });
+    }
     this.switching = this.switching.then(async () => {
       if (this.stopped) return;
       if (this.host === null) {

@@ -160,12 +160,10 @@ export class ChainExecutor {
     nowMs: number,
   ): Promise<{ payload: Uint8Array; dropped: Uint8Array[] }> {
     return this.exclusive(async () => {
-      const chain = this.chainTo(toHex(parent), height);
-      if (chain === null)
-        throw new ChainError(
-          ChainErrorCode.outOfOrder,
-          `asked to build on ${toHex(parent)}, which is not executed here`,
-        );
+      const chain = await this.ensureChain(toHex(parent), height);
+      if (chain === null) {
+        throw new ChainError(ChainErrorCode.outOfOrder, `asked to build on ${toHex(parent)}, which is not known here`);
+      }
       const parentTime =
         chain.length === 0 ? this.current.timeMs : (chain[chain.length - 1] as ExecutedBlock).payload.timeMs;
       const timeMs = BigInt(nowMs) > parentTime ? BigInt(nowMs) : parentTime;
@@ -303,7 +301,7 @@ export class ChainExecutor {
    */
   readAfter<T>(parent: Uint8Array, f: (state: AuthenticatedState) => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
-      const chain = this.chainTo(toHex(parent)) ?? [];
+      const chain = (await this.ensureChain(toHex(parent))) ?? [];
       const state = this.m.state;
       state.discard();
       try {
@@ -342,7 +340,7 @@ export class ChainExecutor {
    * its tree by sync or in a round this node did not vote in), from the blocks seen on the
    * network. An ancestor whose execution does not give the roots it names breaks the chain.
    */
-  private async ensureChain(parentHex: string, childHeight: bigint): Promise<ExecutedBlock[] | null> {
+  private async ensureChain(parentHex: string, childHeight?: bigint): Promise<ExecutedBlock[] | null> {
     const ready = this.chainTo(parentHex, childHeight);
     if (ready !== null || this.m.known === undefined) return ready;
     const tipHex = toHex(this.current.hash);
@@ -361,8 +359,15 @@ export class ChainExecutor {
       try {
         payload = decodePayload(block.payload);
         const run = await this.run(chain, block.height, block.proposer, payload.txs);
-        if (!equalBytes(run.stateRoot, payload.stateRoot) || !equalBytes(run.receiptsRoot, payload.receiptsRoot)) return null;
-        this.remember(h, { parentHex: toHex(block.parent), height: block.height, payload, writes: run.writes, receipts: run.receipts });
+        if (!equalBytes(run.stateRoot, payload.stateRoot) || !equalBytes(run.receiptsRoot, payload.receiptsRoot))
+          return null;
+        this.remember(h, {
+          parentHex: toHex(block.parent),
+          height: block.height,
+          payload,
+          writes: run.writes,
+          receipts: run.receipts,
+        });
       } catch (e) {
         if (e instanceof BlockError || (e as { name?: string }).name === "EncodingError") return null;
         throw e;
