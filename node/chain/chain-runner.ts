@@ -18,6 +18,7 @@ import {
 } from "../../consensus/index.ts";
 import {
   type BatchVerifier,
+  EncodingError,
   nativeSigner,
   publicKeyOf as publicKeyOfSecret,
   toHex,
@@ -246,7 +247,14 @@ export class ChainRunner {
   /** Subscribes to the chain's topics and protocols, catches up, then joins consensus. */
   async start(): Promise<void> {
     const net = this.m.network;
-    net.handle(this.blocksProtocol, (_from, req) => serveBlocks(this.m.store, this.executor.tip.height, req));
+    net.handle(this.blocksProtocol, async (from, req) => {
+      try {
+        return await serveBlocks(this.m.store, this.executor.tip.height, req);
+      } catch (e) {
+        if (e instanceof EncodingError) net.penalize(from, "blocks request does not decode");
+        throw e;
+      }
+    });
     net.subscribe(this.topic("tx"), (from, data) => this.onTxGossip(from, data));
     net.subscribe(this.topic("consensus"), (_from, data) => this.onConsensus(data, "gossip"));
     net.onDirect(this.directProtocol, (from, data) => this.onConsensus(data, "direct", from));

@@ -20,7 +20,7 @@ export interface FastSyncOptions {
   requestTimeoutMs: number;
 }
 
-export const defaultFastSyncOptions: FastSyncOptions = { window: 64, parallel: 4, requestTimeoutMs: 10_000 };
+export const defaultFastSyncOptions: FastSyncOptions = { window: 127, parallel: 4, requestTimeoutMs: 10_000 };
 
 export interface FastSyncModules {
   peers(): string[];

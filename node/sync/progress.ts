@@ -2,9 +2,12 @@
 // log line every few seconds (logs are JSON lines on stdout, and a bar would corrupt them).
 export interface ProgressLogger {
   info(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
 }
 
 const LOG_EVERY_MS = 5000;
+/** A catch-up shorter than this (a following node's routine few blocks) is logged at debug. */
+const QUIET_BELOW_BLOCKS = 32n;
 const BAR_WIDTH = 30;
 
 export class SyncProgress {
@@ -16,6 +19,7 @@ export class SyncProgress {
   private startedAt = 0;
   private lastShown = 0;
   private active = false;
+  private quiet = true;
 
   constructor(log: ProgressLogger, now: () => number, tty = process.stderr.isTTY === true) {
     this.log = log;
@@ -28,7 +32,8 @@ export class SyncProgress {
       this.startHeight = from;
       this.startedAt = this.now();
       this.active = true;
-      this.log.info({ from: String(from), target: String(target) }, "fast sync started");
+      this.quiet = target - from < QUIET_BELOW_BLOCKS;
+      this.say({ from: String(from), target: String(target) }, "fast sync started");
     }
     this.target = target;
   }
@@ -36,6 +41,7 @@ export class SyncProgress {
   update(height: bigint): void {
     if (!this.active) return;
     const now = this.now();
+    if (this.quiet) return;
     if (this.tty) {
       if (now - this.lastShown < 100) return;
       this.lastShown = now;
@@ -58,8 +64,8 @@ export class SyncProgress {
     const seconds = (this.now() - this.startedAt) / 1000;
     const blocks = height - this.startHeight;
     if (this.active) {
-      if (this.tty) process.stderr.write("\n");
-      this.log.info(
+      if (this.tty && !this.quiet) process.stderr.write("\n");
+      this.say(
         {
           height: String(height),
           blocks: String(blocks),
@@ -71,6 +77,11 @@ export class SyncProgress {
     }
     this.active = false;
     return { blocks, seconds };
+  }
+
+  private say(obj: object, msg: string): void {
+    if (this.quiet) this.log.debug(obj, msg);
+    else this.log.info(obj, msg);
   }
 
   private rate(height: bigint, now: number): number {
