@@ -7,7 +7,7 @@
 //   "rpc": { "host": "127.0.0.1", "port": 8545 },
 //   "metrics": { "host": "127.0.0.1", "port": 9615 },   // or null to turn the endpoint off
 //   "log": { "level": "info" },
-//   "chain": { "emptyBlocks": false, "behindBlocks": 8, "maxClockSkewMs": 5000 },
+//   "chain": { "emptyBlocks": false, "behindBlocks": 8, "maxClockSkewMs": 5000, "maxProposalTxs": 2000 },
 //   "mempool": { "maxTxs": 50000, "maxBytes": 67108864, "maxPerSender": 256, "maxNonceGap": 64, "ttlMs": 600000 }
 // }
 import { readFile } from "node:fs/promises";
@@ -19,7 +19,7 @@ export interface NodeConfig {
   rpc: { host: string; port: number };
   metrics: { host: string; port: number } | null;
   log: { level: string };
-  chain: { emptyBlocks: boolean; behindBlocks: number; maxClockSkewMs: number };
+  chain: { emptyBlocks: boolean; behindBlocks: number; maxClockSkewMs: number; maxProposalTxs: number };
   mempool: { maxTxs?: number; maxBytes?: number; maxPerSender?: number; maxNonceGap?: number; ttlMs?: number };
 }
 
@@ -29,7 +29,7 @@ export const defaultNodeConfig: NodeConfig = {
   rpc: { host: "127.0.0.1", port: 8545 },
   metrics: { host: "127.0.0.1", port: 9615 },
   log: { level: "info" },
-  chain: { emptyBlocks: false, behindBlocks: 8, maxClockSkewMs: 5000 },
+  chain: { emptyBlocks: false, behindBlocks: 8, maxClockSkewMs: 5000, maxProposalTxs: 2000 },
   mempool: {},
 };
 
@@ -102,11 +102,13 @@ export function parseNodeConfig(value: Json, source = "config"): NodeConfig {
     if (l.level !== undefined) c.log.level = str(l.level, "log.level");
   }
   if (root.chain !== undefined) {
-    const ch = obj(root.chain, "chain", ["emptyBlocks", "behindBlocks", "maxClockSkewMs"]);
+    const ch = obj(root.chain, "chain", ["emptyBlocks", "behindBlocks", "maxClockSkewMs", "maxProposalTxs"]);
     if (ch.emptyBlocks !== undefined)
       c.chain.emptyBlocks =
         typeof ch.emptyBlocks === "boolean" ? ch.emptyBlocks : fail("chain.emptyBlocks", "expected true or false");
     if (ch.behindBlocks !== undefined) c.chain.behindBlocks = int(ch.behindBlocks, "chain.behindBlocks", 2, 1_000_000);
+    if (ch.maxProposalTxs !== undefined)
+      c.chain.maxProposalTxs = int(ch.maxProposalTxs, "chain.maxProposalTxs", 1, 100_000);
     if (ch.maxClockSkewMs !== undefined)
       c.chain.maxClockSkewMs = int(ch.maxClockSkewMs, "chain.maxClockSkewMs", 0, 3_600_000);
   }

@@ -144,7 +144,9 @@ export class UbnNode {
           maxTimeoutMs: genesis.params.proposeTimeoutMs * 3,
           blockIntervalMs: genesis.params.blockIntervalMs,
           emptyBlocks: config.chain.emptyBlocks,
-          maxBlockTxs: genesis.params.maxBlockTxs,
+          // A block this node proposes must also execute, twice over (here and at every
+          // validator), well within a round timeout: the node packs at most maxProposalTxs.
+          maxBlockTxs: Math.min(genesis.params.maxBlockTxs, config.chain.maxProposalTxs),
           maxBlockBytes: genesis.params.maxBlockBytes,
           maxClockSkewMs: config.chain.maxClockSkewMs,
           behindBlocks: config.chain.behindBlocks,

@@ -53,13 +53,12 @@ export async function dispatchMessage(
       ),
     );
   }
-  // In order, one at a time: a wallet batching transactions with consecutive nonces expects the
-  // first to be admitted before the second is looked at.
-  const responses: JsonRpcResponse[] = [];
-  for (const item of message) {
-    const response = await dispatchOne(item, methods, opts);
-    if (response !== undefined) responses.push(response);
-  }
+  // All calls start at once, in order, and the answers keep that order. Each call does its
+  // synchronous part (parameter checks, handing a transaction to the node) before the next
+  // starts, so a wallet's transactions with consecutive nonces reach the node in order, and
+  // the node can admit a whole batch of transactions together (one signature batch).
+  const settled = await Promise.all(message.map((item) => dispatchOne(item, methods, opts)));
+  const responses = settled.filter((r): r is JsonRpcResponse => r !== undefined);
   return responses.length === 0 ? undefined : responses;
 }
 

@@ -144,7 +144,9 @@ export class ConsensusHost {
           this.m.broadcast(a.bytes);
           break;
         case "commit": {
+          const commitStart = this.m.now();
           const info = await this.m.executor.commit({ ...a.block, proposer: fromHex(a.block.proposer, 32) });
+          this.m.log.debug({ height: String(a.block.height), ms: this.m.now() - commitStart }, "committed a block");
           if (info !== null) await this.m.onCommitted(info, a.block);
           break;
         }
@@ -178,6 +180,10 @@ export class ConsensusHost {
             .validate(a.blockHash, a.parentHash, a.height, a.payload, proposerKey, now, this.m.maxClockSkewMs)
             .then(
               (v) => {
+                this.m.log.debug(
+                  { height: String(a.height), valid: v.valid, ms: this.m.now() - now },
+                  "validated a block",
+                );
                 if (!v.valid)
                   this.m.log.warn({ height: String(a.height), reason: v.reason }, "refused a proposed block");
                 if (generation === this.generation)

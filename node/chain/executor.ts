@@ -53,6 +53,8 @@ export interface CommittedInfo {
   tip: ChainTip;
   payload: ShardPayload;
   receipts: Receipt[];
+  /** The state writes the block made (so caches of committed state can drop them). */
+  writes: readonly StateWrite[];
 }
 
 export type Verdict = { valid: true } | { valid: false; reason: string };
@@ -279,7 +281,7 @@ export class ChainExecutor {
       this.current = tip;
       this.results.delete(hex);
       for (const [k, v] of this.results) if (v.height <= tip.height) this.results.delete(k);
-      return { tip, payload: r.payload, receipts: r.receipts };
+      return { tip, payload: r.payload, receipts: r.receipts, writes: r.writes };
     });
   }
 

@@ -100,13 +100,26 @@ export class Proposer {
   private async build(p: Pending): Promise<void> {
     const { executor, mempool } = this.m;
     const limits = { maxTxs: this.opts.maxBlockTxs, maxBytes: this.opts.maxBlockBytes };
+    const started = this.m.now();
     const candidates =
       mempool.size === 0
         ? []
         : await executor.readAfter(p.parentHash, (state) =>
             mempool.select(limits, (address) => readAccount(state, address)),
           );
+    const selected = this.m.now();
     const built = await executor.build(p.parentHash, p.height, this.m.selfKey, candidates, this.m.now());
+    this.m.log.debug(
+      {
+        height: String(p.height),
+        round: String(p.round),
+        txs: candidates.length - built.dropped.length,
+        dropped: built.dropped.length,
+        selectMs: selected - started,
+        executeMs: this.m.now() - selected,
+      },
+      "built a block",
+    );
     if (built.dropped.length > 0) this.m.onDropped(built.dropped);
     this.blockSeen(p.parentHash, this.m.now());
     p.answer(built.payload);

@@ -6,7 +6,7 @@ import { bytes, decode, encode, list } from "../../crypto/index.ts";
 import { MAX_TX_BYTES } from "../../vm/index.ts";
 
 export const MAX_TXS_PER_BATCH = 512;
-const FLUSH_AFTER_MS = 5;
+const FLUSH_AFTER_MS = 20;
 
 const txBatchCodec = list(bytes(MAX_TX_BYTES), MAX_TXS_PER_BATCH);
 

@@ -98,7 +98,7 @@ export async function createDevnetLayout(home: string, opts: DevnetLayoutOptions
       rpc: { host: "127.0.0.1", port: n.rpcPort },
       metrics: { host: "127.0.0.1", port: n.metricsPort },
       log: { level: "info" },
-      chain: { emptyBlocks: false, behindBlocks: 8, maxClockSkewMs: 5000 },
+      chain: { emptyBlocks: false, behindBlocks: 8, maxClockSkewMs: 5000, maxProposalTxs: 2000 },
       mempool: {},
     };
     opts.config?.(config, i);

@@ -1,0 +1,275 @@
+// ubn bench devnet: a whole local network under open-loop load, measured the way
+// asonnino/hotstuff's harness does it: the client sends signed transfers at a fixed rate
+// whatever happens to earlier ones, tags a sample of them, and times each sample from its
+// submission to the block that finalizes it. The rate rises in steps; each step reports what
+// was offered, what was finalized and the samples' latency.
+//
+// The ceiling is what signature checking alone allows on this machine: every validator must
+// verify every transaction once, so with C cores and V validators the network cannot finalize
+// more than C x (single-core verifies per second) / V transactions per second. It is measured
+// in the same run, before the network starts.
+import { createPrivateKey, createPublicKey, sign } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import { addressBytesOf, toHex, verifyNative } from "../crypto/index.ts";
+import { createDevnetLayout } from "../node/devnet/layout.ts";
+import { type RunningNode, startNodeProcess, stopNodeProcess } from "../node/devnet/processes.ts";
+import { signedTransfer, type TransferSigner } from "../node/devnet/transfer.ts";
+import { RpcClient } from "../rpc/index.ts";
+import { makeSignedPool, measure } from "./util.ts";
+
+export interface DevnetBenchOptions {
+  validators: number;
+  /** Seconds of load, split evenly between the rate steps. */
+  duration: number;
+  /** Offered rates as fractions of the ceiling, one step each. */
+  steps: number[];
+  senders: number;
+  /** One transaction in this many is a timed sample. */
+  sampleEvery: number;
+  onPhase?: (phase: string) => void;
+}
+
+export const defaultDevnetBenchOptions: DevnetBenchOptions = {
+  validators: 4,
+  duration: 30,
+  steps: [0.25, 0.5, 0.75, 1, 1.25],
+  senders: 4000,
+  sampleEvery: 10,
+};
+
+export interface StepResult {
+  offered_tps: number;
+  tps: number;
+  p50_ms: number | null;
+  p99_ms: number | null;
+  samples: number;
+}
+
+export interface DevnetBenchResult {
+  tps: number;
+  p50_ms: number | null;
+  p99_ms: number | null;
+  ceiling_tps: number;
+  efficiency: number;
+  validators: number;
+  cores: number;
+  native_verify_per_s: number;
+  steps: StepResult[];
+  submitted: number;
+  rejected: number;
+  rejected_by: Record<string, number>;
+  committed: number;
+  blocks: number;
+}
+
+const PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
+const ISC = 10n ** 18n;
+
+function senderKey(i: number): TransferSigner {
+  const seed = Buffer.alloc(32);
+  seed.writeUInt32LE(i, 0);
+  seed.write("ubn-bench-devnet", 4);
+  const key = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" });
+  const spki = createPublicKey(key).export({ format: "der", type: "spki" });
+  const publicKey = new Uint8Array(spki.subarray(spki.length - 32));
+  return { publicKey, address: addressBytesOf(publicKey), sign: (m) => new Uint8Array(sign(null, m, key)) };
+}
+
+async function nativeVerifiesPerSecond(): Promise<number> {
+  const pool = makeSignedPool(4096, 64);
+  let i = 0;
+  const m = await measure(
+    "native verify",
+    () => {
+      const it = pool[i++ % pool.length] as (typeof pool)[number];
+      verifyNative(it.publicKey, it.message, it.signature);
+    },
+    { seconds: 3 },
+  );
+  return m.hz;
+}
+
+function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBenchResult> {
+  const say = opts.onPhase ?? (() => {});
+  const cores = availableParallelism();
+  say("measuring single-core native ed25519 verification ...");
+  const nativePerS = await nativeVerifiesPerSecond();
+  const ceiling = (cores * nativePerS) / opts.validators;
+  const stepSeconds = opts.duration / opts.steps.length;
+  const rates = opts.steps.map((f) => Math.max(1, Math.round(f * ceiling)));
+
+  say(`signing the load (${opts.senders} senders) ...`);
+  const senders = Array.from({ length: opts.senders }, (_, i) => senderKey(i));
+  const home = await mkdtemp(join(tmpdir(), "ubn-bench-devnet-"));
+  const layout = await createDevnetLayout(home, {
+    validators: opts.validators,
+    chainId: "ubn-bench",
+    config: (c) => {
+      if (process.env.UBN_BENCH_LOG !== undefined) c.log.level = process.env.UBN_BENCH_LOG;
+    },
+    accounts: senders.map((s) => ({ address: s.address, balance: 1000n * ISC })),
+  });
+  const sink = addressBytesOf(senderKey(1 << 30).publicKey);
+  const planned = rates.reduce((sum, r) => sum + Math.ceil(r * stepSeconds), 0);
+  const txs: Uint8Array[] = new Array(planned);
+  const hashes: string[] = new Array(planned);
+  const { transactionHash } = await import("../vm/index.ts");
+  for (let i = 0; i < planned; i++) {
+    const s = senders[i % senders.length] as TransferSigner;
+    const tx = signedTransfer(layout.chainId, s, sink, 1n, BigInt(Math.floor(i / senders.length)));
+    txs[i] = tx;
+    hashes[i] = `0x${toHex(transactionHash(tx))}`;
+  }
+
+  say(`starting ${opts.validators} validators ...`);
+  const running: RunningNode[] = [];
+  try {
+    running.push(...(await Promise.all(layout.nodes.map((n) => startNodeProcess(n)))));
+    const clients = running.map((n) => new RpcClient(n.rpc));
+    const observer = clients[0] as RpcClient;
+
+    const submittedAt = new Map<string, { at: number; step: number }>();
+    const latencies: number[][] = rates.map(() => []);
+    const committedInStep: number[] = rates.map(() => 0);
+    let committed = 0;
+    let blocks = 0;
+    let rejected = 0;
+    const rejectedBy: Record<string, number> = {};
+    let sent = 0;
+    let step = 0;
+    let observing = true;
+    let height = await observer.blockNumber();
+
+    const observe = (async () => {
+      while (observing) {
+        const top = await observer.blockNumber().catch(() => height);
+        for (let h = height + 1n; h <= top; h++) {
+          const b = await observer.getBlockByNumber(h);
+          if (b === null) break;
+          const now = Date.now();
+          blocks++;
+          committed += b.transactions.length;
+          if (step < rates.length) committedInStep[step] = (committedInStep[step] as number) + b.transactions.length;
+          for (const t of b.transactions) {
+            const s = submittedAt.get(t);
+            if (s === undefined) continue;
+            submittedAt.delete(t);
+            latencies[s.step]?.push(now - s.at);
+          }
+          height = h;
+        }
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    })();
+
+    const send = async (client: RpcClient, batch: number[]) => {
+      const body = batch.map((i) => ({
+        jsonrpc: "2.0",
+        id: i,
+        method: "ubn_sendRawTransaction",
+        params: [`0x${toHex(txs[i] as Uint8Array)}`],
+      }));
+      try {
+        const res = await fetch(client.url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+        const answers = (await res.json()) as { error?: { data?: { reason?: string }; message?: string } }[];
+        for (const a of answers) {
+          if (a.error === undefined) continue;
+          rejected++;
+          const why = a.error.data?.reason ?? "other";
+          rejectedBy[why] = (rejectedBy[why] ?? 0) + 1;
+        }
+      } catch {
+        rejected += batch.length;
+      }
+    };
+
+    say(`load: ${rates.map((r) => `${r}/s`).join(", ")}, ${stepSeconds.toFixed(1)} s each`);
+    const inFlight = new Set<Promise<void>>();
+    for (step = 0; step < rates.length; step++) {
+      const rate = rates[step] as number;
+      const start = Date.now();
+      const stepEnd = start + stepSeconds * 1000;
+      let stepSent = 0;
+      while (Date.now() < stepEnd) {
+        const due = Math.min(Math.floor(((Date.now() - start) / 1000) * rate) - stepSent, planned - sent);
+        for (let k = 0; k < due; k += 100) {
+          const batch: number[] = [];
+          for (let j = 0; j < Math.min(100, due - k); j++) {
+            const i = sent++;
+            batch.push(i);
+            if (i % opts.sampleEvery === 0) submittedAt.set(hashes[i] as string, { at: Date.now(), step });
+          }
+          const p = send(clients[((sent / 100) % clients.length) | 0] as RpcClient, batch).finally(() =>
+            inFlight.delete(p),
+          );
+          inFlight.add(p);
+        }
+        stepSent += Math.max(0, due);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
+    await Promise.all(inFlight);
+    // Let the last step's transactions finish.
+    const drainUntil = Date.now() + 5000;
+    while (Date.now() < drainUntil && submittedAt.size > 0) await new Promise((r) => setTimeout(r, 100));
+    observing = false;
+    await observe;
+
+    const steps: StepResult[] = rates.map((r, i) => {
+      const sorted = [...(latencies[i] as number[])].sort((a, b) => a - b);
+      return {
+        offered_tps: r,
+        tps: Math.round((committedInStep[i] as number) / stepSeconds),
+        p50_ms: percentile(sorted, 50),
+        p99_ms: percentile(sorted, 99),
+        samples: sorted.length,
+      };
+    });
+    // The network's throughput: the best step whose samples were finalized within a second at the median.
+    const good = steps.filter((s) => s.p50_ms !== null && s.p50_ms <= 1000);
+    const best = (good.length > 0 ? good : steps).reduce((a, b) => (b.tps > a.tps ? b : a));
+    return {
+      tps: best.tps,
+      p50_ms: best.p50_ms,
+      p99_ms: best.p99_ms,
+      ceiling_tps: Math.round(ceiling),
+      efficiency: Math.round((best.tps / ceiling) * 100) / 100,
+      validators: opts.validators,
+      cores,
+      native_verify_per_s: Math.round(nativePerS),
+      steps,
+      submitted: sent,
+      rejected,
+      rejected_by: rejectedBy,
+      committed,
+      blocks,
+    };
+  } finally {
+    await Promise.all(running.map((n) => stopNodeProcess(n)));
+    if (process.env.UBN_KEEP_BENCH === undefined) await rm(home, { recursive: true, force: true });
+  }
+}
+
+export function formatDevnetBench(r: DevnetBenchResult): string {
+  const lines = [
+    `devnet of ${r.validators} validators on ${r.cores} cores: ${r.tps} tps, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms`,
+    `ceiling ${r.ceiling_tps} tps (${r.cores} x ${r.native_verify_per_s} verifies/s / ${r.validators}), efficiency ${r.efficiency}`,
+    "offered   finalized  p50     p99",
+  ];
+  for (const s of r.steps)
+    lines.push(
+      `${String(s.offered_tps).padEnd(10)}${String(s.tps).padEnd(11)}${String(s.p50_ms).padEnd(8)}${s.p99_ms}`,
+    );
+  return lines.join("\n");
+}
