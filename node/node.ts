@@ -4,7 +4,8 @@
 //   DIR/config.json    operator settings (node/config.ts), optional
 //   DIR/keystore/      the validator key (named by config validatorKey), scrypt-encrypted
 //   DIR/node-key       a full node's network identity (created on first start, mode 0600)
-//   DIR/data/          the LevelDB database: every chain's blocks, state and safety state
+//   DIR/data/          the LevelDB database: every chain's blocks and state
+//   DIR/safety/        each chain's consensus safety state (node/storage/safety-file.ts)
 //
 // Start order: the database first (a second process on the same home stops there, before it
 // binds a port or touches a file), then the chain state, the network, the chain's consensus,
@@ -27,6 +28,7 @@ import { nodeRpcApi } from "./node-rpc.ts";
 import { createLogger, type Logger, NodeMetrics, startMetricsServer } from "./ops/index.ts";
 import { readDbMeta, writeDbMeta } from "./storage/db-meta.ts";
 import { LevelKv } from "./storage/level-kv.ts";
+import { SafetyFile } from "./storage/safety-file.ts";
 
 export interface StartNodeOptions {
   home: string;
@@ -111,7 +113,10 @@ export class UbnNode {
 
       // 2. The chain's state and tip, from genesis on the first start.
       const db = new StagedKv(level);
-      const store = new BlockStore(db, level, CHAIN_PREFIX);
+      const store = new BlockStore(db, CHAIN_PREFIX);
+      const safety = await SafetyFile.open(join(home, "safety"), CHAIN_NAME);
+      closers.push(() => safety.file.close());
+      let safetyState = safety.state;
       const stateKv = store.stateKv();
       const state = await readOrCorrupt(level.path, () => SparseMerkleState.open(stateKv));
       let tip = await readOrCorrupt(level.path, () => store.tip());
@@ -158,6 +163,13 @@ export class UbnNode {
           store,
           state,
           stateKv,
+          safety: {
+            read: async () => safetyState,
+            write: async (state) => {
+              await safety.file.write(state);
+              safetyState = state;
+            },
+          },
           verifier,
           network,
           log: chainLog,

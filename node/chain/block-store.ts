@@ -1,6 +1,6 @@
-// What a chain keeps on disk besides its state: committed blocks with the certificate that
-// certifies each, where every transaction landed, receipts, the committed tip and the
-// consensus safety state. One LevelDB holds every chain of a node; each chain's keys start
+// What a chain keeps in the database besides its state: committed blocks with the certificate
+// that certifies each, where every transaction landed, receipts and the committed tip (the
+// consensus safety state has its own file, node/storage/safety-file.ts). One LevelDB holds every chain of a node; each chain's keys start
 // with its own prefix, then a bucket byte (never reused), then the id:
 //
 //   prefix 0x00 ...          the chain's state tree (vm/state)
@@ -9,7 +9,6 @@
 //   prefix 0x03 txHash       TxLocation
 //   prefix 0x04 height       the block's receipts
 //   prefix 0x05              ChainTip
-//   prefix 0x06              consensus safety state (written with fsync before any vote leaves)
 import {
   bytes,
   type CodecType,
@@ -61,11 +60,6 @@ export type TxLocation = CodecType<typeof txLocationCodec>;
 
 const receiptsCodec = list(receiptCodec, 1 << 17);
 
-/** Writes that need fsync before the caller goes on (the safety state). */
-export interface SyncWriter {
-  write(ops: readonly KvOp[], opts?: { sync?: boolean }): Promise<void>;
-}
-
 export interface CommitRecord {
   tip: ChainTip;
   block: StoredBlock | null;
@@ -75,12 +69,10 @@ export interface CommitRecord {
 
 export class BlockStore {
   private readonly db: StagedKv;
-  private readonly raw: SyncWriter & KvStore;
   private readonly prefix: Uint8Array;
 
-  constructor(db: StagedKv, raw: SyncWriter & KvStore, prefix: Uint8Array) {
+  constructor(db: StagedKv, prefix: Uint8Array) {
     this.db = db;
-    this.raw = raw;
     this.prefix = prefix;
   }
 
@@ -133,15 +125,6 @@ export class BlockStore {
       ops.push({ type: "put", key: this.key(Bucket.receipts, h), value: encode(receiptsCodec, [...r.receipts]) });
     }
     this.db.stage(ops);
-  }
-
-  async safetyState(): Promise<Uint8Array | undefined> {
-    return this.db.get(this.key(Bucket.safety));
-  }
-
-  /** Durable (fsync) when the promise resolves: only then may a vote it covers be sent. */
-  async writeSafetyState(state: Uint8Array): Promise<void> {
-    await this.raw.write([{ type: "put", key: this.key(Bucket.safety), value: state }], { sync: true });
   }
 
   private key(bucket: number, id?: Uint8Array): Uint8Array {

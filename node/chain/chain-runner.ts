@@ -90,6 +90,8 @@ export interface ChainRunnerModules {
   store: BlockStore;
   state: SparseMerkleState;
   stateKv: { get(key: Uint8Array): Promise<Uint8Array | undefined> };
+  /** The consensus safety state's storage (a validator's only). */
+  safety: { read(): Promise<Uint8Array | undefined>; write(state: Uint8Array): Promise<void> };
   verifier: BatchVerifier;
   network: ChainNetwork;
   log: HostLogger;
@@ -185,7 +187,7 @@ export class ChainRunner {
       const signer = nativeSigner(secretKey);
       this.host = new ConsensusHost({
         createEngine: (persisted) => this.createEngine(self, signer, persisted),
-        store: modules.store,
+        safety: modules.safety,
         executor: this.executor,
         broadcast: (bytes) => this.broadcast(bytes),
         send: (to, bytes) => void modules.network.send(to, this.directProtocol, bytes).catch(() => {}),

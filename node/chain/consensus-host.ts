@@ -4,7 +4,7 @@
 // action: the safety state is on disk (fsync) before any message that follows it leaves, and
 // a committed block with its state is in the store before the safety state that records it.
 //
-//   persist          -> BlockStore.writeSafetyState (fsync)
+//   persist          -> the chain's SafetyFile (fdatasync)
 //   send, broadcast  -> the chain's direct protocol and gossip topic
 //   commit           -> ChainExecutor.commit, then the chain's onCommitted
 //   set/cancel-timer -> setTimeout on this process's clock
@@ -15,7 +15,6 @@
 // to the bound (messages beyond it are dropped, timers and answers never are).
 import type { Action, CommittedBlock, Input, JolteonEngine } from "../../consensus/index.ts";
 import { fromHex } from "../../crypto/index.ts";
-import type { BlockStore } from "./block-store.ts";
 import type { ChainExecutor, CommittedInfo } from "./executor.ts";
 
 export interface HostLogger {
@@ -27,7 +26,8 @@ export interface HostLogger {
 
 export interface ConsensusHostModules {
   createEngine(persisted: Uint8Array | undefined): JolteonEngine;
-  store: BlockStore;
+  /** Where the safety state lives; write() resolves once it is durable. */
+  safety: { read(): Promise<Uint8Array | undefined>; write(state: Uint8Array): Promise<void> };
   executor: ChainExecutor;
   broadcast(bytes: Uint8Array): void;
   send(to: string, bytes: Uint8Array): void;
@@ -74,7 +74,7 @@ export class ConsensusHost {
 
   async start(): Promise<void> {
     if (this.engine !== null) return;
-    const persisted = await this.m.store.safetyState();
+    const persisted = await this.m.safety.read();
     this.engine = this.m.createEngine(persisted);
     await this.process(this.engine.start());
     this.pump();
@@ -134,9 +134,13 @@ export class ConsensusHost {
     for (const a of actions) {
       if (generation !== this.generation) return;
       switch (a.kind) {
-        case "persist":
-          await this.m.store.writeSafetyState(a.state);
+        case "persist": {
+          const t = this.m.now();
+          await this.m.safety.write(a.state);
+          const ms = this.m.now() - t;
+          if (ms > 20) this.m.log.debug({ ms }, "slow safety-state write");
           break;
+        }
         case "send":
           this.m.send(a.to, a.bytes);
           break;
@@ -168,6 +172,10 @@ export class ConsensusHost {
           break;
         }
         case "request-payload":
+          this.m.log.debug(
+            { round: String(a.round), height: String(a.height), queued: this.queue.length },
+            "asked for a payload",
+          );
           this.m.requestPayload(a, (payload) => {
             if (generation === this.generation) this.enqueue({ kind: "payload", round: a.round, payload });
           });

@@ -1,5 +1,10 @@
 #!/usr/bin/env node
 // The `ubn` command line. Runs on Node >= 24 straight from TypeScript (type stripping).
+//
+// A node keeps many LevelDB reads and file writes in flight; libuv's default pool of 4 threads
+// made every one of them wait behind the others. The pool starts on first use, after this line.
+process.env.UV_THREADPOOL_SIZE ??= "16";
+
 import { runCli } from "./command.ts";
 import { benchCommands } from "./commands/bench.ts";
 import { devnetCommands } from "./commands/devnet.ts";
