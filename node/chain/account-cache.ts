@@ -1,10 +1,11 @@
 // Committed accounts, cached: the mempool reads the sender's and payer's account for every
 // transaction it is offered, and a LevelDB read costs far more than the rest of the checks.
-// Each commit drops the entries of the keys the block wrote. A read that was in flight while a
-// commit happened is returned but not cached, so the cache never keeps a value older than
-// the last commit.
+// Each commit puts the values the block wrote into the cache (every active sender's nonce
+// changes in every block, so dropping them instead sent each one back to LevelDB). A read that
+// was in flight while a commit happened is returned but not cached, so the cache never keeps
+// a value older than the last commit.
 import { toHex } from "../../crypto/index.ts";
-import { type Account, accountKey } from "../../vm/index.ts";
+import { type Account, accountKey, decodeAccount, StateBucket } from "../../vm/index.ts";
 import { readCommittedAccount } from "./committed-reader.ts";
 import type { StateWrite } from "./recording-state.ts";
 
@@ -32,9 +33,13 @@ export class CommittedAccountCache {
     return account;
   }
 
-  /** A block was committed: forget what it wrote. */
+  /** A block was committed: its writes are the committed values now. */
   committed(writes: readonly StateWrite[]): void {
     this.generation++;
-    for (const w of writes) this.entries.delete(toHex(w.key));
+    for (const w of writes) {
+      const id = toHex(w.key);
+      if (w.key[0] !== StateBucket.account || w.value === undefined) this.entries.delete(id);
+      else if (this.entries.has(id) || this.entries.size < MAX_ENTRIES) this.entries.set(id, decodeAccount(w.value));
+    }
   }
 }

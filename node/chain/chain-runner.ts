@@ -25,7 +25,15 @@ import {
   verifyNative as verifyOne,
 } from "../../crypto/index.ts";
 import { type SparseMerkleState, transactionHash, type VmParams } from "../../vm/index.ts";
-import { type AccountReader, type AddResult, Mempool, type MempoolOptions } from "../mempool/index.ts";
+import {
+  type AccountReader,
+  type AddResult,
+  defaultMempoolOptions,
+  Mempool,
+  MempoolError,
+  MempoolErrorCode,
+  type MempoolOptions,
+} from "../mempool/index.ts";
 import type { Verdict } from "../net/interface.ts";
 import { FastSync } from "../sync/fast-sync.ts";
 import { SyncProgress } from "../sync/progress.ts";
@@ -103,6 +111,14 @@ export interface ChainRunnerModules {
 export type CommitListener = (info: CommittedInfo) => void;
 
 const VERIFIED_CACHE = 200_000;
+
+function poolFull(): AddResult {
+  return {
+    ok: false,
+    hash: null,
+    error: new MempoolError(MempoolErrorCode.full, "the mempool is full; try again later"),
+  };
+}
 const MAX_KNOWN_BLOCKS = 1024;
 
 export class ChainRunner {
@@ -169,6 +185,7 @@ export class ChainRunner {
       this.proposer = new Proposer(
         {
           blockIntervalMs: opts.blockIntervalMs,
+          executionBudgetMs: Math.max(20, Math.floor(opts.baseTimeoutMs / 5)),
           emptyBlocks: opts.emptyBlocks,
           maxBlockTxs: opts.maxBlockTxs,
           maxBlockBytes: opts.maxBlockBytes,
@@ -300,7 +317,9 @@ export class ChainRunner {
     this.submissions = [];
     const all = waiting.flatMap((w) => w.txs);
     try {
-      const results = await this.mempool.add(all, this.committedAccounts, this.m.now());
+      const results = this.saturated()
+        ? all.map(poolFull)
+        : await this.mempool.add(all, this.committedAccounts, this.m.now());
       results.forEach((r, i) => {
         if (!r.ok) return;
         this.rememberVerified(r.hash);
@@ -324,6 +343,8 @@ export class ChainRunner {
     } catch {
       return "reject";
     }
+    // A full pool takes nothing more until blocks drain it: refuse before any signature work.
+    if (this.saturated()) return "ignore";
     const results = await this.mempool.add(txs, this.committedAccounts, this.m.now());
     let forged = false;
     for (const r of results) {
@@ -403,6 +424,16 @@ export class ChainRunner {
     this.m.metrics.mempool(this.mempool.size, this.mempool.bytes);
     for (const l of this.listeners) l(info);
     this.proposer?.poke();
+  }
+
+  /**
+   * The pool is at its limit. New transactions are then refused at once, before their
+   * signatures are checked: under overload, checking transactions that cannot be admitted
+   * took the CPU that consensus needed to commit the ones already admitted, and throughput
+   * collapsed instead of levelling off.
+   */
+  private saturated(): boolean {
+    return this.mempool.size >= (this.opts.mempool.maxTxs ?? defaultMempoolOptions.maxTxs);
   }
 
   private afterMempoolChange(): void {

@@ -13,6 +13,12 @@ import type { ChainExecutor } from "./executor.ts";
 
 export interface ProposerOptions {
   blockIntervalMs: number;
+  /**
+   * Milliseconds a block may take to execute. Every validator executes it before voting, so a
+   * block that takes longer than a fraction of the round timeout ends in a timeout instead of a
+   * commit; the proposer packs as many transactions as its own recent executions say fit.
+   */
+  executionBudgetMs: number;
   emptyBlocks: boolean;
   maxBlockTxs: number;
   maxBlockBytes: number;
@@ -43,6 +49,8 @@ export class Proposer {
   private timer: NodeJS.Timeout | null = null;
   private building = false;
   private readonly seen = new Map<string, number>();
+  /** Moving average of execution time per transaction, from this node's own blocks. */
+  private msPerTx = 0;
 
   constructor(opts: ProposerOptions, modules: ProposerModules) {
     this.opts = opts;
@@ -97,9 +105,15 @@ export class Proposer {
       });
   }
 
+  /** How many transactions fit the execution budget, judging by recent blocks (at least 50). */
+  private txLimit(): number {
+    if (this.msPerTx === 0) return Math.min(this.opts.maxBlockTxs, 500);
+    return Math.max(50, Math.min(this.opts.maxBlockTxs, Math.floor(this.opts.executionBudgetMs / this.msPerTx)));
+  }
+
   private async build(p: Pending): Promise<void> {
     const { executor, mempool } = this.m;
-    const limits = { maxTxs: this.opts.maxBlockTxs, maxBytes: this.opts.maxBlockBytes };
+    const limits = { maxTxs: this.txLimit(), maxBytes: this.opts.maxBlockBytes };
     const started = this.m.now();
     const candidates =
       mempool.size === 0
@@ -120,6 +134,11 @@ export class Proposer {
       },
       "built a block",
     );
+    const included = candidates.length - built.dropped.length;
+    if (included >= 50) {
+      const sample = (this.m.now() - selected) / included;
+      this.msPerTx = this.msPerTx === 0 ? sample : 0.7 * this.msPerTx + 0.3 * sample;
+    }
     if (built.dropped.length > 0) this.m.onDropped(built.dropped);
     this.blockSeen(p.parentHash, this.m.now());
     p.answer(built.payload);

@@ -15,7 +15,7 @@ export interface MempoolOptions {
 }
 
 export const defaultMempoolOptions: MempoolOptions = {
-  maxTxs: 50_000,
+  maxTxs: 20_000,
   maxBytes: 64 * 1024 * 1024,
   maxPerSender: 256,
   maxNonceGap: 64,

@@ -147,9 +147,10 @@ const devnetBench: Command = {
   name: "devnet",
   summary: "a local network under rising open-loop load: finalized tps and latency",
   usage: "[--validators N] [--duration SECONDS] [--json]",
-  options: { validators: { type: "string" }, duration: { type: "string" } },
+  options: { validators: { type: "string" }, duration: { type: "string" }, rates: { type: "string" } },
   optionHelp: [
     ["--validators N", `validator processes (default ${defaultDevnetBenchOptions.validators})`],
+    ["--rates R1,R2,...", "offered rates in tx/s, one step each (default: fractions of the ceiling)"],
     [
       "--duration SECONDS",
       `seconds of load, split between ${defaultDevnetBenchOptions.steps.length} rising rates (default ${defaultDevnetBenchOptions.duration})`,
@@ -157,7 +158,8 @@ const devnetBench: Command = {
   ],
   details: [
     "Measures single-core native ed25519 verification, starts a devnet, and sends signed transfers",
-    "over JSON-RPC at 25%, 50%, 75%, 100% and 125% of the ceiling (cores x verifies/s / validators),",
+    "over JSON-RPC at 2.5%, 5%, 10%, 20%, 40%, 70% and 100% of the ceiling (cores x verifies/s /",
+    "validators),",
     "timing one in ten from submission to finality. tps is the best step with a median latency",
     "within 1 s. See docs/benchmarks.md.",
   ].join("\n"),
@@ -176,10 +178,13 @@ const devnetBench: Command = {
       5,
       3600,
     );
+    const ratesText = stringOption(ctx, "rates");
+    const rates = ratesText?.split(",").map((r) => countOption("rates", r.trim(), 1, 1, 1_000_000));
     const result = await runDevnetBench({
       ...defaultDevnetBenchOptions,
       validators,
       duration,
+      ...(rates === undefined ? {} : { rates }),
       onPhase: (p) => ctx.out.note(p),
     });
     if (ctx.out.json) {
