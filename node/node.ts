@@ -21,6 +21,7 @@ import { SparseMerkleState } from "../vm/index.ts";
 import { BlockStore, type ChainTip } from "./chain/block-store.ts";
 import { type ChainMode, ChainRunner } from "./chain/chain-runner.ts";
 import { ChainError, ChainErrorCode } from "./chain/errors.ts";
+import { PendingBlocks } from "./chain/pending-blocks.ts";
 import { StagedKv } from "./chain/staged-kv.ts";
 import { loadNodeConfig, type NodeConfig } from "./config.ts";
 import { Network } from "./net/index.ts";
@@ -122,6 +123,9 @@ export class UbnNode {
       let tip = await readOrCorrupt(level.path, () => store.tip());
       if (tip === undefined) tip = await initChain(state, store, db, genesis, gHash);
       if (meta === undefined) await writeDbMeta(level, { chainId: genesis.chainId, genesisHash: gHash });
+      const pending = await readOrCorrupt(level.path, () =>
+        PendingBlocks.load(db, store.pendingPrefix(), `${genesis.chainId}/${CHAIN_NAME}`, (tip as ChainTip).height),
+      );
       const verifier = new BatchVerifier();
       closers.push(() => verifier.close());
 
@@ -163,6 +167,7 @@ export class UbnNode {
           store,
           state,
           stateKv,
+          pending,
           safety: {
             read: async () => safetyState,
             write: async (state) => {

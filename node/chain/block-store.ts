@@ -9,6 +9,7 @@
 //   prefix 0x03 txHash       TxLocation
 //   prefix 0x04 height       the block's receipts
 //   prefix 0x05              ChainTip
+//   prefix 0x07 ...          blocks above the committed tip (node/chain/pending-blocks.ts)
 import {
   bytes,
   type CodecType,
@@ -32,7 +33,8 @@ const Bucket = {
   tx: 0x03,
   receipts: 0x04,
   tip: 0x05,
-  safety: 0x06,
+  // 0x06 is not used: the safety state has its own file (node/storage/safety-file.ts).
+  pending: 0x07,
 } as const;
 
 export const storedBlockCodec = struct("StoredBlock", {
@@ -79,6 +81,11 @@ export class BlockStore {
   /** The store the chain's state tree lives in (writes go through the staging, see StagedKv). */
   stateKv(): KvStore {
     return new PrefixedKv(this.db, this.key(Bucket.state));
+  }
+
+  /** Where the blocks above the committed tip are kept (PendingBlocks). */
+  pendingPrefix(): Uint8Array {
+    return this.key(Bucket.pending);
   }
 
   async tip(): Promise<ChainTip | undefined> {

@@ -12,6 +12,8 @@ import {
   blockHash as blockHashOf,
   type CommittedBlock,
   createEngine,
+  decodeMessage,
+  encodeMessage,
   type JolteonEngine,
   type Message,
   type ValidatorSet,
@@ -42,7 +44,8 @@ import { CommittedAccountCache } from "./account-cache.ts";
 import type { BlockStore } from "./block-store.ts";
 import { checkConsensusMessage } from "./consensus-gossip.ts";
 import { ConsensusHost, type HostLogger } from "./consensus-host.ts";
-import { ChainExecutor, type CommittedInfo, type KnownBlock } from "./executor.ts";
+import { ChainExecutor, type CommittedInfo } from "./executor.ts";
+import type { PendingBlocks } from "./pending-blocks.ts";
 import { Proposer } from "./proposer.ts";
 import type { StagedKv } from "./staged-kv.ts";
 import { decodeTxBatch, TxBatcher } from "./tx-gossip.ts";
@@ -98,6 +101,8 @@ export interface ChainRunnerModules {
   store: BlockStore;
   state: SparseMerkleState;
   stateKv: { get(key: Uint8Array): Promise<Uint8Array | undefined> };
+  /** Blocks above the committed tip seen on the network, kept across restarts. */
+  pending: PendingBlocks;
   /** The consensus safety state's storage (a validator's only). */
   safety: { read(): Promise<Uint8Array | undefined>; write(state: Uint8Array): Promise<void> };
   verifier: BatchVerifier;
@@ -119,7 +124,6 @@ function poolFull(): AddResult {
     error: new MempoolError(MempoolErrorCode.full, "the mempool is full; try again later"),
   };
 }
-const MAX_KNOWN_BLOCKS = 1024;
 
 export class ChainRunner {
   readonly opts: ChainRunnerOptions;
@@ -143,8 +147,7 @@ export class ChainRunner {
   }[] = [];
   /** Hashes of the consensus messages this node gossiped (see broadcast). */
   private readonly published = new Set<string>();
-  /** Blocks seen in proposals and sync responses, for the executor (see ensureChain). */
-  private readonly known = new Map<string, KnownBlock>();
+
   private modeNow: ChainMode = "syncing";
   private watcher: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -167,7 +170,7 @@ export class ChainRunner {
       db: modules.db,
       verifier: modules.verifier,
       alreadyVerified: (tx) => this.verified.has(toHex(transactionHash(tx))),
-      known: (hex) => this.known.get(hex),
+      known: (hex) => modules.pending.get(hex),
     });
     this.mempool = new Mempool(opts.mempool, {
       params: modules.params,
@@ -207,7 +210,7 @@ export class ChainRunner {
         safety: modules.safety,
         executor: this.executor,
         broadcast: (bytes) => this.broadcast(bytes),
-        send: (to, bytes) => void modules.network.send(to, this.directProtocol, bytes).catch(() => {}),
+        send: (to, bytes) => this.sendDirect(to, bytes),
         requestPayload: (req, answer) => proposer.request(req, answer),
         blockSeen: (hash, now) => {
           proposer.blockSeen(hash, now);
@@ -367,6 +370,10 @@ export class ChainRunner {
       return "reject";
     }
     this.remember(check.message);
+    if (via === "direct" && peer !== undefined) {
+      const answer = this.localSyncAnswer(data);
+      if (answer !== null) void this.m.network.send(peer, this.directProtocol, answer).catch(() => {});
+    }
     // Direct messages come from an authenticated peer; gossip is attributed to its signer.
     const from = via === "direct" ? (peer as string) : (check.author ?? peer ?? "");
     this.host.deliver(from, data);
@@ -398,20 +405,44 @@ export class ChainRunner {
     void this.m.network.publish(this.topic("consensus"), bytes).catch(() => {});
   }
 
+  /** Keeps the blocks of proposals and sync responses (see PendingBlocks). */
   private remember(m: Message): void {
     const blocks = m.kind === "proposal" ? [m.block] : m.kind === "sync-response" ? m.blocks : [];
-    for (const b of blocks) {
-      const hex = toHex(blockHashOf(this.consensusChainId, b));
-      if (this.known.has(hex) || b.height <= this.executor.tip.height) continue;
-      if (this.known.size >= MAX_KNOWN_BLOCKS) this.known.delete(this.known.keys().next().value as string);
-      this.known.set(hex, { parent: b.parent, height: b.height, proposer: b.proposer, payload: b.payload });
+    if (blocks.length === 0) return;
+    this.m.pending
+      .add(blocks, this.executor.tip.height)
+      .catch((e) => this.m.log.warn({ err: String(e) }, "could not keep a block"));
+  }
+
+  /**
+   * The engine's messages to one validator. A sync request for blocks this node kept (after a
+   * restart, the engine no longer knows the blocks above its committed tip) is answered here
+   * at once as well, as if by the validator asked.
+   */
+  private sendDirect(to: string, bytes: Uint8Array): void {
+    const local = this.localSyncAnswer(bytes);
+    if (local !== null) this.host?.deliver(to, local);
+    void this.m.network.send(to, this.directProtocol, bytes).catch(() => {});
+  }
+
+  /** A sync response from the kept blocks to a sync request, or null. */
+  private localSyncAnswer(bytes: Uint8Array): Uint8Array | null {
+    if (this.m.pending.size === 0) return null;
+    let m: Message;
+    try {
+      m = decodeMessage(bytes);
+    } catch {
+      return null;
     }
+    if (m.kind !== "sync-request") return null;
+    const r = this.m.pending.syncResponse(toHex(m.blockHash), this.executor.tip.hash, m.maxBlocks);
+    return r === null ? null : encodeMessage({ kind: "sync-response", ...r });
   }
 
   private async onCommitted(info: CommittedInfo, block: CommittedBlock | null): Promise<void> {
     this.accounts.committed(info.writes);
     const hex = toHex(info.tip.hash);
-    for (const [k, b] of this.known) if (b.height <= info.tip.height) this.known.delete(k);
+    await this.m.pending.committed(info.tip.height);
     const seen = this.seenAt.get(hex);
     this.seenAt.delete(hex);
     if (info.payload.txs.length > 0) await this.mempool.removeIncluded(info.payload.txs, this.committedAccounts);

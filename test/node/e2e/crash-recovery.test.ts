@@ -100,4 +100,25 @@ describe("crash faults", () => {
       for (const i of [0, 1, 2, 3]) expect(await n.client(i).getTransactionReceipt(t.hash), `node ${i}`).not.toBeNull();
     }
   });
+
+  it("kill -9 all four: restarted, the chain continues from where it stood", { timeout: 180_000 }, async () => {
+    net = await TestDevnet.create({ validators: 4 });
+    const n = net;
+    const before = [];
+    for (let i = 0; i < 4; i++) before.push(await n.transfer(i));
+    for (const t of before) await finalized(n.client(0), t.hash, 20_000);
+    // Blocks above the committed tip (the ones the persisted highest QC names) exist only in
+    // the validators' kept blocks now.
+    await Promise.all([0, 1, 2, 3].map((i) => n.kill(i)));
+    await Promise.all([0, 1, 2, 3].map((i) => n.start(i)));
+    const after = await n.transfer(2);
+    const receipt = await finalized(n.client(2), after.hash, 60_000);
+    expect(receipt.status).toBe("success");
+    await waitFor("all four at the same height", 30_000, async () => {
+      const hs = await Promise.all([0, 1, 2, 3].map((i) => n.height(i)));
+      return hs.every((h) => h >= receipt.height) ? true : undefined;
+    });
+    await expectSameChain(n, [0, 1, 2, 3], receipt.height);
+    for (const t of before) expect(await n.client(3).getTransactionReceipt(t.hash)).not.toBeNull();
+  });
 });
