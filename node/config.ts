@@ -8,7 +8,7 @@
 //   "metrics": { "host": "127.0.0.1", "port": 9615 },   // or null to turn the endpoint off
 //   "log": { "level": "info" },
 //   "chain": { "emptyBlocks": false, "behindBlocks": 8, "maxClockSkewMs": 5000, "maxProposalTxs": 2000 },
-//   "mempool": { "maxTxs": 50000, "maxBytes": 67108864, "maxPerSender": 256, "maxNonceGap": 64, "ttlMs": 600000 }
+//   "mempool": { "maxTxs": 20000, "maxBytes": 67108864, "maxPerSender": 256, "maxNonceGap": 64, "ttlMs": 600000 }
 // }
 import { readFile } from "node:fs/promises";
 import { CodedError } from "../crypto/index.ts";

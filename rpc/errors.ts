@@ -32,7 +32,7 @@ export const RpcErrorCode = {
   feeTooLow: -32014,
   /** The pool already holds this transaction (or one with the same sender and nonce). */
   alreadyKnown: -32015,
-  /** The pool is full and the transaction does not pay enough to evict another. */
+  /** The pool is full (at its limit, or nothing of lower fee to evict): retry later. */
   mempoolFull: -32016,
   /** The sender's or the sponsor's signature does not verify. */
   badSignature: -32017,

@@ -198,7 +198,7 @@ export class ChainRunner {
           mempool: this.mempool,
           selfKey,
           now: modules.now,
-          onDropped: (txs) => void this.mempool.removeIncluded(txs, this.committedAccounts).catch(() => {}),
+          onDropped: (txs) => this.mempool.discard(txs),
           log: modules.log,
         },
       );
@@ -485,7 +485,7 @@ export class ChainRunner {
   }
 
   private setMode(mode: ChainMode): void {
-    if (mode !== this.modeNow) this.m.log.info({ chain: this.opts.name, mode }, "chain mode");
+    if (mode !== this.modeNow) this.m.log.info({ mode }, "chain mode");
     this.modeNow = mode;
     this.m.metrics.mode(mode);
   }

@@ -48,6 +48,8 @@ export class Proposer {
   private pending: Pending | null = null;
   private timer: NodeJS.Timeout | null = null;
   private building = false;
+  /** The pool held nothing a block could carry; wait for a change before selecting again. */
+  private nothingToCarry = false;
   private readonly seen = new Map<string, number>();
   /** Moving average of execution time per transaction, from this node's own blocks. */
   private msPerTx = 0;
@@ -64,6 +66,7 @@ export class Proposer {
 
   /** Something changed (transactions arrived): maybe a waiting proposal can go now. */
   poke(): void {
+    this.nothingToCarry = false;
     if (this.pending !== null && this.timer === null) this.check();
   }
 
@@ -93,7 +96,8 @@ export class Proposer {
       }, readyAt - now);
       return;
     }
-    const work = this.m.mempool.size > 0 || this.m.executor.uncommittedTxsUpTo(p.parentHash) > 0;
+    const waiting = this.m.mempool.size > 0 && !this.nothingToCarry;
+    const work = waiting || this.m.executor.uncommittedTxsUpTo(p.parentHash) > 0;
     if (!work && !this.opts.emptyBlocks) return;
     this.building = true;
     this.pending = null;
@@ -122,6 +126,12 @@ export class Proposer {
             mempool.select(limits, (address) => readAccount(state, address)),
           );
     const selected = this.m.now();
+    // Transactions waiting that no block can carry yet (a nonce gap) are no reason for a block.
+    if (candidates.length === 0 && !this.opts.emptyBlocks && executor.uncommittedTxsUpTo(p.parentHash) === 0) {
+      this.nothingToCarry = true;
+      if (this.pending === null) this.pending = p;
+      return;
+    }
     const built = await executor.build(p.parentHash, p.height, this.m.selfKey, candidates, this.m.now());
     this.m.log.debug(
       {

@@ -26,7 +26,7 @@ export function startNodeProcess(
   const log = join(layout.home, "node.log");
   const out = createWriteStream(log, { flags: "a" });
   const child = spawn(process.execPath, [UBN, "node", "start", "--home", layout.home], {
-    env: { ...process.env, ...opts.env, UBN_PASSWORD: DEVNET_PASSWORD },
+    env: { UV_THREADPOOL_SIZE: "16", ...process.env, ...opts.env, UBN_PASSWORD: DEVNET_PASSWORD },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const exited = new Promise<number | string>((resolve) =>

@@ -25,7 +25,11 @@ export const MempoolErrorCode = {
   duplicate: "MEMPOOL_DUPLICATE",
   /** Same sender and nonce as a queued transaction, without a fee at least 10% higher. */
   replacementUnderpriced: "MEMPOOL_REPLACEMENT_UNDERPRICED",
-  /** The pool is full and holds nothing of lower priority that could make room. */
+  /**
+   * The pool is full: it holds nothing of lower priority that could make room, or (the node's
+   * overload guard, node/chain/chain-runner.ts) it is at its count limit, where nothing new is
+   * looked at until blocks drain it.
+   */
   full: "MEMPOOL_FULL",
   /** The sender already has maxPerSender transactions queued. */
   senderFull: "MEMPOOL_SENDER_FULL",

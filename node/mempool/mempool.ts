@@ -138,6 +138,23 @@ export class Mempool {
   }
 
   /**
+   * Drops transactions a block could not carry (the proposer found them invalid on the state it
+   * built on: a used nonce, a fee the payer cannot pay). Unlike removeIncluded, their hashes are
+   * not remembered: the sender may send the same bytes again once they can be carried.
+   * Returns how many were in the pool.
+   */
+  discard(txs: readonly Uint8Array[]): number {
+    let n = 0;
+    for (const bytes of txs) {
+      const pooled = this.byHash.get(keyOf(transactionHash(bytes)));
+      if (pooled === undefined) continue;
+      this.detach(pooled);
+      n++;
+    }
+    return n;
+  }
+
+  /**
    * Drops every transaction that arrived ttlMs or more before nowMs; returns how many. Later
    * nonces of the same sender stay: they become includable again if the dropped one is resent.
    */

@@ -68,14 +68,23 @@ const run: Command = {
       process.once("SIGINT", onSignal);
       process.once("SIGTERM", onSignal);
     });
-    try {
-      const started = await Promise.all(nodes.map((n) => startNodeProcess(n)));
-      running.push(...started);
-    } catch (e) {
-      // Stop the nodes that did start; the others failed or are still starting.
+    // Each node joins `running` as soon as it is up, so a failure (or Ctrl-C) while others are
+    // still starting stops every process that did start; settling all first means none is left
+    // half-started behind.
+    const outcomes = await Promise.allSettled(
+      nodes.map((n) =>
+        startNodeProcess(n).then((r) => {
+          running.push(r);
+          return r;
+        }),
+      ),
+    );
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+    if (failed !== undefined) {
       await stopAll();
-      throw e;
+      throw failed.reason;
     }
+    running.sort((a, b) => nodes.indexOf(a.layout) - nodes.indexOf(b.layout));
     for (const n of running) {
       void n.exited.then((code) => {
         if (!stopping) ctx.out.note(`${n.layout.name} exited (${code}); see ${n.log}`);

@@ -27,7 +27,16 @@ const start: Command = {
     "Exit codes: 3 the database is in use by another process, 4 it is damaged or of another chain.",
   async run(ctx) {
     const home = requiredOption(ctx, "home");
-    let node: UbnNode;
+    // Handlers first: a signal while the node starts (a first fast sync can take a while) stops
+    // it once it is up, instead of killing the process at an arbitrary point.
+    let node: UbnNode | undefined;
+    let stopRequested = false;
+    const stop = () => {
+      stopRequested = true;
+      if (node !== undefined) void node.stop();
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
     try {
       node = await UbnNode.start({
         home,
@@ -37,10 +46,9 @@ const start: Command = {
     } catch (e) {
       throw withExitCode(e);
     }
-    const stop = () => void node.stop();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-    const outcome = await node.done();
+    const done = node.done();
+    if (stopRequested) void node.stop();
+    const outcome = await done;
     if (outcome !== null) {
       await node.stop();
       throw outcome;

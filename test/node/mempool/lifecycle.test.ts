@@ -54,6 +54,20 @@ describe("removeIncluded", () => {
   });
 });
 
+describe("discard", () => {
+  it("drops what a block could not carry without remembering it, so the same bytes can come back", async () => {
+    const { pool } = newPool();
+    const accounts = funded(2);
+    const t = txBytes(0, 0n);
+    const other = txBytes(1, 0n);
+    okHashes(await pool.add([t, other], accounts.reader, NOW));
+    expect(pool.discard([t, txBytes(0, 5n)])).toBe(1);
+    expect(inPool(pool, [t, other])).toEqual([false, true]);
+    okHashes(await pool.add([t], accounts.reader, NOW));
+    expect(pool.size).toBe(2);
+  });
+});
+
 describe("evictStale", () => {
   it("drops what arrived ttlMs or more ago and returns how many", async () => {
     const { pool } = newPool({ ttlMs: 1_000 });
