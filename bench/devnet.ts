@@ -8,15 +8,15 @@
 // verify every transaction once, so with C cores and V validators the network cannot finalize
 // more than C x (single-core verifies per second) / V transactions per second. It is measured
 // in the same run, before the network starts.
-import { createPrivateKey, createPublicKey, sign } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { addressBytesOf, toHex, verifyNative } from "../crypto/index.ts";
+import { addressBytesOf, nativeKeyPair, toHex, verifyNative } from "../crypto/index.ts";
 import { createDevnetLayout } from "../node/devnet/layout.ts";
 import { type RunningNode, startNodeProcess, stopNodeProcess } from "../node/devnet/processes.ts";
 import { signedTransfer, type TransferSigner } from "../node/devnet/transfer.ts";
 import { RpcClient } from "../rpc/index.ts";
+import { transactionHash } from "../vm/index.ts";
 import { makeSignedPool, measure } from "./util.ts";
 
 export interface DevnetBenchOptions {
@@ -67,17 +67,14 @@ export interface DevnetBenchResult {
   blocks: number;
 }
 
-const PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
 const ISC = 10n ** 18n;
 
 function senderKey(i: number): TransferSigner {
   const seed = Buffer.alloc(32);
   seed.writeUInt32LE(i, 0);
   seed.write("ubn-bench-devnet", 4);
-  const key = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" });
-  const spki = createPublicKey(key).export({ format: "der", type: "spki" });
-  const publicKey = new Uint8Array(spki.subarray(spki.length - 32));
-  return { publicKey, address: addressBytesOf(publicKey), sign: (m) => new Uint8Array(sign(null, m, key)) };
+  const { publicKey, sign } = nativeKeyPair(seed);
+  return { publicKey, address: addressBytesOf(publicKey), sign };
 }
 
 async function nativeVerifiesPerSecond(): Promise<number> {
@@ -123,7 +120,6 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
   const planned = rates.reduce((sum, r) => sum + Math.ceil(r * stepSeconds), 0);
   const txs: Uint8Array[] = new Array(planned);
   const hashes: string[] = new Array(planned);
-  const { transactionHash } = await import("../vm/index.ts");
   for (let i = 0; i < planned; i++) {
     const s = senders[i % senders.length] as TransferSigner;
     const tx = signedTransfer(layout.chainId, s, sink, 1n, BigInt(Math.floor(i / senders.length)));

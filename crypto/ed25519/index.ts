@@ -6,6 +6,6 @@ export {
 } from "./batch-verifier.ts";
 export * from "./keys.ts";
 export { GROUP_ORDER, isCanonicalS } from "./rule.ts";
-export { nativeSigner } from "./sign-native.ts";
+export { type NativeKeyPair, nativeKeyPair, nativeSigner } from "./sign-native.ts";
 export { verifyNative } from "./verify-native.ts";
 export { verifyNoble } from "./verify-noble.ts";

@@ -1,6 +1,6 @@
 // Signed transfers for devnet tools, tests and the benchmark: signed through node:crypto
 // (several times faster than the noble signer, same bytes), encoded for ubn_sendRawTransaction.
-import { addressBytesOf, nativeSigner, publicKeyOf } from "../../crypto/index.ts";
+import { addressBytesOf, nativeKeyPair } from "../../crypto/index.ts";
 import { encodeTransaction, encodeUnsigned, senderSigningBytes, type UnsignedTx } from "../../vm/index.ts";
 
 /** 0.002 ISC: above the devnet's required fee for a transfer (0.001 ISC + 10^-9 ISC per byte). */
@@ -13,8 +13,8 @@ export interface TransferSigner {
 }
 
 export function transferSigner(secretKey: Uint8Array): TransferSigner {
-  const publicKey = publicKeyOf(secretKey);
-  return { publicKey, address: addressBytesOf(publicKey), sign: nativeSigner(secretKey) };
+  const { publicKey, sign } = nativeKeyPair(secretKey);
+  return { publicKey, address: addressBytesOf(publicKey), sign };
 }
 
 export function signedTransfer(
