@@ -116,6 +116,10 @@ export interface ChainRunnerModules {
 export type CommitListener = (info: CommittedInfo) => void;
 
 const VERIFIED_CACHE = 200_000;
+/** The pool takes new transactions while it holds less than this many blocks' worth. */
+const BACKLOG_BLOCKS = 8;
+/** ... or less than this many, whatever the blocks carry. */
+const MIN_BACKLOG_TXS = 2048;
 
 function poolFull(): AddResult {
   return {
@@ -140,6 +144,8 @@ export class ChainRunner {
   private readonly verified = new Set<string>();
   private readonly seenAt = new Map<string, number>();
   private readonly accounts: CommittedAccountCache;
+  /** Moving average of transactions per committed non-empty block (see saturated()). */
+  private txsPerBlock = 0;
   private submissions: {
     txs: readonly Uint8Array[];
     resolve: (r: AddResult[]) => void;
@@ -445,7 +451,12 @@ export class ChainRunner {
     await this.m.pending.committed(info.tip.height);
     const seen = this.seenAt.get(hex);
     this.seenAt.delete(hex);
-    if (info.payload.txs.length > 0) await this.mempool.removeIncluded(info.payload.txs, this.committedAccounts);
+    if (info.payload.txs.length > 0) {
+      await this.mempool.removeIncluded(info.payload.txs, this.committedAccounts);
+      // Blocks that carried something tell how fast the chain drains the pool.
+      const n = info.payload.txs.length;
+      this.txsPerBlock = this.txsPerBlock === 0 ? n : 0.8 * this.txsPerBlock + 0.2 * n;
+    }
     for (const tx of info.payload.txs) this.verified.delete(toHex(transactionHash(tx)));
     this.m.metrics.committed({
       height: info.tip.height,
@@ -458,13 +469,16 @@ export class ChainRunner {
   }
 
   /**
-   * The pool is at its limit. New transactions are then refused at once, before their
-   * signatures are checked: under overload, checking transactions that cannot be admitted
-   * took the CPU that consensus needed to commit the ones already admitted, and throughput
-   * collapsed instead of levelling off.
+   * The pool is at its limit, or holds more than BACKLOG_BLOCKS blocks' worth of transactions
+   * at the rate blocks have been carrying them. New transactions are then refused at once,
+   * before their signatures are checked: under overload, checking transactions that could not
+   * be included for many seconds took the CPU that consensus needed to commit the ones already
+   * admitted, and throughput collapsed instead of levelling off.
    */
   private saturated(): boolean {
-    return this.mempool.size >= (this.opts.mempool.maxTxs ?? defaultMempoolOptions.maxTxs);
+    const size = this.mempool.size;
+    if (size >= (this.opts.mempool.maxTxs ?? defaultMempoolOptions.maxTxs)) return true;
+    return this.txsPerBlock > 0 && size >= Math.max(MIN_BACKLOG_TXS, BACKLOG_BLOCKS * this.txsPerBlock);
   }
 
   private afterMempoolChange(): void {
