@@ -1,23 +1,15 @@
 // One chain hosted by the node: its store, state, executor, mempool, consensus engine (when
 // this node validates it), fast sync, and its gossip topics and protocols. The node runs one
-// per chain (one shard today; the beacon chain and more shards reuse this unchanged).
+// per chain (one shard today; the beacon chain and more shards reuse this unchanged). This file
+// wires the parts and switches modes; transactions come in through tx-intake.ts, consensus
+// messages go through consensus-relay.ts, the engine runs in consensus-host.ts.
 //
 // Modes:
 //   syncing    the engine is stopped; blocks come from peers through fast sync;
 //   consensus  the engine runs; every few seconds the peers' heights are compared with ours,
 //              and a validator that fell more than `behindBlocks` behind goes back to syncing;
 //   following  a full node (no key): it applies what fast sync fetches, continuously.
-import { createHash } from "node:crypto";
-import {
-  blockHash as blockHashOf,
-  type CommittedBlock,
-  createEngine,
-  decodeMessage,
-  encodeMessage,
-  type JolteonEngine,
-  type Message,
-  type ValidatorSet,
-} from "../../consensus/index.ts";
+import { type CommittedBlock, createEngine, type JolteonEngine, type ValidatorSet } from "../../consensus/index.ts";
 import {
   type BatchVerifier,
   EncodingError,
@@ -26,14 +18,12 @@ import {
   toHex,
   verifyNative as verifyOne,
 } from "../../crypto/index.ts";
-import { type SparseMerkleState, transactionHash, type VmParams } from "../../vm/index.ts";
+import type { SparseMerkleState, VmParams } from "../../vm/index.ts";
 import {
   type AccountReader,
   type AddResult,
   defaultMempoolOptions,
   Mempool,
-  MempoolError,
-  MempoolErrorCode,
   type MempoolOptions,
 } from "../mempool/index.ts";
 import type { Verdict } from "../net/interface.ts";
@@ -42,13 +32,13 @@ import { SyncProgress } from "../sync/progress.ts";
 import { blocksProtocol, serveBlocks } from "../sync/protocol.ts";
 import { CommittedAccountCache } from "./account-cache.ts";
 import type { BlockStore } from "./block-store.ts";
-import { checkConsensusMessage } from "./consensus-gossip.ts";
 import { ConsensusHost, type HostLogger } from "./consensus-host.ts";
+import { ConsensusRelay } from "./consensus-relay.ts";
 import { ChainExecutor, type CommittedInfo } from "./executor.ts";
 import type { PendingBlocks } from "./pending-blocks.ts";
 import { Proposer } from "./proposer.ts";
 import type { StagedKv } from "./staged-kv.ts";
-import { decodeTxBatch, TxBatcher } from "./tx-gossip.ts";
+import { TxIntake } from "./tx-intake.ts";
 
 /** The parts of node/net's Network a chain uses. */
 export interface ChainNetwork {
@@ -115,20 +105,6 @@ export interface ChainRunnerModules {
 
 export type CommitListener = (info: CommittedInfo) => void;
 
-const VERIFIED_CACHE = 200_000;
-/** The pool takes new transactions while it holds less than this many blocks' worth. */
-const BACKLOG_BLOCKS = 8;
-/** ... or less than this many, whatever the blocks carry. */
-const MIN_BACKLOG_TXS = 2048;
-
-function poolFull(): AddResult {
-  return {
-    ok: false,
-    hash: null,
-    error: new MempoolError(MempoolErrorCode.full, "the mempool is full; try again later"),
-  };
-}
-
 export class ChainRunner {
   readonly opts: ChainRunnerOptions;
   private readonly m: ChainRunnerModules;
@@ -137,22 +113,12 @@ export class ChainRunner {
   private readonly proposer: Proposer | null;
   private readonly host: ConsensusHost | null;
   private readonly sync: FastSync;
-  private readonly batcher: TxBatcher;
+  private readonly intake: TxIntake;
+  private readonly relay: ConsensusRelay;
   private readonly validatorIds: Set<string>;
   private readonly listeners = new Set<CommitListener>();
-  /** Hashes of transactions whose signatures this node verified (admitted to its mempool). */
-  private readonly verified = new Set<string>();
   private readonly seenAt = new Map<string, number>();
   private readonly accounts: CommittedAccountCache;
-  /** Moving average of transactions per committed non-empty block (see saturated()). */
-  private txsPerBlock = 0;
-  private submissions: {
-    txs: readonly Uint8Array[];
-    resolve: (r: AddResult[]) => void;
-    reject: (e: unknown) => void;
-  }[] = [];
-  /** Hashes of the consensus messages this node gossiped (see broadcast). */
-  private readonly published = new Set<string>();
 
   private modeNow: ChainMode = "syncing";
   private watcher: NodeJS.Timeout | null = null;
@@ -175,14 +141,22 @@ export class ChainRunner {
       store: modules.store,
       db: modules.db,
       verifier: modules.verifier,
-      alreadyVerified: (tx) => this.verified.has(toHex(transactionHash(tx))),
+      alreadyVerified: (tx) => this.intake.isVerified(tx),
       known: (hex) => modules.pending.get(hex),
     });
     this.mempool = new Mempool(opts.mempool, {
       params: modules.params,
       verify: (items) => modules.verifier.verify(items),
     });
-    this.batcher = new TxBatcher((batch) => void modules.network.publish(this.topic("tx"), batch).catch(() => {}));
+    this.intake = new TxIntake({
+      mempool: this.mempool,
+      maxTxs: opts.mempool.maxTxs ?? defaultMempoolOptions.maxTxs,
+      accounts: this.committedAccounts,
+      publish: (batch) => void modules.network.publish(this.topic("tx"), batch).catch(() => {}),
+      changed: () => this.afterMempoolChange(),
+      now: modules.now,
+      log: modules.log,
+    });
     this.selfId = opts.secretKey === undefined ? null : toHex(publicKeyOfSecret(opts.secretKey));
     if (this.selfId !== null && !this.validatorIds.has(this.selfId)) {
       // A key that is not in the validator set follows the chain like a full node.
@@ -215,8 +189,8 @@ export class ChainRunner {
         createEngine: (persisted) => this.createEngine(self, signer, persisted),
         safety: modules.safety,
         executor: this.executor,
-        broadcast: (bytes) => this.broadcast(bytes),
-        send: (to, bytes) => this.sendDirect(to, bytes),
+        broadcast: (bytes) => this.relay.broadcast(bytes),
+        send: (to, bytes) => this.relay.send(to, bytes),
         requestPayload: (req, answer) => proposer.request(req, answer),
         blockSeen: (hash, now) => {
           proposer.blockSeen(hash, now);
@@ -232,6 +206,24 @@ export class ChainRunner {
       this.proposer = null;
       this.host = null;
     }
+    const host = this.host;
+    this.relay = new ConsensusRelay({
+      chainId: this.consensusChainId,
+      validatorIds: this.validatorIds,
+      topic: this.topic("consensus"),
+      directProtocol: this.directProtocol,
+      network: modules.network,
+      pending: modules.pending,
+      tip: () => this.executor.tip,
+      deliver: host === null ? null : (from, bytes) => host.deliver(from, bytes),
+      engineRunning: () => host?.active === true,
+      proposed: (hash, payload) => {
+        // The proposals this node makes carry payloads it built: keep their execution by hash.
+        this.executor.adoptBuilt(hash, payload);
+        this.noteSeen(hash, modules.now());
+      },
+      log: modules.log,
+    });
     this.sync = new FastSync(
       {},
       {
@@ -290,9 +282,9 @@ export class ChainRunner {
         throw e;
       }
     });
-    net.subscribe(this.topic("tx"), (from, data) => this.onTxGossip(from, data));
-    net.subscribe(this.topic("consensus"), (_from, data) => this.onConsensus(data, "gossip"));
-    net.onDirect(this.directProtocol, (from, data) => this.onConsensus(data, "direct", from));
+    net.subscribe(this.topic("tx"), (from, data) => this.intake.onGossip(from, data));
+    net.subscribe(this.topic("consensus"), (_from, data) => this.relay.receive(data, "gossip"));
+    net.onDirect(this.directProtocol, (from, data) => this.relay.receive(data, "direct", from));
     await this.waitForPeers(3000);
     await this.catchUpThenRun();
     this.watcher = setInterval(() => this.watch(), this.host === null ? 250 : 2000);
@@ -302,147 +294,15 @@ export class ChainRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.watcher !== null) clearInterval(this.watcher);
-    this.batcher.stop();
+    this.intake.stop();
     this.proposer?.stop();
     await this.host?.stop();
     await this.switching;
   }
 
-  /** Admits transactions submitted to this node (RPC) and gossips those admitted. */
-  /**
-   * Submissions arriving in the same turn of the event loop (the calls of one JSON-RPC batch,
-   * or of many clients) are admitted together: one mempool batch, so one signature batch on
-   * the worker threads instead of one check per transaction on this thread.
-   */
+  /** Admits transactions submitted to this node (RPC); see TxIntake. */
   submit(txs: readonly Uint8Array[]): Promise<AddResult[]> {
-    return new Promise((resolve, reject) => {
-      this.submissions.push({ txs, resolve, reject });
-      if (this.submissions.length === 1) setImmediate(() => void this.admitSubmissions());
-    });
-  }
-
-  private async admitSubmissions(): Promise<void> {
-    const waiting = this.submissions;
-    this.submissions = [];
-    const all = waiting.flatMap((w) => w.txs);
-    try {
-      const results = this.saturated()
-        ? all.map(poolFull)
-        : await this.mempool.add(all, this.committedAccounts, this.m.now());
-      results.forEach((r, i) => {
-        if (!r.ok) return;
-        this.rememberVerified(r.hash);
-        this.batcher.push(all[i] as Uint8Array);
-      });
-      this.afterMempoolChange();
-      let at = 0;
-      for (const w of waiting) {
-        w.resolve(results.slice(at, at + w.txs.length));
-        at += w.txs.length;
-      }
-    } catch (e) {
-      for (const w of waiting) w.reject(e);
-    }
-  }
-
-  private async onTxGossip(from: string, data: Uint8Array): Promise<Verdict> {
-    let txs: Uint8Array[];
-    try {
-      txs = decodeTxBatch(data);
-    } catch {
-      return "reject";
-    }
-    // A full pool takes nothing more until blocks drain it: refuse before any signature work.
-    if (this.saturated()) return "ignore";
-    const results = await this.mempool.add(txs, this.committedAccounts, this.m.now());
-    let forged = false;
-    for (const r of results) {
-      if (r.ok) this.rememberVerified(r.hash);
-      else if (r.error.code === "MEMPOOL_BAD_SIGNATURE" || r.error.code === "MEMPOOL_MALFORMED") forged = true;
-    }
-    this.afterMempoolChange();
-    if (forged) {
-      this.m.log.debug({ peer: from }, "transaction batch with invalid transactions");
-      return "reject";
-    }
-    return "accept";
-  }
-
-  private onConsensus(data: Uint8Array, via: "gossip" | "direct", peer?: string): Verdict {
-    if (this.host === null || !this.host.active) return "ignore";
-    const check = checkConsensusMessage(data, this.consensusChainId, this.validatorIds, via);
-    if (!check.ok) {
-      this.m.log.debug({ peer, reason: check.reason }, "invalid consensus message");
-      return "reject";
-    }
-    this.remember(check.message);
-    if (via === "direct" && peer !== undefined) {
-      const answer = this.localSyncAnswer(data);
-      if (answer !== null) void this.m.network.send(peer, this.directProtocol, answer).catch(() => {});
-    }
-    // Direct messages come from an authenticated peer; gossip is attributed to its signer.
-    const from = via === "direct" ? (peer as string) : (check.author ?? peer ?? "");
-    this.host.deliver(from, data);
-    return "accept";
-  }
-
-  private broadcast(bytes: Uint8Array): void {
-    // The proposals this node makes carry payloads it built: keep their execution by hash.
-    const check = checkConsensusMessage(bytes, this.consensusChainId, this.validatorIds, "gossip");
-    if (check.ok) this.remember(check.message);
-    if (check.ok && check.message.kind === "proposal") {
-      const b = check.message.block;
-      const hash = blockHashOf(this.consensusChainId, b);
-      this.executor.adoptBuilt(hash, b.payload);
-      this.noteSeen(hash, this.m.now());
-    }
-    // Gossip drops a message it has seen (ids are hashes of the bytes), but the engine repeats
-    // a message on purpose (its timeout, each time the round timer fires) so that validators
-    // that were down or cut off get it: a repeat goes straight to every validator instead.
-    const id = createHash("sha256").update(bytes).digest("hex");
-    if (this.published.has(id)) {
-      for (const peer of this.m.network.peers()) {
-        if (this.validatorIds.has(peer)) void this.m.network.send(peer, this.directProtocol, bytes).catch(() => {});
-      }
-      return;
-    }
-    if (this.published.size >= 1024) this.published.delete(this.published.values().next().value as string);
-    this.published.add(id);
-    void this.m.network.publish(this.topic("consensus"), bytes).catch(() => {});
-  }
-
-  /** Keeps the blocks of proposals and sync responses (see PendingBlocks). */
-  private remember(m: Message): void {
-    const blocks = m.kind === "proposal" ? [m.block] : m.kind === "sync-response" ? m.blocks : [];
-    if (blocks.length === 0) return;
-    this.m.pending
-      .add(blocks, this.executor.tip.height)
-      .catch((e) => this.m.log.warn({ err: String(e) }, "could not keep a block"));
-  }
-
-  /**
-   * The engine's messages to one validator. A sync request for blocks this node kept (after a
-   * restart, the engine no longer knows the blocks above its committed tip) is answered here
-   * at once as well, as if by the validator asked.
-   */
-  private sendDirect(to: string, bytes: Uint8Array): void {
-    const local = this.localSyncAnswer(bytes);
-    if (local !== null) this.host?.deliver(to, local);
-    void this.m.network.send(to, this.directProtocol, bytes).catch(() => {});
-  }
-
-  /** A sync response from the kept blocks to a sync request, or null. */
-  private localSyncAnswer(bytes: Uint8Array): Uint8Array | null {
-    if (this.m.pending.size === 0) return null;
-    let m: Message;
-    try {
-      m = decodeMessage(bytes);
-    } catch {
-      return null;
-    }
-    if (m.kind !== "sync-request") return null;
-    const r = this.m.pending.syncResponse(toHex(m.blockHash), this.executor.tip.hash, m.maxBlocks);
-    return r === null ? null : encodeMessage({ kind: "sync-response", ...r });
+    return this.intake.submit(txs);
   }
 
   private async onCommitted(info: CommittedInfo, block: CommittedBlock | null): Promise<void> {
@@ -451,13 +311,8 @@ export class ChainRunner {
     await this.m.pending.committed(info.tip.height);
     const seen = this.seenAt.get(hex);
     this.seenAt.delete(hex);
-    if (info.payload.txs.length > 0) {
-      await this.mempool.removeIncluded(info.payload.txs, this.committedAccounts);
-      // Blocks that carried something tell how fast the chain drains the pool.
-      const n = info.payload.txs.length;
-      this.txsPerBlock = this.txsPerBlock === 0 ? n : 0.8 * this.txsPerBlock + 0.2 * n;
-    }
-    for (const tx of info.payload.txs) this.verified.delete(toHex(transactionHash(tx)));
+    if (info.payload.txs.length > 0) await this.mempool.removeIncluded(info.payload.txs, this.committedAccounts);
+    this.intake.committed(info.payload.txs);
     this.m.metrics.committed({
       height: info.tip.height,
       txs: info.payload.txs.length,
@@ -468,27 +323,9 @@ export class ChainRunner {
     this.proposer?.poke();
   }
 
-  /**
-   * The pool is at its limit, or holds more than BACKLOG_BLOCKS blocks' worth of transactions
-   * at the rate blocks have been carrying them. New transactions are then refused at once,
-   * before their signatures are checked: under overload, checking transactions that could not
-   * be included for many seconds took the CPU that consensus needed to commit the ones already
-   * admitted, and throughput collapsed instead of levelling off.
-   */
-  private saturated(): boolean {
-    const size = this.mempool.size;
-    if (size >= (this.opts.mempool.maxTxs ?? defaultMempoolOptions.maxTxs)) return true;
-    return this.txsPerBlock > 0 && size >= Math.max(MIN_BACKLOG_TXS, BACKLOG_BLOCKS * this.txsPerBlock);
-  }
-
   private afterMempoolChange(): void {
     this.m.metrics.mempool(this.mempool.size, this.mempool.bytes);
     this.proposer?.poke();
-  }
-
-  private rememberVerified(hash: Uint8Array): void {
-    if (this.verified.size >= VERIFIED_CACHE) this.verified.delete(this.verified.values().next().value as string);
-    this.verified.add(toHex(hash));
   }
 
   private noteSeen(hash: Uint8Array, now: number): void {
