@@ -68,6 +68,7 @@ export interface EngineOpts {
   maxTimeoutMs?: number;
   /** Counts signatures made, to prove a restarted engine re-sends instead of re-signing. */
   signCount?: { n: number };
+  resumeFrom?: { epoch: bigint; round: bigint; height: bigint; hash: Uint8Array };
 }
 
 /** The engine of validator `i` of `fx` (or of any key, for observers). */
@@ -88,6 +89,7 @@ export function makeEngine(fx: Fixture, key: KeyPair, opts: EngineOpts = {}): Jo
       },
       verify: batchVerify,
       ...(opts.persisted ? { persisted: opts.persisted } : {}),
+      ...(opts.resumeFrom ? { resumeFrom: opts.resumeFrom } : {}),
       ...(opts.skipVoteSafetyCheck ? { breakRules: { skipVoteSafetyCheck: true } } : {}),
     },
   );

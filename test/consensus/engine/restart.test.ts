@@ -84,4 +84,25 @@ describe("restart", () => {
     const state = lastPersisted([other.start(), other.handle({ kind: "timer", id: "consensus/round" })]);
     expect(() => makeEngine(fx, key, { persisted: state })).toThrow(/belongs to/);
   });
+
+  test("resumes from a committed block the host synced, keeping every voting rule", () => {
+    const e = makeEngine(fx, key);
+    const b1 = makeBlock(fx, { round: 1n, parent: null, qc: genesis(fx) });
+    const log = [e.start(), e.handle(msg(fx, L1, proposalBytes(fx, b1)))];
+    log.push(e.handle({ kind: "payload-verdict", blockHash: b1.hash, valid: true }));
+    const persisted = lastPersisted(log);
+    // The host fast-synced to height 40 (round 45) while the engine was down.
+    const tip = { epoch: fx.set.epoch, round: 45n, height: 40n, hash: new Uint8Array(32).fill(9) };
+    const resumed = makeEngine(fx, key, { persisted, resumeFrom: tip });
+    resumed.start();
+    expect(resumed.status().committedHeight).toBe(40n);
+    expect(resumed.status().lastVotedRound).toBe(1n);
+    // Still no second vote in round 1.
+    const conflicting = makeBlock(fx, { round: 1n, parent: null, qc: genesis(fx), payload: utf8("other") });
+    expect(sentOfKind(resumed.handle(msg(fx, L1, proposalBytes(fx, conflicting))), "vote")).toEqual([]);
+    // A resume point below the persisted committed tip is ignored.
+    const behind = makeEngine(fx, key, { persisted, resumeFrom: { ...tip, height: 0n, round: 0n } });
+    behind.start();
+    expect(behind.status().committedHeight).toBe(0n);
+  });
 });
