@@ -122,7 +122,7 @@ export class FastSync {
           parent: vb.block.parent,
           proposer: vb.block.proposer,
           payload: vb.block.payload,
-          certificate: vb.stored.certificate,
+          certificate: vb.certificate,
           encoded: vb.stored.block,
         });
         if (info !== null) {

@@ -1,5 +1,7 @@
 // Every decoder of untrusted bytes, with valid samples to mutate. A new protocol structure
 // (transaction, block, vote) adds its decoder here and is fuzzed from then on.
+
+import { decodeMessage, encodeMessage } from "../../consensus/index.ts";
 import {
   bytes,
   decode,
@@ -17,6 +19,14 @@ import {
   u128,
 } from "../../crypto/encoding/index.ts";
 import { encodeGenesis, genesisCodec, parseGenesis } from "../../genesis/index.ts";
+import { decodeTxBatch, encodeTxBatch } from "../../node/chain/tx-gossip.ts";
+import {
+  blocksRequestCodec,
+  blocksResponseCodec,
+  decodeBlocksResponse,
+  encodeBlocksRequest,
+} from "../../node/sync/protocol.ts";
+import { decodePayload, encodePayload } from "../../shard/payload.ts";
 import {
   decodeTransaction,
   encodeTransaction,
@@ -58,6 +68,9 @@ const sampleValues = [
     ],
   },
 ];
+
+const sampleTx = () =>
+  encodeTransaction(signTransaction(tx(0, 0n, { type: "transfer", to: addr(1), amount: 5n }), key(0).secretKey));
 
 export const fuzzTargets: FuzzTarget[] = [
   {
@@ -119,5 +132,52 @@ export const fuzzTargets: FuzzTarget[] = [
         leaf: null,
       },
     ].map((proof) => encode(stateProofCodec, proof)),
+  },
+  {
+    name: "decodePayload (shard block payload)",
+    decode: decodePayload,
+    samples: [
+      encodePayload({ timeMs: 0n, stateRoot: new Uint8Array(32), receiptsRoot: new Uint8Array(32), txs: [] }),
+      encodePayload({
+        timeMs: 1_800_000_000_000n,
+        stateRoot: new Uint8Array(32).fill(1),
+        receiptsRoot: new Uint8Array(32).fill(2),
+        txs: [sampleTx(), sampleTx()],
+      }),
+    ],
+  },
+  {
+    name: "decodeTxBatch (transaction gossip)",
+    decode: decodeTxBatch,
+    samples: [encodeTxBatch([]), encodeTxBatch([sampleTx(), sampleTx()])],
+  },
+  {
+    name: "decodeMessage (consensus)",
+    decode: decodeMessage,
+    samples: [
+      encodeMessage({
+        kind: "vote",
+        epoch: 0n,
+        round: 7n,
+        height: 5n,
+        blockHash: new Uint8Array(32).fill(4),
+        voter: key(1).publicKey,
+        signature: new Uint8Array(64).fill(6),
+      }),
+      encodeMessage({ kind: "sync-request", blockHash: new Uint8Array(32).fill(8), maxBlocks: 32 }),
+    ],
+  },
+  {
+    name: "decode(BlocksRequest) and decodeBlocksResponse (fast sync)",
+    decode: (b) => (b.length < 16 ? decode(blocksRequestCodec, b) : decodeBlocksResponse(b)),
+    samples: [
+      encodeBlocksRequest({ fromHeight: 12n, maxBlocks: 128 }),
+      encode(blocksResponseCodec, {
+        tipHeight: 40n,
+        blocks: [
+          { hash: new Uint8Array(32).fill(1), block: new Uint8Array(10).fill(2), certificate: new Uint8Array(5) },
+        ],
+      }),
+    ],
   },
 ];

@@ -1,0 +1,109 @@
+// What fast sync accepts from a peer: a run of blocks that continues our tip, every certificate
+// holding a quorum of valid signatures, and only the prefix a 2-chain commit proves final.
+import { describe, expect, it } from "vitest";
+import { blockCodec, type QuorumCert, quorumCertCodec } from "../../../consensus/index.ts";
+import { decode, encode, toHex, verifyNative } from "../../../crypto/index.ts";
+import type { StoredBlock } from "../../../node/chain/block-store.ts";
+import { SyncError } from "../../../node/sync/errors.ts";
+import { type RangeContext, verifyRange } from "../../../node/sync/verify-range.ts";
+import { type Built, CHAIN, fixture, GENESIS, genesis, makeBlock, qcFor } from "../../consensus/engine/helpers.ts";
+
+const fx = fixture(4);
+const ctx: RangeContext = {
+  chainId: CHAIN,
+  genesisHash: GENESIS,
+  validators: fx.set,
+  verify: async (items) => items.map((it) => verifyNative(it.publicKey, it.message, it.signature)),
+};
+const anchor = { height: 0n, hash: GENESIS };
+
+/** Blocks 1..rounds.length on genesis, block i in rounds[i-1], each carrying its parent's QC. */
+function chain(rounds: bigint[]): Built[] {
+  const out: Built[] = [];
+  let parent: Built | null = null;
+  for (const round of rounds) {
+    const b = makeBlock(fx, { round, parent, qc: parent === null ? genesis(fx) : qcFor(fx, parent) });
+    out.push(b);
+    parent = b;
+  }
+  return out;
+}
+
+function stored(b: Built, cert: QuorumCert = qcFor(fx, b)): StoredBlock {
+  return { hash: b.hash, block: encode(blockCodec, b.block), certificate: encode(quorumCertCodec, cert) };
+}
+
+describe("verifyRange", () => {
+  it("accepts a chain and returns the prefix a 2-chain commit proves final", async () => {
+    const blocks = chain([1n, 2n, 3n, 4n]);
+    const ok = await verifyRange(
+      ctx,
+      anchor,
+      blocks.map((b) => stored(b)),
+    );
+    // Block 4's child is not in the run: 1..3 are final (3 because 4 is certified, round 3+1).
+    expect(ok.map((v) => v.block.height)).toEqual([1n, 2n, 3n]);
+    // What is kept with each block is a checked QC for it.
+    for (const v of ok) expect(decode(quorumCertCodec, v.certificate).blockHash).toEqual(v.hash);
+  });
+
+  it("stops the final prefix where rounds are not consecutive", async () => {
+    const blocks = chain([1n, 2n, 5n, 7n]);
+    const ok = await verifyRange(
+      ctx,
+      anchor,
+      blocks.map((b) => stored(b)),
+    );
+    // 2 -> 5 and 5 -> 7 are not consecutive: only 1 is proven (by 2 in round 2).
+    expect(ok.map((v) => v.block.height)).toEqual([1n]);
+  });
+
+  it("refuses a run that does not continue the tip, or with a block that is not what it names", async () => {
+    const blocks = chain([1n, 2n, 3n]);
+    await expect(
+      verifyRange(
+        ctx,
+        anchor,
+        blocks.slice(1).map((b) => stored(b)),
+      ),
+    ).rejects.toBeInstanceOf(SyncError);
+    const renamed = { ...stored(blocks[0] as Built), hash: new Uint8Array(32).fill(1) };
+    await expect(verifyRange(ctx, anchor, [renamed, stored(blocks[1] as Built)])).rejects.toThrow(
+      /not the block it names/,
+    );
+  });
+
+  it("refuses a forged signature in a carried QC and in the last block's certificate", async () => {
+    const blocks = chain([1n, 2n, 3n]);
+    const b2 = blocks[1] as Built;
+    const forgedQc = {
+      ...b2.block.qc,
+      signatures: b2.block.qc.signatures.map((s, i) => (i === 0 ? new Uint8Array(64).fill(5) : s)),
+    };
+    const forged = { ...b2.block, qc: forgedQc };
+    // The forged QC changes no field of the block's identity, only a signature.
+    const run = [
+      stored(blocks[0] as Built),
+      { ...stored(b2), block: encode(blockCodec, forged) },
+      stored(blocks[2] as Built),
+    ];
+    await expect(verifyRange(ctx, anchor, run)).rejects.toThrow(/invalid signature/);
+    const last = blocks[2] as Built;
+    const badCert = {
+      ...qcFor(fx, last),
+      signatures: qcFor(fx, last).signatures.map(() => new Uint8Array(64).fill(3)),
+    };
+    await expect(
+      verifyRange(ctx, anchor, [...blocks.slice(0, 2).map((b) => stored(b)), stored(last, badCert)]),
+    ).rejects.toThrow(SyncError);
+  });
+
+  it("refuses a certificate without a quorum", async () => {
+    const blocks = chain([1n, 2n]);
+    const weak = qcFor(fx, blocks[1] as Built, [0, 1]);
+    await expect(
+      verifyRange(ctx, anchor, [stored(blocks[0] as Built), stored(blocks[1] as Built, weak)]),
+    ).rejects.toThrow(/quorum/);
+    expect(toHex(GENESIS)).toHaveLength(64);
+  });
+});
