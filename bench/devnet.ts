@@ -47,7 +47,11 @@ export interface StepResult {
   tps: number;
   p50_ms: number | null;
   p99_ms: number | null;
+  /** Samples finalized (their latencies make p50 and p99). */
   samples: number;
+  /** Samples the node refused, and samples not finalized by the end of the run: not in p50/p99. */
+  samples_refused: number;
+  samples_unfinalized: number;
 }
 
 export interface DevnetBenchResult {
@@ -135,6 +139,7 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
     const observer = clients[0] as RpcClient;
 
     const submittedAt = new Map<string, { at: number; step: number }>();
+    const refusedSamples: number[] = rates.map(() => 0);
     const latencies: number[][] = rates.map(() => []);
     const committedInStep: number[] = rates.map(() => 0);
     let committed = 0;
@@ -181,9 +186,17 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
           headers: { "content-type": "application/json" },
           body: JSON.stringify(body),
         });
-        const answers = (await res.json()) as { error?: { data?: { reason?: string }; message?: string } }[];
+        const answers = (await res.json()) as {
+          id: number;
+          error?: { data?: { reason?: string }; message?: string };
+        }[];
         for (const a of answers) {
           if (a.error === undefined) continue;
+          const sample = submittedAt.get(hashes[a.id] as string);
+          if (sample !== undefined) {
+            submittedAt.delete(hashes[a.id] as string);
+            refusedSamples[sample.step] = (refusedSamples[sample.step] as number) + 1;
+          }
           rejected++;
           const why = a.error.data?.reason ?? "other";
           rejectedBy[why] = (rejectedBy[why] ?? 0) + 1;
@@ -225,6 +238,8 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
     observing = false;
     await observe;
 
+    const unfinalized: number[] = rates.map(() => 0);
+    for (const s of submittedAt.values()) unfinalized[s.step] = (unfinalized[s.step] as number) + 1;
     const steps: StepResult[] = rates.map((r, i) => {
       const sorted = [...(latencies[i] as number[])].sort((a, b) => a - b);
       return {
@@ -233,6 +248,8 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
         p50_ms: percentile(sorted, 50),
         p99_ms: percentile(sorted, 99),
         samples: sorted.length,
+        samples_refused: refusedSamples[i] as number,
+        samples_unfinalized: unfinalized[i] as number,
       };
     });
     // The network's throughput: the best step whose samples were finalized within a second at the median.
