@@ -121,8 +121,7 @@ export class ChainExecutor {
       }
       const chain = await this.ensureChain(toHex(parent), height);
       if (chain === null) return { valid: false, reason: "parent is not a known block above the committed tip" };
-      const parentTime =
-        chain.length === 0 ? this.current.timeMs : (chain[chain.length - 1] as ExecutedBlock).payload.timeMs;
+      const parentTime = this.timeAfter(chain);
       if (payload.timeMs < parentTime)
         return { valid: false, reason: `time ${payload.timeMs} is before the parent's ${parentTime}` };
       if (payload.timeMs > BigInt(nowMs + maxClockSkewMs))
@@ -166,8 +165,7 @@ export class ChainExecutor {
       if (chain === null) {
         throw new ChainError(ChainErrorCode.outOfOrder, `asked to build on ${toHex(parent)}, which is not known here`);
       }
-      const parentTime =
-        chain.length === 0 ? this.current.timeMs : (chain[chain.length - 1] as ExecutedBlock).payload.timeMs;
+      const parentTime = this.timeAfter(chain);
       const timeMs = BigInt(nowMs) > parentTime ? BigInt(nowMs) : parentTime;
       let txs = [...candidates];
       const dropped: Uint8Array[] = [];
@@ -292,11 +290,6 @@ export class ChainExecutor {
     return n;
   }
 
-  /** Reads the committed state (not the pending writes of an execution in progress). */
-  read<T>(f: (state: AuthenticatedState) => Promise<T>): Promise<T> {
-    return this.exclusive(() => f(this.m.state));
-  }
-
   /**
    * Reads the state as it is after `parent` (committed or executed here), for the mempool's
    * view of nonces when building on a block not yet committed.
@@ -304,22 +297,33 @@ export class ChainExecutor {
   readAfter<T>(parent: Uint8Array, f: (state: AuthenticatedState) => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
       const chain = (await this.ensureChain(toHex(parent))) ?? [];
-      const state = this.m.state;
-      state.discard();
-      try {
-        for (const a of chain) replayWrites(state, a.writes);
-        return await f(state);
-      } finally {
-        state.discard();
-      }
+      return this.onTopOf(chain, f);
     });
   }
 
-  private async run(chain: readonly ExecutedBlock[], height: bigint, proposer: Uint8Array, txs: readonly Uint8Array[]) {
+  /**
+   * Runs `f` on the committed state with the writes of `chain` (executed blocks above the
+   * committed tip, oldest first) as pending writes, and drops every pending write afterwards.
+   */
+  private async onTopOf<T>(chain: readonly ExecutedBlock[], f: (state: AuthenticatedState) => Promise<T>): Promise<T> {
     const state = this.m.state;
     state.discard();
     try {
       for (const a of chain) replayWrites(state, a.writes);
+      return await f(state);
+    } finally {
+      state.discard();
+    }
+  }
+
+  /** The time of the last block of `chain`, or of the committed tip if it is empty. */
+  private timeAfter(chain: readonly ExecutedBlock[]): bigint {
+    const last = chain[chain.length - 1];
+    return last === undefined ? this.current.timeMs : last.payload.timeMs;
+  }
+
+  private run(chain: readonly ExecutedBlock[], height: bigint, proposer: Uint8Array, txs: readonly Uint8Array[]) {
+    return this.onTopOf(chain, async (state) => {
       const recording = new RecordingState(state);
       const result = await executeBlock(
         recording,
@@ -332,9 +336,7 @@ export class ChainExecutor {
         stateRoot: result.stateRoot,
         receiptsRoot: result.receiptsRoot,
       };
-    } finally {
-      state.discard();
-    }
+    });
   }
 
   /**
@@ -408,13 +410,8 @@ export class ChainExecutor {
 
 /** Removes the transaction at `index` and every later one of the same sender (their nonces now have a gap). */
 function dropFrom(txs: readonly Uint8Array[], index: number): { kept: Uint8Array[]; dropped: Uint8Array[] } {
-  const bad = txs[index] as Uint8Array;
-  let sender: string | null = null;
-  try {
-    sender = toHex(decodeTransaction(bad).sender);
-  } catch {
-    // Undecodable: only this one goes.
-  }
+  // Undecodable (null sender): only this one goes.
+  const sender = senderHex(txs[index] as Uint8Array);
   const kept: Uint8Array[] = [];
   const dropped: Uint8Array[] = [];
   txs.forEach((tx, i) => {
