@@ -37,7 +37,7 @@ describe("crash faults", () => {
   });
 
   it("kill -9 one of four: the rest finalize; restarted, it fast-syncs and votes again", {
-    timeout: 180_000,
+    timeout: 240_000,
   }, async () => {
     // Empty blocks on, so the chain moves while the validator is down and it has to sync.
     net = await TestDevnet.create({ validators: 4, config: (c) => (c.chain.emptyBlocks = true) });
@@ -51,7 +51,7 @@ describe("crash faults", () => {
     // Let the chain run past the point where the dead node counts as behind (config
     // behindBlocks, 8), so that it must fast-sync. Rounds led by the dead validator time out,
     // and so do the rounds whose votes go to it, so this takes several seconds.
-    await waitFor("16 more blocks", 60_000, async () => ((await n.height(0)) > before + 16n ? true : undefined));
+    await waitFor("16 more blocks", 120_000, async () => ((await n.height(0)) > before + 16n ? true : undefined));
 
     const restarted = await n.start(3);
     const target = await n.height(0);
