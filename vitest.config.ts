@@ -18,7 +18,7 @@ export default defineConfig({
           ...common,
           name: "unit",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/node/e2e/**", "**/node_modules/**"],
+          exclude: ["test/**/e2e/**", "**/node_modules/**"],
           sequence: { groupOrder: 0 },
         },
       },
@@ -26,7 +26,7 @@ export default defineConfig({
         test: {
           ...common,
           name: "e2e",
-          include: ["test/node/e2e/**/*.test.ts"],
+          include: ["test/**/e2e/**/*.test.ts"],
           fileParallelism: false,
           sequence: { groupOrder: 1 },
         },

@@ -271,6 +271,7 @@ export class Core {
       blockHash: node.hash,
       parentHash: b.parent,
       height: b.height,
+      round: b.round,
       proposer: toHex(b.proposer),
       payload: b.payload,
     });

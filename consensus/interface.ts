@@ -97,6 +97,8 @@ export type Action =
       blockHash: Uint8Array;
       parentHash: Uint8Array;
       height: bigint;
+      /** The block's round (reported with the block, e.g. to RPC subscribers). */
+      round: bigint;
       /** The block's proposer (its execution may pay the proposer). */
       proposer: ValidatorId;
       payload: Uint8Array;

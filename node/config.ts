@@ -4,7 +4,11 @@
 // {
 //   "validatorKey": "val-1",                      // key name in DIR/keystore; omit for a full node
 //   "p2p": { "listen": ["/ip4/127.0.0.1/tcp/26656"], "bootstrap": ["/ip4/.../p2p/12D3..."] },
-//   "rpc": { "host": "127.0.0.1", "port": 8545 },
+//   "rpc": { "host": "127.0.0.1", "port": 8545,       // limits below: rpc/options.ts has the defaults
+//            "maxBodyBytes": 1048576, "maxBatch": 100, "wsMaxMessageBytes": 1048576, "wsMaxConnections": 200,
+//            "maxSubscriptionsPerConnection": 100, "notificationQueue": 1024,
+//            "rateLimit": { "perSecond": 500, "burst": 1000 },  // or null to turn it off
+//            "cors": ["https://wallet.example"], "hosts": ["localhost", "127.0.0.1", "[::1]"] },
 //   "metrics": { "host": "127.0.0.1", "port": 9615 },   // or null to turn the endpoint off
 //   "log": { "level": "info" },
 //   "chain": { "emptyBlocks": false, "behindBlocks": 8, "maxClockSkewMs": 5000, "maxProposalTxs": 2000 },
@@ -12,11 +16,27 @@
 // }
 import { readFile } from "node:fs/promises";
 import { CodedError } from "../crypto/index.ts";
+import { isCorsOrigin } from "../rpc/options.ts";
+
+/** The `rpc` section; the options left out take rpc/options.ts defaults (see RpcServerOptions). */
+export interface RpcConfig {
+  host: string;
+  port: number;
+  maxBodyBytes?: number;
+  maxBatch?: number;
+  wsMaxMessageBytes?: number;
+  wsMaxConnections?: number;
+  maxSubscriptionsPerConnection?: number;
+  notificationQueue?: number;
+  rateLimit?: { perSecond: number; burst: number } | null;
+  cors?: string[];
+  hosts?: string[];
+}
 
 export interface NodeConfig {
   validatorKey: string | null;
   p2p: { listen: string[]; bootstrap: string[] };
-  rpc: { host: string; port: number };
+  rpc: RpcConfig;
   metrics: { host: string; port: number } | null;
   log: { level: string };
   chain: { emptyBlocks: boolean; behindBlocks: number; maxClockSkewMs: number; maxProposalTxs: number };
@@ -89,7 +109,40 @@ export function parseNodeConfig(value: Json, source = "config"): NodeConfig {
     if (e.host !== undefined) into.host = str(e.host, `${path}.host`);
     if (e.port !== undefined) into.port = int(e.port, `${path}.port`, 0, 65535);
   };
-  if (root.rpc !== undefined) endpoint(root.rpc, "rpc", c.rpc);
+  if (root.rpc !== undefined) {
+    // Each limit with its bounds: [key, min, max].
+    const limits = [
+      ["maxBodyBytes", 1, 2 ** 30],
+      ["maxBatch", 1, 10_000],
+      ["wsMaxMessageBytes", 1, 2 ** 30],
+      ["wsMaxConnections", 1, 100_000],
+      ["maxSubscriptionsPerConnection", 1, 100_000],
+      ["notificationQueue", 1, 1_000_000],
+    ] as const;
+    const r = obj(root.rpc, "rpc", ["host", "port", ...limits.map(([k]) => k), "rateLimit", "cors", "hosts"]);
+    if (r.host !== undefined) c.rpc.host = str(r.host, "rpc.host");
+    if (r.port !== undefined) c.rpc.port = int(r.port, "rpc.port", 0, 65535);
+    for (const [k, min, max] of limits) if (r[k] !== undefined) c.rpc[k] = int(r[k] as Json, `rpc.${k}`, min, max);
+    if (r.rateLimit !== undefined) {
+      if (r.rateLimit === null) c.rpc.rateLimit = null;
+      else {
+        const rl = obj(r.rateLimit, "rpc.rateLimit", ["perSecond", "burst"]);
+        if (rl.perSecond === undefined || rl.burst === undefined) fail("rpc.rateLimit", "needs perSecond and burst");
+        c.rpc.rateLimit = {
+          perSecond: int(rl.perSecond as Json, "rpc.rateLimit.perSecond", 1, 1_000_000),
+          burst: int(rl.burst as Json, "rpc.rateLimit.burst", 1, 10_000_000),
+        };
+      }
+    }
+    if (r.cors !== undefined) {
+      c.rpc.cors = strings(r.cors, "rpc.cors");
+      c.rpc.cors.forEach((o, i) => {
+        if (!isCorsOrigin(o))
+          fail(`rpc.cors[${i}]`, `expected "*" or an origin like "https://wallet.example", got "${o}"`);
+      });
+    }
+    if (r.hosts !== undefined) c.rpc.hosts = strings(r.hosts, "rpc.hosts");
+  }
   if (root.metrics !== undefined) {
     if (root.metrics === null) c.metrics = null;
     else {

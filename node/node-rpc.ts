@@ -1,26 +1,49 @@
-// The node as the RPC server sees it (rpc/api.ts): reads from the chain's store and committed
-// state, and transaction admission through the chain's mempool, with the mempool's refusals
-// mapped onto the documented RPC error codes.
+// The node as the RPC server sees it (rpc/api.ts): reads from the chain's store, committed
+// state and mempool, transaction admission through the chain's mempool (its refusals mapped
+// onto the documented RPC error codes), and the chain's events turned into what subscriptions
+// carry. Only committed data is final; "included" comes from blocks executed above the tip.
 import { blockCodec } from "../consensus/index.ts";
-import { decode, equalBytes } from "../crypto/index.ts";
+import { addressBytesOf, decode, encode, equalBytes, formatAddress, fromHex } from "../crypto/index.ts";
 import {
   type RpcAccount,
   type RpcBlock,
   RpcError,
   RpcErrorCode,
+  type RpcFeeEstimate,
   type RpcHealth,
   type RpcNodeApi,
+  type RpcNodeEvent,
+  type RpcProof,
   type RpcReceipt,
+  type RpcStateTag,
   type RpcStatus,
+  type RpcSyncing,
+  type RpcTransaction,
+  type RpcTxStatus,
 } from "../rpc/index.ts";
 import { decodePayload } from "../shard/payload.ts";
-import { decodeTransaction, transactionHash } from "../vm/index.ts";
+import {
+  accountKey,
+  decodeAccount,
+  decodeTransaction,
+  emptyAccount,
+  encodeTransaction,
+  requiredFeeForSize,
+  type SparseMerkleState,
+  StateBucket,
+  stateProofCodec,
+  TX_TYPES,
+  transactionHash,
+  type VmParams,
+} from "../vm/index.ts";
 import type { BlockStore } from "./chain/block-store.ts";
+import type { ChainEvent } from "./chain/chain-events.ts";
 import type { ChainRunner } from "./chain/chain-runner.ts";
 import { readCommittedAccount } from "./chain/committed-reader.ts";
+import type { ExecutedBlock } from "./chain/executor.ts";
 import { decodeBlockPayload } from "./chain/stored-payload.ts";
 
-const VERSION = "ubn/0.1.0";
+export const NODE_VERSION = "ubn/0.1.0";
 
 const MEMPOOL_TO_RPC: Record<string, RpcErrorCode> = {
   MEMPOOL_MALFORMED: RpcErrorCode.invalidTransaction,
@@ -38,19 +61,91 @@ const MEMPOOL_TO_RPC: Record<string, RpcErrorCode> = {
   MEMPOOL_SENDER_FULL: RpcErrorCode.mempoolFull,
 };
 
+/** The transfer used to price ubn_estimateFee without a transaction: large amount and fee fields. */
+const TYPICAL_TRANSFER_BYTES = encodeTransaction({
+  chainId: "ubn-typical-chain-id",
+  sender: new Uint8Array(32),
+  nonce: 1n << 20n,
+  fee: 10n ** 18n,
+  sponsor: null,
+  payload: { type: "transfer", to: new Uint8Array(20), amount: 10n ** 24n },
+  signature: new Uint8Array(64),
+  sponsorSignature: null,
+} as Parameters<typeof encodeTransaction>[0]).length;
+
 export interface NodeRpcModules {
   chain: ChainRunner;
   store: BlockStore;
   stateKv: { get(key: Uint8Array): Promise<Uint8Array | undefined> };
-  nodeId: string;
-  peers(): number;
+  state: SparseMerkleState;
+  params: VmParams;
+  genesisHash: Uint8Array;
+  network: {
+    peerId: string;
+    peers(): string[];
+    peerAddresses(): { id: string; addresses: string[] }[];
+    listenAddresses(): string[];
+  };
   /** A node is healthy when it runs and is not stopping; readiness (synced, peers) is reported in detail. */
   stopping(): boolean;
 }
 
 export function nodeRpcApi(m: NodeRpcModules): RpcNodeApi {
   const chain = m.chain;
-  return {
+
+  const blockAt = async (height: bigint): Promise<RpcBlock | null> => {
+    if (height === 0n || height > chain.executor.tip.height) return null;
+    const stored = await m.store.blockAt(height);
+    if (stored === undefined) return null;
+    const block = decode(blockCodec, stored.block);
+    const payload = decodePayload(block.payload);
+    return {
+      height,
+      hash: stored.hash,
+      parentHash: block.parent,
+      proposer: block.proposer,
+      round: block.round,
+      timeMs: payload.timeMs,
+      stateRoot: payload.stateRoot,
+      receiptsRoot: payload.receiptsRoot,
+      transactions: payload.txs.map(transactionHash),
+    };
+  };
+
+  const statusOf = async (hash: Uint8Array): Promise<RpcTxStatus> => {
+    const at = await m.store.txLocation(hash);
+    if (at !== undefined && at.height <= chain.executor.tip.height) {
+      const stored = await m.store.blockAt(at.height);
+      if (stored !== undefined) {
+        return { hash, status: "finalized", height: at.height, blockHash: stored.hash, index: at.index };
+      }
+    }
+    const included = chain.events.includedAt(hash);
+    if (included !== undefined) {
+      return {
+        hash,
+        status: "included",
+        height: included.height,
+        blockHash: included.blockHash,
+        index: included.index,
+      };
+    }
+    if (chain.mempool.has(hash)) return { hash, status: "accepted", height: null, blockHash: null, index: null };
+    return { hash, status: "unknown", height: null, blockHash: null, index: null };
+  };
+
+  const syncing = (): RpcSyncing => {
+    const span = chain.syncSpan;
+    const current = chain.executor.tip.height;
+    return {
+      syncing: span.syncing,
+      startingBlock: span.start,
+      currentBlock: current,
+      highestBlock: higher(span.target, current),
+    };
+  };
+
+  const api: RpcNodeApi = {
     chainId: () => chain.opts.chainId,
 
     async sendRawTransaction(tx: Uint8Array): Promise<Uint8Array> {
@@ -62,10 +157,11 @@ export function nodeRpcApi(m: NodeRpcModules): RpcNodeApi {
       throw new RpcError(code, result.error.message, { reason: result.error.code });
     },
 
-    async getAccount(address: Uint8Array): Promise<RpcAccount> {
+    async getAccount(address: Uint8Array, tag: RpcStateTag = "latest"): Promise<RpcAccount> {
       const height = chain.executor.tip.height;
       const a = await readCommittedAccount(m.stateKv, address);
-      return { balance: a.balance, nonce: a.nonce, staked: a.staked, unbonding: a.unbonding, height };
+      const nonce = tag === "pending" ? chain.mempool.nextNonce(address, a.nonce) : a.nonce;
+      return { balance: a.balance, nonce, staked: a.staked, unbonding: a.unbonding, height };
     },
 
     async getTransactionReceipt(hash: Uint8Array): Promise<RpcReceipt | null> {
@@ -96,39 +192,139 @@ export function nodeRpcApi(m: NodeRpcModules): RpcNodeApi {
 
     blockNumber: () => chain.executor.tip.height,
 
-    async getBlockByNumber(height: bigint): Promise<RpcBlock | null> {
+    getBlockByNumber: blockAt,
+
+    async getBlockByHash(hash: Uint8Array): Promise<RpcBlock | null> {
+      const height = await m.store.heightOf(hash);
+      if (height === undefined) return null;
+      const block = await blockAt(height);
+      return block !== null && equalBytes(block.hash, hash) ? block : null;
+    },
+
+    async getBlockTransactions(height: bigint): Promise<Uint8Array[] | null> {
       if (height === 0n || height > chain.executor.tip.height) return null;
       const stored = await m.store.blockAt(height);
-      if (stored === undefined) return null;
-      const block = decode(blockCodec, stored.block);
-      const payload = decodePayload(block.payload);
+      return stored === undefined ? null : decodeBlockPayload(stored.block).txs;
+    },
+
+    async getTransactionByHash(hash: Uint8Array): Promise<RpcTransaction | null> {
+      const status = await statusOf(hash);
+      let raw: Uint8Array | undefined;
+      if (status.status === "finalized" && status.height !== null && status.index !== null) {
+        const stored = await m.store.blockAt(status.height);
+        raw = stored === undefined ? undefined : decodeBlockPayload(stored.block).txs[status.index];
+      } else if (status.status === "included") {
+        raw = chain.events.includedAt(hash)?.tx;
+      } else if (status.status === "accepted") {
+        raw = chain.mempool.get(hash);
+      }
+      if (raw === undefined) return null;
+      const tx = decodeTransaction(raw);
+      const { type, ...fields } = tx.payload as unknown as { type: string } & Record<string, unknown>;
       return {
-        height,
-        hash: stored.hash,
-        parentHash: block.parent,
-        proposer: block.proposer,
-        round: block.round,
-        timeMs: payload.timeMs,
-        stateRoot: payload.stateRoot,
-        receiptsRoot: payload.receiptsRoot,
-        transactions: payload.txs.map(transactionHash),
+        hash,
+        raw,
+        sender: addressBytesOf(tx.sender),
+        nonce: tx.nonce,
+        fee: tx.fee,
+        sponsor: tx.sponsor === null ? null : addressBytesOf(tx.sponsor),
+        type,
+        payload: payloadForJson(fields),
+        status,
       };
     },
+
+    getTransactionStatus: statusOf,
+
+    async estimateFee(tx: Uint8Array | null): Promise<RpcFeeEstimate> {
+      let type: (typeof TX_TYPES)[number] = "transfer";
+      let bytes = TYPICAL_TRANSFER_BYTES;
+      if (tx !== null) {
+        try {
+          type = decodeTransaction(tx).payload.type;
+        } catch (e) {
+          throw new RpcError(RpcErrorCode.invalidParams, `tx does not decode: ${(e as Error).message}`);
+        }
+        bytes = tx.length;
+      }
+      const minimum = requiredFeeForSize(type, bytes, m.params);
+      // Priority is the tip per byte: when more is waiting than a block carries, offering twice
+      // the minimum puts a transaction ahead of everything paying only the minimum.
+      const busy = chain.mempool.size >= chain.opts.maxBlockTxs;
+      const perType: Record<string, bigint> = {};
+      for (const t of TX_TYPES) perType[t] = m.params.fees.perType[t];
+      return { perByte: m.params.fees.perByte, perType, minimum, suggested: busy ? minimum * 2n : minimum, bytes };
+    },
+
+    async getProof(address: Uint8Array): Promise<RpcProof> {
+      const key = accountKey(address);
+      // Through the executor's queue: no commit runs while the proof is read, so the proof,
+      // the value and the tip belong to the same block.
+      const read = await chain.executor.readAfter(chain.executor.tip.hash, async (state) => {
+        const tip = chain.executor.tip;
+        const value = (await state.get(key)) ?? null;
+        const proof = await m.state.prove(key, tip.stateRoot);
+        return { tip, value, proof };
+      });
+      const stored = await m.store.blockAt(read.tip.height);
+      if (stored === undefined) {
+        throw new RpcError(RpcErrorCode.unavailable, "no committed block yet: nothing certifies the genesis state");
+      }
+      const a = read.value === null ? emptyAccount() : decodeAccount(read.value);
+      return {
+        address,
+        account: { ...a, height: read.tip.height },
+        key,
+        value: read.value,
+        proof: encode(stateProofCodec, read.proof),
+        stateRoot: read.tip.stateRoot,
+        height: read.tip.height,
+        blockHash: stored.hash,
+        block: stored.block,
+        certificate: stored.certificate,
+      };
+    },
+
+    syncing,
+
+    shardLayout: () => ({
+      shards: 1,
+      addressRule: "one shard: every address is on shard 0",
+      chains: [
+        {
+          shard: 0,
+          name: chain.opts.name,
+          epoch: chain.opts.validators.epoch,
+          committee: chain.opts.validators.validators.map((v) => v.publicKey),
+        },
+      ],
+    }),
+
+    peers: () => m.network.peerAddresses(),
+
+    nodeInfo: () => ({
+      id: m.network.peerId,
+      listenAddresses: m.network.listenAddresses(),
+      chainId: chain.opts.chainId,
+      genesisHash: m.genesisHash,
+      version: NODE_VERSION,
+      validator: chain.selfId !== null,
+    }),
 
     status(): RpcStatus {
       const tip = chain.executor.tip;
       return {
         chainId: chain.opts.chainId,
-        nodeId: m.nodeId,
+        nodeId: m.network.peerId,
         validator: chain.selfId !== null,
         height: tip.height,
         blockHash: tip.hash,
         stateRoot: tip.stateRoot,
         syncing: chain.mode === "syncing",
-        peers: m.peers(),
+        peers: m.network.peers().length,
         mempoolSize: chain.mempool.size,
         round: chain.engine?.status().round ?? 0n,
-        version: VERSION,
+        version: NODE_VERSION,
       };
     },
 
@@ -136,8 +332,83 @@ export function nodeRpcApi(m: NodeRpcModules): RpcNodeApi {
       const tip = chain.executor.tip;
       return {
         ok: !m.stopping(),
-        detail: { height: tip.height, mode: chain.mode, peers: m.peers() },
+        detail: { height: tip.height, mode: chain.mode, peers: m.network.peers().length },
+      };
+    },
+
+    subscribe(listener: (event: RpcNodeEvent) => void): () => void {
+      // Finalized heads are read back from the store; a queue keeps every event in chain order.
+      let queue: Promise<void> = Promise.resolve();
+      let open = true;
+      const deliver = (e: RpcNodeEvent) => {
+        if (open) listener(e);
+      };
+      const stop = chain.events.listen((e: ChainEvent) => {
+        queue = queue
+          .then(async () => {
+            const out = await toRpcEvent(e);
+            if (out !== null) deliver(out);
+          })
+          .catch(() => {});
+      });
+      return () => {
+        open = false;
+        stop();
       };
     },
   };
+
+  const toRpcEvent = async (e: ChainEvent): Promise<RpcNodeEvent | null> => {
+    switch (e.kind) {
+      case "executed":
+        return e.block.round === null ? null : { kind: "newHead", block: executedToRpc(e.hash, e.block) };
+      case "committed": {
+        const block = await blockAt(e.info.tip.height);
+        if (block === null) return null;
+        return { kind: "finalizedHead", block, changed: changedAddresses(e.info.writes) };
+      }
+      case "accepted":
+        return { kind: "txAccepted", hashes: e.hashes };
+      case "mode":
+        return { kind: "syncing", syncing: syncing() };
+    }
+  };
+
+  return api;
+}
+
+function executedToRpc(hash: Uint8Array, b: ExecutedBlock): RpcBlock {
+  return {
+    height: b.height,
+    hash,
+    parentHash: fromHex(b.parentHex),
+    proposer: b.proposer,
+    round: b.round ?? 0n,
+    timeMs: b.payload.timeMs,
+    stateRoot: b.payload.stateRoot,
+    receiptsRoot: b.payload.receiptsRoot,
+    transactions: b.receipts.map((r) => r.txHash),
+  };
+}
+
+/** The addresses whose accounts a block wrote (its state writes under the account bucket). */
+function changedAddresses(writes: readonly { key: Uint8Array }[]): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const w of writes) if (w.key.length === 21 && w.key[0] === StateBucket.account) out.push(w.key.subarray(1));
+  return out;
+}
+
+/** Payload fields for JSON: 20-byte fields are addresses (bech32m); other bytes and numbers are encoded later. */
+function payloadForJson(fields: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(fields)) {
+    out[k] = v instanceof Uint8Array && v.length === 20 ? formatAddress(v) : v;
+  }
+  return out;
+}
+
+/** The larger of two bigints (Math.max takes numbers only). */
+function higher(a: bigint, b: bigint): bigint {
+  if (a > b) return a;
+  return b;
 }

@@ -185,8 +185,6 @@ export class UbnNode {
         tip,
       );
       node = new UbnNode({ home, genesis, config, log, metrics, chain, network });
-      node.closers.push(...closers);
-      closers.length = 0;
       network.onPeer(() => metrics.peers.set(network.peers().length));
       log.info(
         {
@@ -200,31 +198,37 @@ export class UbnNode {
         "node starting",
       );
 
-      // 4. Consensus (after catching up), then the endpoints.
-      await chain.start();
-      node.closers.push(() => chain.stop());
+      // 4. The RPC endpoint first, so that operators and wallets see a node that is catching
+      // up (ubn_syncing, /health?synced), then consensus after catching up.
+      const self = node;
       const rpc = await startRpcServer(
         nodeRpcApi({
           chain,
           store,
           stateKv,
-          nodeId: network.peerId,
-          peers: () => network.peers().length,
-          stopping: () => node?.stopping ?? true,
+          state,
+          params: vmParamsOf(genesis),
+          genesisHash: gHash,
+          network,
+          stopping: () => self.stopping,
         }),
         {
-          host: config.rpc.host,
-          port: config.rpc.port,
+          ...config.rpc,
           onInternalError: (e, method) => log.error({ err: String(e), method }, "rpc internal error"),
         },
       );
-      node.closers.push(() => rpc.close());
+      closers.push(() => rpc.close());
       node.rpcUrl = rpc.url;
+      await chain.start();
+      closers.push(() => chain.stop());
       if (config.metrics !== null) {
         const m = await startMetricsServer(metrics, config.metrics);
-        node.closers.push(() => m.close());
+        closers.push(() => m.close());
         node.metricsUrl = m.url;
       }
+      // Only a node that started owns its parts; a failure above closes them here instead.
+      node.closers.push(...closers);
+      closers.length = 0;
       log.info({ rpc: node.rpcUrl, metrics: node.metricsUrl, mode: chain.mode }, "node started");
       return node;
     } catch (e) {

@@ -73,6 +73,109 @@ export interface RpcHealth {
   detail: Record<string, unknown>;
 }
 
+/** Which state a read sees: the last final block, or that plus the sender's pooled transactions. */
+export type RpcStateTag = "latest" | "finalized" | "pending";
+
+/**
+ * Where a transaction stands on this node:
+ * - unknown:   neither in the pool nor in any block this node executed;
+ * - accepted:  in this node's mempool;
+ * - included:  in a block this node executed and voted for (or saw certified) that is not final yet;
+ * - finalized: in a committed block (final: 2-chain HotStuff never reverts a commit).
+ */
+export type RpcTxStatusKind = "unknown" | "accepted" | "included" | "finalized";
+
+export interface RpcTxStatus {
+  hash: Uint8Array;
+  status: RpcTxStatusKind;
+  /** For included and finalized: the block. */
+  height: bigint | null;
+  blockHash: Uint8Array | null;
+  index: number | null;
+}
+
+/** A transaction decoded for display. */
+export interface RpcTransaction {
+  hash: Uint8Array;
+  /** The signed transaction bytes, as sent. */
+  raw: Uint8Array;
+  /** The sender's and the fee sponsor's 20-byte addresses (not their public keys). */
+  sender: Uint8Array;
+  nonce: bigint;
+  fee: bigint;
+  sponsor: Uint8Array | null;
+  /** The payload's type ("transfer", "stake", ...) and its fields, JSON-ready apart from bigint and bytes. */
+  type: string;
+  payload: Record<string, unknown>;
+  status: RpcTxStatus;
+}
+
+export interface RpcFeeEstimate {
+  /** Base units per byte of the signed transaction, and the per-type base fee (genesis params). */
+  perByte: bigint;
+  perType: Record<string, bigint>;
+  /** The fee the given transaction (or a typical transfer) needs at minimum. */
+  minimum: bigint;
+  /** What to offer to be included soon given the pool now (>= minimum). */
+  suggested: bigint;
+  /** The encoded size the estimate assumed. */
+  bytes: number;
+}
+
+export interface RpcProof {
+  address: Uint8Array;
+  account: RpcAccount;
+  /** The state key of the account and the encoded account value (null: absent). */
+  key: Uint8Array;
+  value: Uint8Array | null;
+  /** crypto/encoding of vm/state/sparse-merkle-proof.ts StateProof. */
+  proof: Uint8Array;
+  stateRoot: Uint8Array;
+  height: bigint;
+  blockHash: Uint8Array;
+  /** The canonical consensus block (its payload carries stateRoot) and the QC that certifies it. */
+  block: Uint8Array;
+  certificate: Uint8Array;
+}
+
+export interface RpcSyncing {
+  syncing: boolean;
+  startingBlock: bigint;
+  currentBlock: bigint;
+  highestBlock: bigint;
+}
+
+export interface RpcShardLayout {
+  shards: number;
+  /** How an address maps to its shard, in words (docs/protocol.md gives the formula). */
+  addressRule: string;
+  chains: { shard: number; name: string; epoch: bigint; committee: Uint8Array[] }[];
+}
+
+export interface RpcPeer {
+  id: string;
+  addresses: string[];
+}
+
+export interface RpcNodeInfo {
+  id: string;
+  listenAddresses: string[];
+  chainId: string;
+  genesisHash: Uint8Array;
+  version: string;
+  validator: boolean;
+}
+
+/** What subscriptions are built from; each event is emitted once, in chain order. */
+export type RpcNodeEvent =
+  /** A block this node executed and accepted above its last final block (newHeads). */
+  | { kind: "newHead"; block: RpcBlock }
+  /** A block became final; `changed` lists every address whose account it wrote. */
+  | { kind: "finalizedHead"; block: RpcBlock; changed: Uint8Array[] }
+  /** Transactions entered this node's mempool (from RPC or gossip). */
+  | { kind: "txAccepted"; hashes: Uint8Array[] }
+  | { kind: "syncing"; syncing: RpcSyncing };
+
 export interface RpcNodeApi {
   chainId(): string;
   /**
@@ -81,13 +184,28 @@ export interface RpcNodeApi {
    */
   sendRawTransaction(tx: Uint8Array): Promise<Uint8Array>;
   /** An account as of the last committed block; an unknown address reads as all zeros. */
-  getAccount(address: Uint8Array): Promise<RpcAccount>;
+  getAccount(address: Uint8Array, tag?: RpcStateTag): Promise<RpcAccount>;
   /** The receipt of a committed transaction; null if the node knows no such committed transaction. */
   getTransactionReceipt(hash: Uint8Array): Promise<RpcReceipt | null>;
   /** Last committed height. */
   blockNumber(): bigint;
   /** A committed block by height; null above the committed tip (and for the genesis, height 0). */
   getBlockByNumber(height: bigint): Promise<RpcBlock | null>;
+  /** A committed block by hash; null if unknown. */
+  getBlockByHash(hash: Uint8Array): Promise<RpcBlock | null>;
+  /** The signed bytes of a committed block's transactions, in block order. */
+  getBlockTransactions(height: bigint): Promise<Uint8Array[] | null>;
+  getTransactionByHash(hash: Uint8Array): Promise<RpcTransaction | null>;
+  getTransactionStatus(hash: Uint8Array): Promise<RpcTxStatus>;
+  /** Fee for `tx` (signed or not: only its size and type matter), or for a typical transfer. */
+  estimateFee(tx: Uint8Array | null): Promise<RpcFeeEstimate>;
+  getProof(address: Uint8Array): Promise<RpcProof>;
+  syncing(): RpcSyncing;
+  shardLayout(): RpcShardLayout;
+  peers(): RpcPeer[];
+  nodeInfo(): RpcNodeInfo;
   status(): RpcStatus;
   health(): RpcHealth;
+  /** Listens to the node's events; returns the function that stops listening. */
+  subscribe(listener: (event: RpcNodeEvent) => void): () => void;
 }

@@ -95,13 +95,20 @@ async function call(request: JsonRpcRequest, methods: RpcMethodTable): Promise<u
   if (!Array.isArray(request.params)) {
     throw new RpcError(RpcErrorCode.invalidParams, `${name} takes positional params (an array), not an object`);
   }
-  const expected = method.params;
-  if (request.params.length !== expected.length) {
+  const declared = method.params;
+  const required = declared.filter((p) => !p.endsWith("?")).length;
+  const given = request.params.length;
+  if (given < required || given > declared.length) {
+    const names = declared.map((p) => (p.endsWith("?") ? `${p.slice(0, -1)} (optional)` : p));
     const takes =
-      expected.length === 0
+      declared.length === 0
         ? "no params"
-        : `${expected.length} param${expected.length === 1 ? "" : "s"} (${expected.join(", ")})`;
-    throw new RpcError(RpcErrorCode.invalidParams, `${name} takes ${takes}, got ${request.params.length}`);
+        : required === declared.length
+          ? `${required} param${required === 1 ? "" : "s"} (${names.join(", ")})`
+          : `${required} to ${declared.length} params (${names.join(", ")})`;
+    throw new RpcError(RpcErrorCode.invalidParams, `${name} takes ${takes}, got ${given}`);
   }
-  return method.call(request.params);
+  const params =
+    given === declared.length ? request.params : [...request.params, ...new Array(declared.length - given)];
+  return method.call(params);
 }

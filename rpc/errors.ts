@@ -9,6 +9,8 @@
 //   -32000          the node cannot serve the call right now (starting, shutting down); retry
 //   -32010..-32019  a transaction refused by mempool admission, one code per reason, so a
 //                   wallet can react without parsing messages (bump the nonce, top up, wait)
+//   -32020..-32029  a query the node cannot answer as asked (unknown shard, a wait timed out)
+//   -32030..-32039  access and limits (admin methods from afar, subscriptions, rate limits)
 // Codes are never reused for another meaning once published.
 
 export const RpcErrorCode = {
@@ -30,7 +32,7 @@ export const RpcErrorCode = {
   insufficientFunds: -32013,
   /** The fee is below the chain minimum or below what the pool currently requires. */
   feeTooLow: -32014,
-  /** The pool already holds this transaction (or one with the same sender and nonce). */
+  /** The pool already holds this transaction (or one with the same sender and nonce), or a block already included it. */
   alreadyKnown: -32015,
   /** The pool is full (at its limit, or nothing of lower fee to evict): retry later. */
   mempoolFull: -32016,
@@ -38,6 +40,24 @@ export const RpcErrorCode = {
   badSignature: -32017,
   /** The transaction carries another chain's id. */
   wrongChain: -32018,
+
+  /** The shard named does not exist in this chain's layout. */
+  unknownShard: -32020,
+  /** Reserved: the object asked for is not available on this node. */
+  notFound: -32021,
+  /** ubn_sendRawTransaction with waitUntil: the status was not reached in time (data: hash, status). */
+  waitTimeout: -32022,
+
+  /** admin_* methods answer only clients on a loopback address. */
+  forbidden: -32030,
+  /** ubn_subscribe and ubn_unsubscribe work over WebSocket only. */
+  subscriptionsNeedWebSocket: -32031,
+  /** The connection holds as many subscriptions as allowed. */
+  tooManySubscriptions: -32032,
+  /** The client sent more requests than its rate allows (HTTP status 429). */
+  rateLimited: -32033,
+  /** A WebSocket message larger than allowed. */
+  messageTooLarge: -32034,
 } as const;
 export type RpcErrorCode = (typeof RpcErrorCode)[keyof typeof RpcErrorCode];
 

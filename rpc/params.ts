@@ -59,3 +59,57 @@ export function quantityParam(value: unknown, name: string, max: bigint = (1n <<
   if (n > max) throw invalidParams(`${name} must be at most 0x${max.toString(16)}, got ${value}`);
   return n;
 }
+
+/** An omitted trailing parameter arrives as undefined; null means the same. */
+export function isAbsent(value: unknown): value is undefined | null {
+  return value === undefined || value === null;
+}
+
+export function booleanParam(value: unknown, name: string, fallback: boolean): boolean {
+  if (isAbsent(value)) return fallback;
+  if (typeof value !== "boolean") throw invalidParams(`${name} must be true or false, got ${describe(value)}`);
+  return value;
+}
+
+/** One of `allowed` (a string), or `fallback` when omitted. */
+export function enumParam<T extends string>(value: unknown, name: string, allowed: readonly T[], fallback: T): T {
+  if (isAbsent(value)) return fallback;
+  if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
+    throw invalidParams(`${name} must be one of ${allowed.map((a) => `"${a}"`).join(", ")}, got ${describe(value)}`);
+  }
+  return value as T;
+}
+
+/** A block height as a quantity, or a tag: "latest" / "finalized" (the last committed block), "earliest" (1). */
+export function blockRefParam(value: unknown, name: string): bigint | "latest" | "finalized" | "earliest" {
+  if (value === "latest" || value === "finalized" || value === "earliest") return value;
+  if (typeof value === "string" && value.startsWith("0x")) return quantityParam(value, name, (1n << 64n) - 1n);
+  throw invalidParams(
+    `${name} must be a height (quantity) or "latest", "finalized" or "earliest", got ${describe(value)}`,
+  );
+}
+
+/** A list of 1..max values, each read by `item`. */
+export function listParam<T>(value: unknown, name: string, max: number, item: (v: unknown, name: string) => T): T[] {
+  if (!Array.isArray(value)) throw invalidParams(`${name} must be an array, got ${describe(value)}`);
+  if (value.length === 0 || value.length > max) {
+    throw invalidParams(`${name} must hold 1 to ${max} items, got ${value.length}`);
+  }
+  return value.map((v, i) => item(v, `${name}[${i}]`));
+}
+
+/** A plain JSON object (not an array, not null) or undefined when omitted. */
+export function objectParam(
+  value: unknown,
+  name: string,
+  keys: readonly string[],
+): Record<string, unknown> | undefined {
+  if (isAbsent(value)) return undefined;
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw invalidParams(`${name} must be an object, got ${describe(value)}`);
+  }
+  for (const k of Object.keys(value)) {
+    if (!keys.includes(k)) throw invalidParams(`${name} has an unknown field "${truncateForMessage(k, 40)}"`);
+  }
+  return value as Record<string, unknown>;
+}

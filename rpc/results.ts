@@ -1,8 +1,21 @@
 // The JSON shapes of method results, and the conversions from the node's values. A typed client
 // (a later issue) decodes these same shapes; encoding.ts says how each kind of value is written.
 import type { Event } from "../vm/execution/receipt.ts";
-import type { RpcAccount, RpcBlock, RpcReceipt, RpcStatus } from "./api.ts";
-import { toData, toQuantity } from "./encoding.ts";
+import type {
+  RpcAccount,
+  RpcBlock,
+  RpcFeeEstimate,
+  RpcNodeInfo,
+  RpcPeer,
+  RpcProof,
+  RpcReceipt,
+  RpcShardLayout,
+  RpcStatus,
+  RpcSyncing,
+  RpcTransaction,
+  RpcTxStatus,
+} from "./api.ts";
+import { toAddress, toData, toJsonValue, toQuantity } from "./encoding.ts";
 
 export interface RpcAccountJson {
   balance: string;
@@ -97,10 +110,12 @@ export interface RpcBlockJson {
   timeMs: string;
   stateRoot: string;
   receiptsRoot: string;
-  transactions: string[];
+  /** Hashes, or transaction objects when asked for in full. */
+  transactions: string[] | RpcTransactionJson[];
 }
 
-export function blockToJson(b: RpcBlock): RpcBlockJson {
+/** With `full`, the block's transactions as objects (see transactionToJson) instead of hashes. */
+export function blockToJson(b: RpcBlock, full: readonly RpcTransaction[] | null = null): RpcBlockJson {
   return {
     height: toQuantity(b.height),
     hash: toData(b.hash),
@@ -110,6 +125,157 @@ export function blockToJson(b: RpcBlock): RpcBlockJson {
     timeMs: toQuantity(b.timeMs),
     stateRoot: toData(b.stateRoot),
     receiptsRoot: toData(b.receiptsRoot),
-    transactions: b.transactions.map(toData),
+    transactions: full === null ? b.transactions.map(toData) : full.map(transactionToJson),
+  };
+}
+
+export interface RpcTxStatusJson {
+  hash: string;
+  status: RpcTxStatus["status"];
+  height: string | null;
+  blockHash: string | null;
+  index: string | null;
+}
+
+export function txStatusToJson(s: RpcTxStatus): RpcTxStatusJson {
+  return {
+    hash: toData(s.hash),
+    status: s.status,
+    height: s.height === null ? null : toQuantity(s.height),
+    blockHash: s.blockHash === null ? null : toData(s.blockHash),
+    index: s.index === null ? null : toQuantity(s.index),
+  };
+}
+
+export interface RpcTransactionJson {
+  hash: string;
+  raw: string;
+  sender: string;
+  nonce: string;
+  fee: string;
+  sponsor: string | null;
+  type: string;
+  payload: Record<string, unknown>;
+  status: RpcTxStatusJson;
+}
+
+export function transactionToJson(t: RpcTransaction): RpcTransactionJson {
+  return {
+    hash: toData(t.hash),
+    raw: toData(t.raw),
+    sender: toAddress(t.sender),
+    nonce: toQuantity(t.nonce),
+    fee: toQuantity(t.fee),
+    sponsor: t.sponsor === null ? null : toAddress(t.sponsor),
+    type: t.type,
+    payload: toJsonValue(t.payload) as Record<string, unknown>,
+    status: txStatusToJson(t.status),
+  };
+}
+
+export interface RpcFeeEstimateJson {
+  perByte: string;
+  perType: Record<string, string>;
+  minimum: string;
+  suggested: string;
+  bytes: string;
+}
+
+export function feeEstimateToJson(f: RpcFeeEstimate): RpcFeeEstimateJson {
+  const perType: Record<string, string> = {};
+  for (const [k, v] of Object.entries(f.perType)) perType[k] = toQuantity(v);
+  return {
+    perByte: toQuantity(f.perByte),
+    perType,
+    minimum: toQuantity(f.minimum),
+    suggested: toQuantity(f.suggested),
+    bytes: toQuantity(f.bytes),
+  };
+}
+
+export interface RpcProofJson {
+  address: string;
+  account: RpcAccountJson;
+  key: string;
+  value: string | null;
+  proof: string;
+  stateRoot: string;
+  height: string;
+  blockHash: string;
+  block: string;
+  certificate: string;
+}
+
+export function proofToJson(p: RpcProof): RpcProofJson {
+  return {
+    address: toAddress(p.address),
+    account: accountToJson(p.account),
+    key: toData(p.key),
+    value: p.value === null ? null : toData(p.value),
+    proof: toData(p.proof),
+    stateRoot: toData(p.stateRoot),
+    height: toQuantity(p.height),
+    blockHash: toData(p.blockHash),
+    block: toData(p.block),
+    certificate: toData(p.certificate),
+  };
+}
+
+export interface RpcSyncingJson {
+  startingBlock: string;
+  currentBlock: string;
+  highestBlock: string;
+}
+
+/** `false` when the node is not syncing, as in Ethereum's eth_syncing. */
+export function syncingToJson(s: RpcSyncing): RpcSyncingJson | false {
+  if (!s.syncing) return false;
+  return {
+    startingBlock: toQuantity(s.startingBlock),
+    currentBlock: toQuantity(s.currentBlock),
+    highestBlock: toQuantity(s.highestBlock),
+  };
+}
+
+export interface RpcShardLayoutJson {
+  shards: string;
+  addressRule: string;
+  chains: { shard: string; name: string; epoch: string; committee: string[] }[];
+}
+
+export function shardLayoutToJson(l: RpcShardLayout): RpcShardLayoutJson {
+  return {
+    shards: toQuantity(l.shards),
+    addressRule: l.addressRule,
+    chains: l.chains.map((c) => ({
+      shard: toQuantity(c.shard),
+      name: c.name,
+      epoch: toQuantity(c.epoch),
+      committee: c.committee.map(toData),
+    })),
+  };
+}
+
+export function peerToJson(p: RpcPeer): { id: string; addresses: string[] } {
+  return { id: p.id, addresses: [...p.addresses] };
+}
+
+export interface RpcNodeInfoJson {
+  id: string;
+  listenAddresses: string[];
+  chainId: string;
+  genesisHash: string;
+  version: string;
+  validator: boolean;
+}
+
+export function nodeInfoToJson(n: RpcNodeInfo): RpcNodeInfoJson {
+  return {
+    id: n.id,
+    listenAddresses: [...n.listenAddresses],
+    chainId: n.chainId,
+    genesisHash: toData(n.genesisHash),
+    version: n.version,
+    validator: n.validator,
   };
 }

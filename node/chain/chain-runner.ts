@@ -32,6 +32,7 @@ import { SyncProgress } from "../sync/progress.ts";
 import { blocksProtocol, serveBlocks } from "../sync/protocol.ts";
 import { CommittedAccountCache } from "./account-cache.ts";
 import type { BlockStore } from "./block-store.ts";
+import { ChainEvents } from "./chain-events.ts";
 import { ConsensusHost, type HostLogger } from "./consensus-host.ts";
 import { ConsensusRelay } from "./consensus-relay.ts";
 import { ChainExecutor, type CommittedInfo } from "./executor.ts";
@@ -119,6 +120,8 @@ export class ChainRunner {
   private readonly listeners = new Set<CommitListener>();
   private readonly seenAt = new Map<string, number>();
   private readonly accounts: CommittedAccountCache;
+  /** Blocks executed and committed, transactions admitted, mode changes: for RPC watchers. */
+  readonly events = new ChainEvents();
 
   private modeNow: ChainMode = "syncing";
   private watcher: NodeJS.Timeout | null = null;
@@ -143,6 +146,7 @@ export class ChainRunner {
       verifier: modules.verifier,
       alreadyVerified: (tx) => this.intake.isVerified(tx),
       known: (hex) => modules.pending.get(hex),
+      onExecuted: (hash, block) => this.events.executed(hash, block),
     });
     this.mempool = new Mempool(opts.mempool, {
       params: modules.params,
@@ -154,6 +158,7 @@ export class ChainRunner {
       accounts: this.committedAccounts,
       publish: (batch) => void modules.network.publish(this.topic("tx"), batch).catch(() => {}),
       changed: () => this.afterMempoolChange(),
+      accepted: (hashes) => this.events.accepted(hashes),
       now: modules.now,
       log: modules.log,
     });
@@ -217,9 +222,9 @@ export class ChainRunner {
       tip: () => this.executor.tip,
       deliver: host === null ? null : (from, bytes) => host.deliver(from, bytes),
       engineRunning: () => host?.active === true,
-      proposed: (hash, payload) => {
+      proposed: (hash, round, payload) => {
         // The proposals this node makes carry payloads it built: keep their execution by hash.
-        this.executor.adoptBuilt(hash, payload);
+        this.executor.adoptBuilt(hash, round, payload);
         this.noteSeen(hash, modules.now());
       },
       log: modules.log,
@@ -259,6 +264,11 @@ export class ChainRunner {
 
   get blocksSynced(): bigint {
     return this.sync.blocksApplied;
+  }
+
+  /** Whether the chain is catching up by fast sync, and from where to where. */
+  get syncSpan(): { syncing: boolean; start: bigint; target: bigint } {
+    return { syncing: this.modeNow === "syncing", ...this.sync.span };
   }
 
   onCommit(listener: CommitListener): () => void {
@@ -320,6 +330,7 @@ export class ChainRunner {
     });
     this.m.metrics.mempool(this.mempool.size, this.mempool.bytes);
     for (const l of this.listeners) l(info);
+    this.events.committed(info);
     this.proposer?.poke();
   }
 
@@ -336,8 +347,10 @@ export class ChainRunner {
   }
 
   private setMode(mode: ChainMode): void {
-    if (mode !== this.modeNow) this.m.log.info({ mode }, "chain mode");
+    const changed = mode !== this.modeNow;
+    if (changed) this.m.log.info({ mode }, "chain mode");
     this.modeNow = mode;
+    if (changed) this.events.mode(mode);
     this.m.metrics.mode(mode);
   }
 

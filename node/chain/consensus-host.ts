@@ -185,7 +185,7 @@ export class ConsensusHost {
           this.m.blockSeen(a.blockHash, now);
           const proposerKey = fromHex(a.proposer, 32);
           this.m.executor
-            .validate(a.blockHash, a.parentHash, a.height, a.payload, proposerKey, now, this.m.maxClockSkewMs)
+            .validate(a.blockHash, a.parentHash, a.height, a.round, a.payload, proposerKey, now, this.m.maxClockSkewMs)
             .then(
               (v) => {
                 this.m.log.debug(

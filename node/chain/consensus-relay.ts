@@ -33,7 +33,7 @@ export interface ConsensusRelayModules {
   /** Whether the engine runs now (not while the node catches up by fast sync). */
   engineRunning(): boolean;
   /** A proposal this node made: its block hash and payload. */
-  proposed(hash: Uint8Array, payload: Uint8Array): void;
+  proposed(hash: Uint8Array, round: bigint, payload: Uint8Array): void;
   log: { debug(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
 
@@ -73,7 +73,7 @@ export class ConsensusRelay {
     // signature on every message we send).
     const m = decodeMessage(bytes);
     this.keepBlocks(m);
-    if (m.kind === "proposal") this.m.proposed(blockHash(this.m.chainId, m.block), m.block.payload);
+    if (m.kind === "proposal") this.m.proposed(blockHash(this.m.chainId, m.block), m.block.round, m.block.payload);
     const id = createHash("sha256").update(bytes).digest("hex");
     if (this.published.has(id)) {
       for (const peer of this.m.network.peers()) if (this.m.validatorIds.has(peer)) this.sendTo(peer, bytes);

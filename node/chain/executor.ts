@@ -30,6 +30,9 @@ import type { StagedKv } from "./staged-kv.ts";
 export interface ExecutedBlock {
   parentHex: string;
   height: bigint;
+  /** Known once the block is proposed (null for a block this node built and has not proposed). */
+  round: bigint | null;
+  proposer: Uint8Array;
   payload: ShardPayload;
   writes: StateWrite[];
   receipts: Receipt[];
@@ -76,6 +79,8 @@ export interface ExecutorModules {
   db: StagedKv;
   verifier?: BatchVerifier;
   alreadyVerified?: (encodedTx: Uint8Array) => boolean;
+  /** A proposed block was executed and found valid here (or this node proposed it): not final yet. */
+  onExecuted?: (hash: Uint8Array, block: ExecutedBlock) => void;
 }
 
 /** Retries of block building after dropping transactions that would make the block invalid. */
@@ -107,6 +112,7 @@ export class ChainExecutor {
     hash: Uint8Array,
     parent: Uint8Array,
     height: bigint,
+    round: bigint,
     payloadBytes: Uint8Array,
     proposer: Uint8Array,
     nowMs: number,
@@ -137,13 +143,17 @@ export class ChainExecutor {
         return { valid: false, reason: "state root differs from execution" };
       if (!equalBytes(run.receiptsRoot, payload.receiptsRoot))
         return { valid: false, reason: "receipts root differs from execution" };
-      this.remember(toHex(hash), {
+      const executed: ExecutedBlock = {
         parentHex: toHex(parent),
         height,
+        round,
+        proposer,
         payload,
         writes: run.writes,
         receipts: run.receipts,
-      });
+      };
+      this.remember(toHex(hash), executed);
+      this.m.onExecuted?.(hash, executed);
       return { valid: true };
     });
   }
@@ -177,6 +187,8 @@ export class ChainExecutor {
           this.built.set(toHex(sha256(bytes)), {
             parentHex: toHex(parent),
             height,
+            round: null,
+            proposer,
             payload,
             writes: run.writes,
             receipts: run.receipts,
@@ -199,12 +211,14 @@ export class ChainExecutor {
   }
 
   /** The engine proposed a block this node built: keep its execution under the block's hash. */
-  adoptBuilt(hash: Uint8Array, payloadBytes: Uint8Array): void {
+  adoptBuilt(hash: Uint8Array, round: bigint, payloadBytes: Uint8Array): void {
     const key = toHex(sha256(payloadBytes));
-    const r = this.built.get(key);
-    if (r === undefined) return;
+    const built = this.built.get(key);
+    if (built === undefined) return;
     this.built.delete(key);
+    const r = { ...built, round };
     this.remember(toHex(hash), r);
+    this.m.onExecuted?.(hash, r);
   }
 
   /**
@@ -242,7 +256,15 @@ export class ChainExecutor {
             `executing certified block ${b.height} (${hex}) gives another state than it names`,
           );
         }
-        r = { parentHex: toHex(b.parent), height: b.height, payload, writes: run.writes, receipts: run.receipts };
+        r = {
+          parentHex: toHex(b.parent),
+          height: b.height,
+          round: b.round,
+          proposer: b.proposer,
+          payload,
+          writes: run.writes,
+          receipts: run.receipts,
+        };
       }
       const state = this.m.state;
       state.discard();
@@ -368,6 +390,8 @@ export class ChainExecutor {
         this.remember(h, {
           parentHex: toHex(block.parent),
           height: block.height,
+          round: null,
+          proposer: block.proposer,
           payload,
           writes: run.writes,
           receipts: run.receipts,

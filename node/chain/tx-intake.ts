@@ -25,6 +25,8 @@ export interface TxIntakeModules {
   publish(batch: Uint8Array): void;
   /** The pool changed (metrics, and a leader waiting for transactions). */
   changed(): void;
+  /** These transactions were admitted (for watchers of their status). */
+  accepted?(hashes: Uint8Array[]): void;
   now(): number;
   log: { debug(obj: object, msg: string): void };
 }
@@ -72,13 +74,17 @@ export class TxIntake {
     if (this.saturated()) return "ignore";
     const results = await this.m.mempool.add(txs, this.m.accounts, this.m.now());
     let forged = false;
+    const admitted: Uint8Array[] = [];
     for (const r of results) {
-      if (r.ok) this.rememberVerified(r.hash);
-      else if (r.error.code === MempoolErrorCode.badSignature || r.error.code === MempoolErrorCode.malformed) {
+      if (r.ok) {
+        this.rememberVerified(r.hash);
+        admitted.push(r.hash);
+      } else if (r.error.code === MempoolErrorCode.badSignature || r.error.code === MempoolErrorCode.malformed) {
         forged = true;
       }
     }
     this.m.changed();
+    this.m.accepted?.(admitted);
     if (forged) {
       this.m.log.debug({ peer: from }, "transaction batch with invalid transactions");
       return "reject";
@@ -111,12 +117,15 @@ export class TxIntake {
       const results = this.saturated()
         ? all.map(poolFull)
         : await this.m.mempool.add(all, this.m.accounts, this.m.now());
+      const admitted: Uint8Array[] = [];
       results.forEach((r, i) => {
         if (!r.ok) return;
         this.rememberVerified(r.hash);
         this.batcher.push(all[i] as Uint8Array);
+        admitted.push(r.hash);
       });
       this.m.changed();
+      this.m.accepted?.(admitted);
       let at = 0;
       for (const w of waiting) {
         w.resolve(results.slice(at, at + w.txs.length));

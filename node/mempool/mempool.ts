@@ -61,6 +61,21 @@ export class Mempool {
     return this.byHash.has(keyOf(hash));
   }
 
+  /** The signed bytes of a pooled transaction, or undefined. */
+  get(hash: Uint8Array): Uint8Array | undefined {
+    return this.byHash.get(keyOf(hash))?.bytes;
+  }
+
+  /**
+   * The nonce after the sender's pooled run that starts at `accountNonce` (what its next
+   * transaction should carry once those are included), or `accountNonce` if none is pooled.
+   */
+  nextNonce(sender: Uint8Array, accountNonce: bigint): bigint {
+    const queue = this.senders.get(keyOf(sender));
+    if (queue === undefined) return accountNonce;
+    return accountNonce + BigInt(queue.runFrom(accountNonce).length);
+  }
+
   /** Checks and admits a batch; one result per input, in order. */
   async add(txs: readonly Uint8Array[], accounts: AccountReader, nowMs: number): Promise<AddResult[]> {
     const results: AddResult[] = new Array(txs.length);

@@ -139,6 +139,19 @@ export class Network {
       .map((p) => peerIdToHex(p));
   }
 
+  /** Each connected peer's hex id and the remote addresses of its connections. */
+  peerAddresses(): { id: string; addresses: string[] }[] {
+    const byPeer = new Map<string, string[]>();
+    for (const c of this.node.getConnections()) {
+      if (!isEd25519(c.remotePeer)) continue;
+      const id = peerIdToHex(c.remotePeer);
+      const list = byPeer.get(id) ?? [];
+      list.push(c.remoteAddr.toString());
+      byPeer.set(id, list);
+    }
+    return [...byPeer].map(([id, addresses]) => ({ id, addresses }));
+  }
+
   /** Dials an address ("/ip4/.../tcp/.../p2p/<peerId>") and returns the hex id of the peer reached. */
   async connect(address: string): Promise<string> {
     this.assertOpen();

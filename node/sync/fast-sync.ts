@@ -49,6 +49,9 @@ export class FastSync {
   }
 
   /** Each connected peer's committed height (peers that do not answer are left out). */
+  /** The height the current (or last) catch-up started from and the best peer height it aims at. */
+  span = { start: 0n, target: 0n };
+
   async peerTips(): Promise<PeerTip[]> {
     const from = this.m.executor.tip.height + 1n;
     const asks = this.m.peers().map(async (peer) => {
@@ -70,6 +73,7 @@ export class FastSync {
    */
   async catchUp(stop: () => boolean = () => false): Promise<bigint> {
     const start = this.m.executor.tip.height;
+    this.span = { start, target: start };
     let stalled = 0;
     while (!stop() && stalled < 3) {
       const tips = await this.peerTips();
@@ -78,6 +82,7 @@ export class FastSync {
       if (ahead.length === 0) break;
       const best = ahead.reduce((a, b) => (b.height > a.height ? b : a)).height;
       this.m.progress.begin(start, best);
+      this.span = { start, target: best };
       const applied = await this.round(ahead, best);
       stalled = applied === 0 ? stalled + 1 : 0;
       this.m.progress.update(this.m.executor.tip.height);

@@ -11,6 +11,7 @@ import {
   type RpcStatus,
   startRpcServer,
 } from "../../rpc/index.ts";
+import { FakeNodeApi } from "./fake-node-api.ts";
 
 export const filled = (length: number, byte: number) => new Uint8Array(length).fill(byte);
 export const hexOf = (bytes: Uint8Array) => `0x${Buffer.from(bytes).toString("hex")}`;
@@ -20,34 +21,37 @@ export type JsonRpcFailure = { error: { code: number; message: string; data?: un
 export const ADDRESS = filled(20, 7);
 export const TX_HASH = filled(32, 0xab);
 
-/** A scripted node: each call is recorded, each answer can be replaced per test. */
-export class FakeNode implements RpcNodeApi {
+/**
+ * A scripted node: each call is recorded, each answer can be replaced per test. The methods
+ * these tests do not script come from FakeNodeApi (the transport tests' fake).
+ */
+export class FakeNode extends FakeNodeApi implements RpcNodeApi {
   sent: Uint8Array[] = [];
   accountsAsked: Uint8Array[] = [];
   refuseWith: Error | null = null;
   healthy: RpcHealth = { ok: true, detail: { height: 26n, peers: 3 } };
   receipts = new Map<string, RpcReceipt>();
-  height = 26n;
+  override height = 26n;
 
-  chainId() {
+  override chainId() {
     return "ubn-test";
   }
-  async sendRawTransaction(tx: Uint8Array) {
+  override async sendRawTransaction(tx: Uint8Array) {
     if (this.refuseWith !== null) throw this.refuseWith;
     this.sent.push(tx);
     return TX_HASH;
   }
-  async getAccount(address: Uint8Array): Promise<RpcAccount> {
+  override async getAccount(address: Uint8Array): Promise<RpcAccount> {
     this.accountsAsked.push(address);
     return { balance: 2n ** 64n + 1n, nonce: 5n, staked: 0n, unbonding: 255n, height: this.height };
   }
-  async getTransactionReceipt(hash: Uint8Array) {
+  override async getTransactionReceipt(hash: Uint8Array) {
     return this.receipts.get(hexOf(hash)) ?? null;
   }
-  blockNumber() {
+  override blockNumber() {
     return this.height;
   }
-  async getBlockByNumber(height: bigint): Promise<RpcBlock | null> {
+  override async getBlockByNumber(height: bigint): Promise<RpcBlock | null> {
     if (height === 0n || height > this.height) return null;
     return {
       height,
@@ -61,7 +65,7 @@ export class FakeNode implements RpcNodeApi {
       transactions: [TX_HASH],
     };
   }
-  status(): RpcStatus {
+  override status(): RpcStatus {
     return {
       chainId: "ubn-test",
       nodeId: "12D3KooWtest",
@@ -76,7 +80,7 @@ export class FakeNode implements RpcNodeApi {
       version: "0.1.0",
     };
   }
-  health() {
+  override health() {
     return this.healthy;
   }
 }

@@ -9,11 +9,15 @@ describe("JSON-RPC errors", () => {
   it("-32602 for a wrong number of params or by-name params", async () => {
     expect(await errorOf("ubn_getAccount", [])).toEqual({
       code: -32602,
-      message: "ubn_getAccount takes 1 param (address), got 0",
+      message: "ubn_getAccount takes 1 to 2 params (address, tag (optional)), got 0",
     });
-    expect(await errorOf("ubn_blockNumber", [1])).toEqual({
+    expect(await errorOf("ubn_chainId", [1])).toEqual({
       code: -32602,
-      message: "ubn_blockNumber takes no params, got 1",
+      message: "ubn_chainId takes no params, got 1",
+    });
+    expect(await errorOf("ubn_getBlockByNumber", ["0x1", false, 3])).toEqual({
+      code: -32602,
+      message: "ubn_getBlockByNumber takes 1 to 2 params (height, fullTransactions (optional)), got 3",
     });
     expect((await errorOf("ubn_getAccount", { address: formatAddress(ADDRESS) })).code).toBe(-32602);
   });

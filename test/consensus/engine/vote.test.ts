@@ -75,6 +75,7 @@ describe("a voter", () => {
         blockHash: b1.hash,
         parentHash: GENESIS,
         height: 1n,
+        round: 1n,
         proposer: fx.ids[L1],
         payload: b1.block.payload,
       },
