@@ -18,7 +18,7 @@ export type {
   RpcTxStatus,
   RpcTxStatusKind,
 } from "./api.ts";
-export { type ClientAccount, type ClientBlock, type ClientReceipt, RpcClient } from "./client.ts";
+export * from "./client.ts";
 export { type DispatchOptions, dispatchMessage, dispatchText } from "./dispatch.ts";
 export { isData, isQuantity, toAddress, toData, toJsonValue, toQuantity } from "./encoding.ts";
 export { INTERNAL_ERROR_MESSAGE, invalidParams, isRpcError, RpcError, RpcErrorCode } from "./errors.ts";

@@ -12,7 +12,16 @@ import { genesisCommands } from "./commands/genesis.ts";
 import { keysCommands } from "./commands/keys.ts";
 import { nodeCommands } from "./commands/node.ts";
 import { simCommands } from "./commands/sim.ts";
+import { walletCommands } from "./commands/wallet.ts";
 
-const groups = [nodeCommands, devnetCommands, keysCommands, genesisCommands, benchCommands, simCommands];
+const groups = [
+  nodeCommands,
+  devnetCommands,
+  keysCommands,
+  walletCommands,
+  genesisCommands,
+  benchCommands,
+  simCommands,
+];
 
 process.exitCode = await runCli(process.argv.slice(2), groups, process.env);

@@ -1,13 +1,16 @@
 // ubn devnet: a whole local network on this machine: keys, a genesis, and N validator
 // processes on loopback; stops them all on Ctrl-C. With --home DIR an existing devnet there is
 // started again (its chain continues); without, a fresh one is made in a temporary directory.
+// While it runs, $UBN_HOME/devnet.json points `ubn wallet` at it (see wallet/devnet-pointer.ts).
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createDevnetLayout, type DevnetNodeLayout } from "../../devnet/layout.ts";
+import { join, resolve } from "node:path";
+import { createDevnetLayout, DEVNET_PASSWORD, type DevnetNodeLayout } from "../../devnet/layout.ts";
 import { type RunningNode, startNodeProcess, stopNodeProcess } from "../../devnet/processes.ts";
 import { type Command, type CommandContext, type CommandGroup, stringOption, UsageError } from "../command.ts";
+import { ubnHome } from "../home.ts";
+import { removeDevnetPointer, writeDevnetPointer } from "../wallet/devnet-pointer.ts";
 
 function count(ctx: CommandContext, name: string, fallback: number, max: number): number {
   const v = stringOption(ctx, name);
@@ -33,6 +36,10 @@ const run: Command = {
     "once every node is up.",
   async run(ctx) {
     const given = stringOption(ctx, "home");
+    if (given !== undefined && resolve(given) === resolve(ubnHome(ctx.env)))
+      throw new UsageError(
+        `--home must not be $UBN_HOME itself (${given}): the devnet's files would mix with your own`,
+      );
     const home = given ?? (await mkdtemp(join(tmpdir(), "ubn-devnet-")));
     let nodes: DevnetNodeLayout[];
     let chainId: string;
@@ -90,27 +97,46 @@ const run: Command = {
         if (!stopping) ctx.out.note(`${n.layout.name} exited (${code}); see ${n.log}`);
       });
     }
-    const summary = {
-      chainId,
-      home,
-      nodes: running.map((n) => ({
-        name: n.layout.name,
-        rpc: n.rpc,
-        metrics: n.metrics,
-        pid: n.child.pid,
-        log: n.log,
-      })),
-    };
-    if (ctx.out.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-    else {
-      ctx.out.text(`devnet ${chainId} is up (${running.length} validators), home ${home}`);
-      for (const n of summary.nodes)
-        ctx.out.text(`  ${n.name.padEnd(14)} rpc ${n.rpc}  metrics ${n.metrics ?? "-"}  log ${n.log}`);
-      ctx.out.text(`faucet key: ${join(home, "keystore")} (password devnet). Ctrl-C stops every node.`);
+    try {
+      // The pointer is in place before the "up" line, so a script that waits for that line can
+      // run `ubn wallet` at once.
+      const first = running[0] as RunningNode;
+      const pointer = await writeDevnetPointer(ctx.env, {
+        pid: process.pid,
+        chainId,
+        home,
+        rpc: first.rpc,
+        ws: first.rpc.replace(/^http/, "ws"),
+        keystore: join(home, "keystore"),
+        faucet: "faucet",
+        password: DEVNET_PASSWORD,
+      });
+      const summary = {
+        chainId,
+        home,
+        pointer,
+        nodes: running.map((n) => ({
+          name: n.layout.name,
+          rpc: n.rpc,
+          metrics: n.metrics,
+          pid: n.child.pid,
+          log: n.log,
+        })),
+      };
+      if (ctx.out.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+      else {
+        ctx.out.text(`devnet ${chainId} is up (${running.length} validators), home ${home}`);
+        for (const n of summary.nodes)
+          ctx.out.text(`  ${n.name.padEnd(14)} rpc ${n.rpc}  metrics ${n.metrics ?? "-"}  log ${n.log}`);
+        ctx.out.text(`faucet key: ${join(home, "keystore")} (password devnet). Ctrl-C stops every node.`);
+        ctx.out.text(`'ubn wallet' talks to this devnet while it runs (${pointer}).`);
+      }
+      await signalled;
+      if (!ctx.out.json) ctx.out.note("stopping ...");
+    } finally {
+      await removeDevnetPointer(ctx.env);
+      await stopAll();
     }
-    await signalled;
-    if (!ctx.out.json) ctx.out.note("stopping ...");
-    await stopAll();
   },
 };
 
