@@ -16,22 +16,14 @@
 // }
 import { readFile } from "node:fs/promises";
 import { CodedError } from "../crypto/index.ts";
-import { isCorsOrigin } from "../rpc/options.ts";
+import { isCorsOrigin, type RpcServerOptions } from "../rpc/options.ts";
 
 /** The `rpc` section; the options left out take rpc/options.ts defaults (see RpcServerOptions). */
-export interface RpcConfig {
+export type RpcConfig = Omit<RpcServerOptions, "onInternalError" | "now" | "cors" | "hosts"> & {
   host: string;
-  port: number;
-  maxBodyBytes?: number;
-  maxBatch?: number;
-  wsMaxMessageBytes?: number;
-  wsMaxConnections?: number;
-  maxSubscriptionsPerConnection?: number;
-  notificationQueue?: number;
-  rateLimit?: { perSecond: number; burst: number } | null;
   cors?: string[];
   hosts?: string[];
-}
+};
 
 export interface NodeConfig {
   validatorKey: string | null;
