@@ -1,8 +1,9 @@
 // ubn bench devnet: a whole local network under open-loop load, measured the way
 // asonnino/hotstuff's harness does it: the client sends signed transfers at a fixed rate
 // whatever happens to earlier ones, tags a sample of them, and times each sample from its
-// submission to the block that finalizes it. The rate rises in steps; each step reports what
-// was offered, what was finalized and the samples' latency.
+// submission to the block that finalizes it. The rate rises in steps, by a fixed factor, until
+// the network falls behind (most samples of a step take more than a second); each step reports
+// what was offered, what was finalized and the samples' latency.
 //
 // The ceiling is what signature checking alone allows on this machine: every validator must
 // verify every transaction once, so with C cores and V validators the network cannot finalize
@@ -21,11 +22,17 @@ import { makeSignedPool, measure } from "./util.ts";
 
 export interface DevnetBenchOptions {
   validators: number;
-  /** Seconds of load, split evenly between the rate steps. */
+  /** Seconds of load at most: steps of `stepSeconds` (or split evenly between the given `rates`). */
   duration: number;
-  /** Offered rates as fractions of the ceiling, one step each. */
-  steps: number[];
-  /** Offered rates in transactions per second, instead of `steps`. */
+  /** The first step's rate as a fraction of the ceiling; each next step offers `growth` times more. */
+  start: number;
+  growth: number;
+  /**
+   * Length of a step of the search. Long enough for a backlog to show: in 2.5 s steps the
+   * mempool absorbed rates that 10 s steps showed the network could not sustain.
+   */
+  stepSeconds: number;
+  /** Offered rates in transactions per second, one step each, instead of the search. */
   rates?: number[];
   senders: number;
   /** One transaction in this many is a timed sample. */
@@ -36,8 +43,11 @@ export interface DevnetBenchOptions {
 export const defaultDevnetBenchOptions: DevnetBenchOptions = {
   validators: 4,
   duration: 30,
-  // From far below the ceiling: on a small machine the network saturates well before it.
-  steps: [0.025, 0.05, 0.1, 0.2, 0.4, 0.7, 1],
+  // From far below the ceiling (a small machine saturates well before it), 30% more every 5 s:
+  // 30 s of load reach 0.06 x 1.3^5 = 22% of the ceiling; a longer --duration goes further.
+  start: 0.06,
+  growth: 1.3,
+  stepSeconds: 5,
   senders: 4000,
   sampleEvery: 10,
 };
@@ -52,6 +62,15 @@ export interface StepResult {
   /** Samples the node refused, and samples not finalized by the end of the run: not in p50/p99. */
   samples_refused: number;
   samples_unfinalized: number;
+  /** Median latency of the samples sent in the step's first and second half. */
+  p50_first_half_ms: number | null;
+  p50_second_half_ms: number | null;
+  /**
+   * Whether the network kept up: a median within 1 s that did not grow across the step (the
+   * second half's median at most 1.5 x the first's + 100 ms). A growing median is a queue
+   * building up: a rate the network absorbs for a few seconds but cannot sustain.
+   */
+  kept_up: boolean;
 }
 
 export interface DevnetBenchResult {
@@ -106,8 +125,13 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
   say("measuring single-core native ed25519 verification ...");
   const nativePerS = await nativeVerifiesPerSecond();
   const ceiling = (cores * nativePerS) / opts.validators;
-  const stepSeconds = opts.duration / (opts.rates ?? opts.steps).length;
-  const rates = opts.rates ?? opts.steps.map((f) => Math.max(1, Math.round(f * ceiling)));
+  // The search's rates are all planned (and signed) up front; it may stop before the last.
+  const rates =
+    opts.rates ??
+    Array.from({ length: Math.max(1, Math.floor(opts.duration / opts.stepSeconds)) }, (_, i) =>
+      Math.max(1, Math.round(Math.min(1, opts.start * opts.growth ** i) * ceiling)),
+    );
+  const stepSeconds = opts.rates === undefined ? opts.stepSeconds : opts.duration / rates.length;
 
   say(`signing the load (${opts.senders} senders) ...`);
   const senders = Array.from({ length: opts.senders }, (_, i) => senderKey(i));
@@ -130,6 +154,17 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
     txs[i] = tx;
     hashes[i] = `0x${toHex(transactionHash(tx))}`;
   }
+  const indexOf = new Map(hashes.map((h, i) => [h, i]));
+  // Each step's first transaction index: a step's throughput counts the transactions it sent
+  // that became final, whenever the observer saw them (so a block that carries the previous
+  // step's tail does not count for this one).
+  const firstOfStep: number[] = [];
+  const stepStarts: number[] = [];
+  const stepOf = (index: number): number => {
+    let k = firstOfStep.length - 1;
+    while (k > 0 && (firstOfStep[k] as number) > index) k--;
+    return k;
+  };
 
   say(`starting ${opts.validators} validators ...`);
   const running: RunningNode[] = [];
@@ -141,7 +176,11 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
     const submittedAt = new Map<string, { at: number; step: number }>();
     const refusedSamples: number[] = rates.map(() => 0);
     const latencies: number[][] = rates.map(() => []);
-    const committedInStep: number[] = rates.map(() => 0);
+    // Per step, each finalized sample's submission time and latency, and each refused one's
+    // submission time: what fellBehind() judges a step by.
+    const finalizedAt: { at: number; ms: number }[][] = rates.map(() => []);
+    const refusedAt: number[][] = rates.map(() => []);
+    const finalizedOfStep: number[] = rates.map(() => 0);
     let committed = 0;
     let blocks = 0;
     let rejected = 0;
@@ -160,12 +199,18 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
           const now = Date.now();
           blocks++;
           committed += b.transactions.length;
-          if (step < rates.length) committedInStep[step] = (committedInStep[step] as number) + b.transactions.length;
+          for (const t of b.transactions) {
+            const index = indexOf.get(t);
+            if (index === undefined) continue;
+            const k = stepOf(index);
+            if (k >= 0) finalizedOfStep[k] = (finalizedOfStep[k] as number) + 1;
+          }
           for (const t of b.transactions) {
             const s = submittedAt.get(t);
             if (s === undefined) continue;
             submittedAt.delete(t);
             latencies[s.step]?.push(now - s.at);
+            finalizedAt[s.step]?.push({ at: s.at, ms: now - s.at });
           }
           height = h;
         }
@@ -196,6 +241,7 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
           if (sample !== undefined) {
             submittedAt.delete(hashes[a.id] as string);
             refusedSamples[sample.step] = (refusedSamples[sample.step] as number) + 1;
+            refusedAt[sample.step]?.push(sample.at);
           }
           rejected++;
           const why = a.error.data?.reason ?? "other";
@@ -206,9 +252,36 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
       }
     };
 
-    say(`load: ${rates.map((r) => `${r}/s`).join(", ")}, ${stepSeconds.toFixed(1)} s each`);
+    /**
+     * Whether the network fell behind in step k: of its samples sent at least a second before
+     * the step ended, fewer than half were final within a second (refused and pending ones
+     * count as late). Judged as the step ends, before the next one starts.
+     */
+    const fellBehind = (k: number, stepEnd: number): boolean => {
+      const cutoff = stepEnd - 1000;
+      let judged = 0;
+      let ok = 0;
+      for (const s of finalizedAt[k] ?? []) {
+        if (s.at > cutoff) continue;
+        judged++;
+        if (s.ms <= 1000) ok++;
+      }
+      for (const s of submittedAt.values()) if (s.step === k && s.at <= cutoff) judged++;
+      for (const at of refusedAt[k] ?? []) if (at <= cutoff) judged++;
+      return judged >= 10 && ok * 2 < judged;
+    };
+
+    say(
+      opts.rates === undefined
+        ? `load: from ${rates[0]}/s, x${opts.growth} every ${stepSeconds.toFixed(1)} s until the network falls behind`
+        : `load: ${rates.map((r) => `${r}/s`).join(", ")}, ${stepSeconds.toFixed(1)} s each`,
+    );
     const inFlight = new Set<Promise<void>>();
+    let ran = 0;
+    let behindInARow = 0;
     for (step = 0; step < rates.length; step++) {
+      firstOfStep.push(sent);
+      stepStarts.push(Date.now());
       const rate = rates[step] as number;
       const start = Date.now();
       const stepEnd = start + stepSeconds * 1000;
@@ -230,7 +303,15 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
         stepSent += Math.max(0, due);
         await new Promise((r) => setTimeout(r, 10));
       }
+      ran = step + 1;
+      // Two steps in a row, not one: a single slow round (a timeout) should not end the search.
+      if (opts.rates === undefined) {
+        behindInARow = fellBehind(step, stepEnd) ? behindInARow + 1 : 0;
+        if (behindInARow >= 2) break;
+      }
     }
+    // Blocks seen from now on belong to no step.
+    step = rates.length;
     await Promise.all(inFlight);
     // Let the last step's transactions finish.
     const drainUntil = Date.now() + 5000;
@@ -240,20 +321,36 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
 
     const unfinalized: number[] = rates.map(() => 0);
     for (const s of submittedAt.values()) unfinalized[s.step] = (unfinalized[s.step] as number) + 1;
-    const steps: StepResult[] = rates.map((r, i) => {
+    const steps: StepResult[] = rates.slice(0, ran).map((r, i) => {
       const sorted = [...(latencies[i] as number[])].sort((a, b) => a - b);
+      const samples = finalizedAt[i] ?? [];
+      const middle = (stepStarts[i] as number) + stepSeconds * 500;
+      const half = (first: boolean) =>
+        percentile(
+          samples
+            .filter((s) => s.at < middle === first)
+            .map((s) => s.ms)
+            .sort((a, b) => a - b),
+          50,
+        );
+      const p50 = percentile(sorted, 50);
+      const [early, late] = [half(true), half(false)];
+      const stable = early !== null && late !== null && late <= early * 1.5 + 100;
       return {
         offered_tps: r,
-        tps: Math.round((committedInStep[i] as number) / stepSeconds),
-        p50_ms: percentile(sorted, 50),
+        tps: Math.round((finalizedOfStep[i] as number) / stepSeconds),
+        p50_ms: p50,
         p99_ms: percentile(sorted, 99),
         samples: sorted.length,
         samples_refused: refusedSamples[i] as number,
         samples_unfinalized: unfinalized[i] as number,
+        p50_first_half_ms: early,
+        p50_second_half_ms: late,
+        kept_up: p50 !== null && p50 <= 1000 && stable && (unfinalized[i] as number) === 0,
       };
     });
-    // The network's throughput: the best step whose samples were finalized within a second at the median.
-    const good = steps.filter((s) => s.p50_ms !== null && s.p50_ms <= 1000);
+    // The network's throughput: the best step at which it kept up (see StepResult.kept_up).
+    const good = steps.filter((s) => s.kept_up);
     const best = (good.length > 0 ? good : steps).reduce((a, b) => (b.tps > a.tps ? b : a));
     return {
       tps: best.tps,

@@ -150,18 +150,18 @@ const devnetBench: Command = {
   options: { validators: { type: "string" }, duration: { type: "string" }, rates: { type: "string" } },
   optionHelp: [
     ["--validators N", `validator processes (default ${defaultDevnetBenchOptions.validators})`],
-    ["--rates R1,R2,...", "offered rates in tx/s, one step each (default: fractions of the ceiling)"],
+    ["--rates R1,R2,...", "offered rates in tx/s, one step each (default: a rising search)"],
     [
       "--duration SECONDS",
-      `seconds of load, split between ${defaultDevnetBenchOptions.steps.length} rising rates (default ${defaultDevnetBenchOptions.duration})`,
+      `seconds of load at most, in steps of ${defaultDevnetBenchOptions.stepSeconds} s (default ${defaultDevnetBenchOptions.duration})`,
     ],
   ],
   details: [
     "Measures single-core native ed25519 verification, starts a devnet, and sends signed transfers",
-    "over JSON-RPC at 2.5%, 5%, 10%, 20%, 40%, 70% and 100% of the ceiling (cores x verifies/s /",
-    "validators),",
-    "timing one in ten from submission to finality. tps is the best step with a median latency",
-    "within 1 s. See docs/benchmarks.md.",
+    "over JSON-RPC from 6% of the ceiling (cores x verifies/s / validators), 30% more every 5 s,",
+    "until two steps in a row fall behind (most samples take over 1 s), timing one in ten from",
+    "submission to finality. tps is the best step with a median latency within 1 s.",
+    "See docs/benchmarks.md.",
   ].join("\n"),
   async run(ctx) {
     const validators = countOption(
