@@ -18,6 +18,7 @@ import { type RunningNode, startNodeProcess, stopNodeProcess } from "../node/dev
 import { signedTransfer, type TransferSigner } from "../node/devnet/transfer.ts";
 import { RpcClient } from "../rpc/index.ts";
 import { transactionHash } from "../vm/index.ts";
+import { processCpuMs } from "./process-cpu.ts";
 import { makeSignedPool, measure } from "./util.ts";
 
 export interface DevnetBenchOptions {
@@ -88,6 +89,12 @@ export interface DevnetBenchResult {
   rejected_by: Record<string, number>;
   committed: number;
   blocks: number;
+  /**
+   * CPU milliseconds all validator processes used from the first step to the end of the run,
+   * per transaction finalized in that time (null without Linux /proc). At the ceiling it would
+   * be validators / native_verify_per_s x 1000 (verification alone).
+   */
+  node_cpu_ms_per_tx: number | null;
 }
 
 const ISC = 10n ** 18n;
@@ -277,6 +284,12 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
         : `load: ${rates.map((r) => `${r}/s`).join(", ")}, ${stepSeconds.toFixed(1)} s each`,
     );
     const inFlight = new Set<Promise<void>>();
+    const nodeCpu = () => {
+      const each = running.map((n) => processCpuMs(n.child.pid));
+      return each.some((ms) => ms === null) ? null : each.reduce((a, b) => (a as number) + (b as number), 0);
+    };
+    const cpuBefore = nodeCpu();
+    const committedBefore = committed;
     let ran = 0;
     let behindInARow = 0;
     for (step = 0; step < rates.length; step++) {
@@ -318,6 +331,8 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
     while (Date.now() < drainUntil && submittedAt.size > 0) await new Promise((r) => setTimeout(r, 100));
     observing = false;
     await observe;
+    const cpuAfter = nodeCpu();
+    const finalizedDuringLoad = committed - committedBefore;
 
     const unfinalized: number[] = rates.map(() => 0);
     for (const s of submittedAt.values()) unfinalized[s.step] = (unfinalized[s.step] as number) + 1;
@@ -367,6 +382,10 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
       rejected_by: rejectedBy,
       committed,
       blocks,
+      node_cpu_ms_per_tx:
+        cpuBefore === null || cpuAfter === null || finalizedDuringLoad === 0
+          ? null
+          : Math.round(((cpuAfter - cpuBefore) / finalizedDuringLoad) * 1000) / 1000,
     };
   } finally {
     await Promise.all(running.map((n) => stopNodeProcess(n)));
