@@ -282,6 +282,30 @@ describe("Network", () => {
     expect(sizes).toEqual([4 * 1024 * 1024]);
   });
 
+  test("direct messages to a peer keep their order on one long-lived stream, reopened after a reset", async () => {
+    const { a, b } = await pair();
+    const got: number[] = [];
+    b.onDirect("/ubn/seq/1", (_from, data) => {
+      got.push(data[0] as number);
+      return "accept";
+    });
+    // Sent without waiting for each other: the writes queue on the same stream.
+    await Promise.all(Array.from({ length: 60 }, (_, i) => a.send(b.id, "/ubn/seq/1", Uint8Array.of(i))));
+    await until("60 messages", () => got.length === 60);
+    expect(got).toEqual(Array.from({ length: 60 }, (_, i) => i));
+    // The stream broken under it (as when the peer's process dies), the next message opens a new one.
+    const libp2p = (
+      a as unknown as { node: { getConnections(): { streams: { protocol?: string; abort(e: Error): void }[] }[] } }
+    ).node;
+    const open = libp2p.getConnections().flatMap((c) => c.streams.filter((s) => s.protocol === "/ubn/seq/1"));
+    expect(open).toHaveLength(1);
+    for (const stream of open) stream.abort(new Error("test"));
+    await until("the next message after the reset", async () => {
+      await a.send(b.id, "/ubn/seq/1", Uint8Array.of(99)).catch(() => {});
+      return got.includes(99);
+    });
+  });
+
   test("a peer announcing a 1 GiB request is cut off at once and penalized", async () => {
     const b = await start();
     b.handle("/ubn/echo/1", async (_from, request) => request);

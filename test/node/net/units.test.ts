@@ -2,6 +2,7 @@
 import { Uint8ArrayList } from "uint8arraylist";
 import { describe, expect, test } from "vitest";
 import { NetError, NetErrorCode } from "../../../node/net/errors.ts";
+import { FrameSplitter } from "../../../node/net/frame-splitter.ts";
 import { encodeFrame, encodeLength, FrameDecoder } from "../../../node/net/framing.ts";
 import { PeerScores } from "../../../node/net/peer-score.ts";
 import { RateLimiter } from "../../../node/net/rate-limit.ts";
@@ -111,5 +112,23 @@ describe("peer scores", () => {
     scores.sweep();
     expect(scores.isBanned("a")).toBe(false);
     expect(scores.score("b")).toBe(0);
+  });
+});
+
+describe("FrameSplitter", () => {
+  test("splits frames that arrive together, apart, and cut anywhere", () => {
+    const frames = [Uint8Array.of(1, 2, 3), new Uint8Array(0), new Uint8Array(300).fill(9)];
+    const wire = Uint8Array.from(frames.flatMap((f) => [...encodeFrame(f).subarray()]));
+    for (let cut = 0; cut <= wire.length; cut += 7) {
+      const splitter = new FrameSplitter(1000);
+      const out = [...splitter.push(wire.subarray(0, cut)), ...splitter.push(wire.subarray(cut))];
+      expect(out).toEqual(frames);
+      expect(splitter.pending).toBe(0);
+    }
+  });
+
+  test("refuses a frame over the cap from its prefix, and a prefix that never ends", () => {
+    expect(() => new FrameSplitter(10).push(encodeLength(11))).toThrow(/over the cap/);
+    expect(() => new FrameSplitter(2 ** 40).push(Uint8Array.of(0x80, 0x80, 0x80, 0x80, 0x80))).toThrow(/longer than/);
   });
 });
