@@ -18,6 +18,7 @@ import { type RunningNode, startNodeProcess, stopNodeProcess } from "../node/dev
 import { signedTransfer, type TransferSigner } from "../node/devnet/transfer.ts";
 import { RpcClient } from "../rpc/index.ts";
 import { transactionHash } from "../vm/index.ts";
+import { fellBehind, type StepResult, type StepSamples, summarizeStep } from "./devnet-steps.ts";
 import { processCpuMs } from "./process-cpu.ts";
 import { makeSignedPool, measure } from "./util.ts";
 
@@ -52,27 +53,6 @@ export const defaultDevnetBenchOptions: DevnetBenchOptions = {
   senders: 4000,
   sampleEvery: 10,
 };
-
-export interface StepResult {
-  offered_tps: number;
-  tps: number;
-  p50_ms: number | null;
-  p99_ms: number | null;
-  /** Samples finalized (their latencies make p50 and p99). */
-  samples: number;
-  /** Samples the node refused, and samples not finalized by the end of the run: not in p50/p99. */
-  samples_refused: number;
-  samples_unfinalized: number;
-  /** Median latency of the samples sent in the step's first and second half. */
-  p50_first_half_ms: number | null;
-  p50_second_half_ms: number | null;
-  /**
-   * Whether the network kept up: a median within 1 s that did not grow across the step (the
-   * second half's median at most 1.5 x the first's + 100 ms). A growing median is a queue
-   * building up: a rate the network absorbs for a few seconds but cannot sustain.
-   */
-  kept_up: boolean;
-}
 
 export interface DevnetBenchResult {
   tps: number;
@@ -119,11 +99,6 @@ async function nativeVerifiesPerSecond(): Promise<number> {
     { seconds: 3 },
   );
   return m.hz;
-}
-
-function percentile(sorted: number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
 export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBenchResult> {
@@ -183,12 +158,7 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
     const observer = clients[0] as RpcClient;
 
     const submittedAt = new Map<string, { at: number; step: number }>();
-    const refusedSamples: number[] = rates.map(() => 0);
-    const latencies: number[][] = rates.map(() => []);
-    // Per step, each finalized sample's submission time and latency, and each refused one's
-    // submission time: what fellBehind() judges a step by.
-    const finalizedAt: { at: number; ms: number }[][] = rates.map(() => []);
-    const refusedAt: number[][] = rates.map(() => []);
+    const samples: StepSamples[] = rates.map(() => ({ finalized: [], refusedAt: [] }));
     const finalizedOfStep: number[] = rates.map(() => 0);
     let committed = 0;
     let blocks = 0;
@@ -218,8 +188,7 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
             const s = submittedAt.get(t);
             if (s === undefined) continue;
             submittedAt.delete(t);
-            latencies[s.step]?.push(now - s.at);
-            finalizedAt[s.step]?.push({ at: s.at, ms: now - s.at });
+            samples[s.step]?.finalized.push({ at: s.at, ms: now - s.at });
           }
           height = h;
         }
@@ -244,8 +213,7 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
           const sample = submittedAt.get(hashes[a.id] as string);
           if (sample !== undefined) {
             submittedAt.delete(hashes[a.id] as string);
-            refusedSamples[sample.step] = (refusedSamples[sample.step] as number) + 1;
-            refusedAt[sample.step]?.push(sample.at);
+            samples[sample.step]?.refusedAt.push(sample.at);
           }
           rejected++;
           const why = a.error.data?.reason ?? "other";
@@ -254,25 +222,6 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
       } catch {
         rejected += batch.length;
       }
-    };
-
-    /**
-     * Whether the network fell behind in step k: of its samples sent at least a second before
-     * the step ended, fewer than half were final within a second (refused and pending ones
-     * count as late). Judged as the step ends, before the next one starts.
-     */
-    const fellBehind = (k: number, stepEnd: number): boolean => {
-      const cutoff = stepEnd - 1000;
-      let judged = 0;
-      let ok = 0;
-      for (const s of finalizedAt[k] ?? []) {
-        if (s.at > cutoff) continue;
-        judged++;
-        if (s.ms <= 1000) ok++;
-      }
-      for (const s of submittedAt.values()) if (s.step === k && s.at <= cutoff) judged++;
-      for (const at of refusedAt[k] ?? []) if (at <= cutoff) judged++;
-      return judged >= 10 && ok * 2 < judged;
     };
 
     say(
@@ -316,7 +265,9 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
       ran = step + 1;
       // Two steps in a row, not one: a single slow round (a timeout) should not end the search.
       if (opts.rates === undefined) {
-        behindInARow = fellBehind(step, stepEnd) ? behindInARow + 1 : 0;
+        const k = step;
+        const pendingAt = [...submittedAt.values()].filter((s) => s.step === k).map((s) => s.at);
+        behindInARow = fellBehind(samples[k] as StepSamples, pendingAt, stepEnd) ? behindInARow + 1 : 0;
         if (behindInARow >= 2) break;
       }
     }
@@ -333,34 +284,16 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
 
     const unfinalized: number[] = rates.map(() => 0);
     for (const s of submittedAt.values()) unfinalized[s.step] = (unfinalized[s.step] as number) + 1;
-    const steps: StepResult[] = rates.slice(0, ran).map((r, i) => {
-      const sorted = [...(latencies[i] as number[])].sort((a, b) => a - b);
-      const samples = finalizedAt[i] ?? [];
-      const middle = (stepStarts[i] as number) + stepSeconds * 500;
-      const half = (first: boolean) =>
-        percentile(
-          samples
-            .filter((s) => s.at < middle === first)
-            .map((s) => s.ms)
-            .sort((a, b) => a - b),
-          50,
-        );
-      const p50 = percentile(sorted, 50);
-      const [early, late] = [half(true), half(false)];
-      const stable = early !== null && late !== null && late <= early * 1.5 + 100;
-      return {
-        offered_tps: r,
-        tps: Math.round((finalizedOfStep[i] as number) / stepSeconds),
-        p50_ms: p50,
-        p99_ms: percentile(sorted, 99),
-        samples: sorted.length,
-        samples_refused: refusedSamples[i] as number,
-        samples_unfinalized: unfinalized[i] as number,
-        p50_first_half_ms: early,
-        p50_second_half_ms: late,
-        kept_up: p50 !== null && p50 <= 1000 && stable && (unfinalized[i] as number) === 0,
-      };
-    });
+    const steps: StepResult[] = rates.slice(0, ran).map((r, i) =>
+      summarizeStep({
+        offered: r,
+        finalizedTxs: finalizedOfStep[i] as number,
+        seconds: stepSeconds,
+        startedAt: stepStarts[i] as number,
+        samples: samples[i] as StepSamples,
+        unfinalized: unfinalized[i] as number,
+      }),
+    );
     // The network's throughput: the best step at which it kept up (see StepResult.kept_up).
     const good = steps.filter((s) => s.kept_up);
     const best = (good.length > 0 ? good : steps).reduce((a, b) => (b.tps > a.tps ? b : a));

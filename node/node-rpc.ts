@@ -3,7 +3,7 @@
 // onto the documented RPC error codes), and the chain's events turned into what subscriptions
 // carry. Only committed data is final; "included" comes from blocks executed above the tip.
 import { blockCodec } from "../consensus/index.ts";
-import { addressBytesOf, decode, encode, equalBytes, formatAddress, fromHex } from "../crypto/index.ts";
+import { addressBytesOf, decode, encode, equalBytes, formatAddress } from "../crypto/index.ts";
 import {
   type RpcAccount,
   type RpcBlock,
@@ -30,18 +30,16 @@ import {
   encodeTransaction,
   requiredFeeForSize,
   type SparseMerkleState,
-  StateBucket,
   stateProofCodec,
   TX_TYPES,
   transactionHash,
   type VmParams,
 } from "../vm/index.ts";
 import type { BlockStore } from "./chain/block-store.ts";
-import type { ChainEvent } from "./chain/chain-events.ts";
 import type { ChainRunner } from "./chain/chain-runner.ts";
 import { readCommittedAccount } from "./chain/committed-reader.ts";
-import type { ExecutedBlock } from "./chain/executor.ts";
 import { decodeBlockPayload } from "./chain/stored-payload.ts";
+import { subscribeRpcEvents } from "./rpc-events.ts";
 
 export const NODE_VERSION = "ubn/0.1.0";
 
@@ -336,66 +334,11 @@ export function nodeRpcApi(m: NodeRpcModules): RpcNodeApi {
       };
     },
 
-    subscribe(listener: (event: RpcNodeEvent) => void): () => void {
-      // Finalized heads are read back from the store; a queue keeps every event in chain order.
-      let queue: Promise<void> = Promise.resolve();
-      let open = true;
-      const deliver = (e: RpcNodeEvent) => {
-        if (open) listener(e);
-      };
-      const stop = chain.events.listen((e: ChainEvent) => {
-        queue = queue
-          .then(async () => {
-            const out = await toRpcEvent(e);
-            if (out !== null) deliver(out);
-          })
-          .catch(() => {});
-      });
-      return () => {
-        open = false;
-        stop();
-      };
-    },
-  };
-
-  const toRpcEvent = async (e: ChainEvent): Promise<RpcNodeEvent | null> => {
-    switch (e.kind) {
-      case "executed":
-        return e.block.round === null ? null : { kind: "newHead", block: executedToRpc(e.hash, e.block) };
-      case "committed": {
-        const block = await blockAt(e.info.tip.height);
-        if (block === null) return null;
-        return { kind: "finalizedHead", block, changed: changedAddresses(e.info.writes) };
-      }
-      case "accepted":
-        return { kind: "txAccepted", hashes: e.hashes };
-      case "mode":
-        return { kind: "syncing", syncing: syncing() };
-    }
+    subscribe: (listener: (event: RpcNodeEvent) => void) =>
+      subscribeRpcEvents({ events: chain.events, blockAt, syncing }, listener),
   };
 
   return api;
-}
-
-function executedToRpc(hash: Uint8Array, b: ExecutedBlock): RpcBlock {
-  return {
-    height: b.height,
-    hash,
-    parentHash: fromHex(b.parentHex),
-    proposer: b.proposer,
-    round: b.round ?? 0n,
-    timeMs: b.payload.timeMs,
-    stateRoot: b.payload.stateRoot,
-    receiptsRoot: b.payload.receiptsRoot,
-    transactions: b.receipts.map((r) => r.txHash),
-  };
-}
-
-/** The addresses whose accounts a block wrote (its state writes under the account bucket). */
-function changedAddresses(writes: readonly { key: Uint8Array }[]): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (const w of writes) if (w.key.length === 21 && w.key[0] === StateBucket.account) out.push(w.key.subarray(1));
-  return out;
 }
 
 /** Payload fields for JSON: 20-byte fields are addresses (bech32m); other bytes and numbers are encoded later. */

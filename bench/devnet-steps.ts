@@ -1,0 +1,92 @@
+// What the devnet benchmark records per step, and how it judges a step: whether the network
+// fell behind (decided as the step ends, to stop the search) and whether it kept up (decided
+// at the end of the run, for the figures).
+
+export interface StepResult {
+  offered_tps: number;
+  tps: number;
+  p50_ms: number | null;
+  p99_ms: number | null;
+  /** Samples finalized (their latencies make p50 and p99). */
+  samples: number;
+  /** Samples the node refused, and samples not finalized by the end of the run: not in p50/p99. */
+  samples_refused: number;
+  samples_unfinalized: number;
+  /** Median latency of the samples sent in the step's first and second half. */
+  p50_first_half_ms: number | null;
+  p50_second_half_ms: number | null;
+  /**
+   * Whether the network kept up: a median within 1 s that did not grow across the step (the
+   * second half's median at most 1.5 x the first's + 100 ms), and no sample left unfinalized.
+   * A growing median is a queue building up: a rate the network absorbs for a few seconds but
+   * cannot sustain.
+   */
+  kept_up: boolean;
+}
+
+/** One step's timed samples: when each was sent, and how long the finalized ones took. */
+export interface StepSamples {
+  finalized: { at: number; ms: number }[];
+  refusedAt: number[];
+}
+
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+/**
+ * Whether the network fell behind in a step: of its samples sent at least a second before the
+ * step ended, fewer than half were final within a second (refused and still pending ones,
+ * `pendingAt`, count as late).
+ */
+export function fellBehind(s: StepSamples, pendingAt: readonly number[], stepEnd: number): boolean {
+  const cutoff = stepEnd - 1000;
+  let judged = 0;
+  let ok = 0;
+  for (const f of s.finalized) {
+    if (f.at > cutoff) continue;
+    judged++;
+    if (f.ms <= 1000) ok++;
+  }
+  for (const at of pendingAt) if (at <= cutoff) judged++;
+  for (const at of s.refusedAt) if (at <= cutoff) judged++;
+  return judged >= 10 && ok * 2 < judged;
+}
+
+export function summarizeStep(step: {
+  offered: number;
+  /** Transactions sent in the step that became final. */
+  finalizedTxs: number;
+  seconds: number;
+  startedAt: number;
+  samples: StepSamples;
+  unfinalized: number;
+}): StepResult {
+  const all = step.samples.finalized;
+  const sorted = all.map((f) => f.ms).sort((a, b) => a - b);
+  const middle = step.startedAt + step.seconds * 500;
+  const half = (first: boolean) =>
+    percentile(
+      all
+        .filter((f) => f.at < middle === first)
+        .map((f) => f.ms)
+        .sort((a, b) => a - b),
+      50,
+    );
+  const p50 = percentile(sorted, 50);
+  const [early, late] = [half(true), half(false)];
+  const stable = early !== null && late !== null && late <= early * 1.5 + 100;
+  return {
+    offered_tps: step.offered,
+    tps: Math.round(step.finalizedTxs / step.seconds),
+    p50_ms: p50,
+    p99_ms: percentile(sorted, 99),
+    samples: sorted.length,
+    samples_refused: step.samples.refusedAt.length,
+    samples_unfinalized: step.unfinalized,
+    p50_first_half_ms: early,
+    p50_second_half_ms: late,
+    kept_up: p50 !== null && p50 <= 1000 && stable && step.unfinalized === 0,
+  };
+}

@@ -1,0 +1,73 @@
+// The chain's events (node/chain/chain-events.ts) as the RPC server's events (RpcNodeEvent):
+// an executed block becomes a new head, a commit a finalized head (read back from the store,
+// with the addresses the block wrote), admissions and mode changes pass through. Each listener
+// gets its events in chain order, through its own queue.
+import { fromHex } from "../crypto/index.ts";
+import type { RpcBlock, RpcNodeEvent, RpcSyncing } from "../rpc/index.ts";
+import { StateBucket } from "../vm/index.ts";
+import type { ChainEvent, ChainEvents } from "./chain/chain-events.ts";
+import type { ExecutedBlock } from "./chain/executor.ts";
+
+export interface RpcEventSources {
+  events: ChainEvents;
+  /** A committed block as RPC reports it. */
+  blockAt(height: bigint): Promise<RpcBlock | null>;
+  syncing(): RpcSyncing;
+}
+
+/** Listens to the chain for one RPC listener; returns the function that stops listening. */
+export function subscribeRpcEvents(src: RpcEventSources, listener: (event: RpcNodeEvent) => void): () => void {
+  let queue: Promise<void> = Promise.resolve();
+  let open = true;
+  const stop = src.events.listen((e: ChainEvent) => {
+    queue = queue
+      .then(async () => {
+        const out = await toRpcEvent(src, e);
+        if (out !== null && open) listener(out);
+      })
+      .catch(() => {});
+  });
+  return () => {
+    open = false;
+    stop();
+  };
+}
+
+async function toRpcEvent(src: RpcEventSources, e: ChainEvent): Promise<RpcNodeEvent | null> {
+  switch (e.kind) {
+    case "executed":
+      // Blocks executed only to reach a proposal's parent have no known round; their own
+      // proposal, when it comes, reports them.
+      return e.block.round === null ? null : { kind: "newHead", block: executedToRpc(e.hash, e.block) };
+    case "committed": {
+      const block = await src.blockAt(e.info.tip.height);
+      if (block === null) return null;
+      return { kind: "finalizedHead", block, changed: changedAddresses(e.info.writes) };
+    }
+    case "accepted":
+      return { kind: "txAccepted", hashes: e.hashes };
+    case "mode":
+      return { kind: "syncing", syncing: src.syncing() };
+  }
+}
+
+function executedToRpc(hash: Uint8Array, b: ExecutedBlock): RpcBlock {
+  return {
+    height: b.height,
+    hash,
+    parentHash: fromHex(b.parentHex),
+    proposer: b.proposer,
+    round: b.round ?? 0n,
+    timeMs: b.payload.timeMs,
+    stateRoot: b.payload.stateRoot,
+    receiptsRoot: b.payload.receiptsRoot,
+    transactions: b.receipts.map((r) => r.txHash),
+  };
+}
+
+/** The addresses whose accounts a block wrote (its state writes under the account bucket). */
+function changedAddresses(writes: readonly { key: Uint8Array }[]): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const w of writes) if (w.key.length === 21 && w.key[0] === StateBucket.account) out.push(w.key.subarray(1));
+  return out;
+}

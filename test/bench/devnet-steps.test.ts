@@ -1,0 +1,72 @@
+// How the devnet benchmark judges a step: pure functions over the samples' times.
+import { describe, expect, test } from "vitest";
+import { fellBehind, type StepSamples, summarizeStep } from "../../bench/devnet-steps.ts";
+
+const START = 1_000_000;
+/** Samples sent every 50 ms over a 5 s step, the i-th taking latency(i) ms. */
+function step(latency: (i: number) => number): StepSamples {
+  return { finalized: Array.from({ length: 100 }, (_, i) => ({ at: START + i * 50, ms: latency(i) })), refusedAt: [] };
+}
+
+describe("devnet benchmark steps", () => {
+  test("a steady median under a second kept up; a growing one did not, even under a second at the median", () => {
+    const steady = summarizeStep({
+      offered: 500,
+      finalizedTxs: 2500,
+      seconds: 5,
+      startedAt: START,
+      samples: step(() => 400),
+      unfinalized: 0,
+    });
+    expect(steady).toMatchObject({ tps: 500, p50_ms: 400, kept_up: true });
+    // 300 ms in the first half, 900 ms in the second: a queue building up.
+    const growing = summarizeStep({
+      offered: 900,
+      finalizedTxs: 4500,
+      seconds: 5,
+      startedAt: START,
+      samples: step((i) => (i < 50 ? 300 : 900)),
+      unfinalized: 0,
+    });
+    expect(growing.p50_ms).toBeLessThanOrEqual(1000);
+    expect(growing).toMatchObject({ p50_first_half_ms: 300, p50_second_half_ms: 900, kept_up: false });
+    expect(
+      summarizeStep({
+        offered: 500,
+        finalizedTxs: 2490,
+        seconds: 5,
+        startedAt: START,
+        samples: step(() => 400),
+        unfinalized: 1,
+      }).kept_up,
+    ).toBe(false);
+  });
+
+  test("fell behind when most samples judged by the step's end took over a second, pending and refused ones counting as late", () => {
+    const end = START + 5000;
+    expect(
+      fellBehind(
+        step(() => 400),
+        [],
+        end,
+      ),
+    ).toBe(false);
+    expect(
+      fellBehind(
+        step(() => 1500),
+        [],
+        end,
+      ),
+    ).toBe(true);
+    // Half the samples never finalized by the end of the step: late.
+    const half: StepSamples = { finalized: step(() => 400).finalized.filter((_, i) => i % 2 === 0), refusedAt: [] };
+    const pending = step(() => 0)
+      .finalized.filter((_, i) => i % 2 === 1)
+      .map((f) => f.at);
+    expect(fellBehind(half, pending.slice(0, 10), end)).toBe(false);
+    // Half on time, the other half refused, and ten more still pending: behind.
+    expect(fellBehind({ ...half, refusedAt: pending }, pending.slice(0, 10), end)).toBe(true);
+    // Too few samples to judge.
+    expect(fellBehind({ finalized: [{ at: START, ms: 5000 }], refusedAt: [] }, [], end)).toBe(false);
+  });
+});
