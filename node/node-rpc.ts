@@ -39,7 +39,7 @@ import type { BlockStore } from "./chain/block-store.ts";
 import type { ChainRunner } from "./chain/chain-runner.ts";
 import { readCommittedAccount } from "./chain/committed-reader.ts";
 import { decodeBlockPayload } from "./chain/stored-payload.ts";
-import { subscribeRpcEvents } from "./rpc-events.ts";
+import { RpcEventFeed } from "./rpc-events.ts";
 
 export const NODE_VERSION = "ubn/0.1.0";
 
@@ -142,6 +142,8 @@ export function nodeRpcApi(m: NodeRpcModules): RpcNodeApi {
       highestBlock: higher(span.target, current),
     };
   };
+
+  const feed = new RpcEventFeed({ events: chain.events, blockAt, syncing });
 
   const api: RpcNodeApi = {
     chainId: () => chain.opts.chainId,
@@ -334,8 +336,7 @@ export function nodeRpcApi(m: NodeRpcModules): RpcNodeApi {
       };
     },
 
-    subscribe: (listener: (event: RpcNodeEvent) => void) =>
-      subscribeRpcEvents({ events: chain.events, blockAt, syncing }, listener),
+    subscribe: (listener: (event: RpcNodeEvent) => void) => feed.subscribe(listener),
   };
 
   return api;

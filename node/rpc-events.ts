@@ -1,7 +1,6 @@
 // The chain's events (node/chain/chain-events.ts) as the RPC server's events (RpcNodeEvent):
 // an executed block becomes a new head, a commit a finalized head (read back from the store,
-// with the addresses the block wrote), admissions and mode changes pass through. Each listener
-// gets its events in chain order, through its own queue.
+// with the addresses the block wrote), admissions and mode changes pass through, in chain order.
 import { fromHex } from "../crypto/index.ts";
 import type { RpcBlock, RpcNodeEvent, RpcSyncing } from "../rpc/index.ts";
 import { StateBucket } from "../vm/index.ts";
@@ -15,22 +14,51 @@ export interface RpcEventSources {
   syncing(): RpcSyncing;
 }
 
-/** Listens to the chain for one RPC listener; returns the function that stops listening. */
-export function subscribeRpcEvents(src: RpcEventSources, listener: (event: RpcNodeEvent) => void): () => void {
-  let queue: Promise<void> = Promise.resolve();
-  let open = true;
-  const stop = src.events.listen((e: ChainEvent) => {
-    queue = queue
+/**
+ * One translation of the chain's events shared by every RPC listener (each WebSocket
+ * connection, each ubn_sendRawTransaction waiting for finality): a finalized head is read from
+ * the store once per block, not once per listener. It listens to the chain only while it has
+ * listeners of its own.
+ */
+export class RpcEventFeed {
+  private readonly src: RpcEventSources;
+  private readonly listeners = new Set<(event: RpcNodeEvent) => void>();
+  private stopChain: (() => void) | null = null;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(src: RpcEventSources) {
+    this.src = src;
+  }
+
+  /** Adds a listener; returns the function that removes it. */
+  subscribe(listener: (event: RpcNodeEvent) => void): () => void {
+    this.listeners.add(listener);
+    this.stopChain ??= this.src.events.listen((e) => this.translate(e));
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0 && this.stopChain !== null) {
+        this.stopChain();
+        this.stopChain = null;
+      }
+    };
+  }
+
+  private translate(e: ChainEvent): void {
+    // In order: a finalized head waits for its store read before the next event goes out.
+    this.queue = this.queue
       .then(async () => {
-        const out = await toRpcEvent(src, e);
-        if (out !== null && open) listener(out);
+        const out = await toRpcEvent(this.src, e);
+        if (out === null) return;
+        for (const l of [...this.listeners]) {
+          try {
+            l(out);
+          } catch {
+            // One listener's failure is its own.
+          }
+        }
       })
       .catch(() => {});
-  });
-  return () => {
-    open = false;
-    stop();
-  };
+  }
 }
 
 async function toRpcEvent(src: RpcEventSources, e: ChainEvent): Promise<RpcNodeEvent | null> {
