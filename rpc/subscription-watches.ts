@@ -1,14 +1,9 @@
 // The two subscription kinds that follow one object through the event stream.
 import { equalBytes } from "../crypto/index.ts";
-import type { RpcAccount, RpcBlock, RpcNodeApi, RpcNodeEvent, RpcTxStatus, RpcTxStatusKind } from "./api.ts";
+import type { RpcAccount, RpcNodeApi, RpcNodeEvent, RpcTxStatus } from "./api.ts";
 import { accountToJson, txStatusToJson } from "./results.ts";
 import type { Subscription, SubscriptionSink } from "./subscriptions.ts";
-
-const RANK: Record<RpcTxStatusKind, number> = { unknown: 0, accepted: 1, included: 2, finalized: 3 };
-
-function indexIn(block: RpcBlock, hash: Uint8Array): number {
-  return block.transactions.findIndex((h) => equalBytes(h, hash));
-}
+import { before, statusFromEvent } from "./tx-status.ts";
 
 /**
  * transactionStatus: accepted (txAccepted), included (a newHead holding it), finalized (a
@@ -34,27 +29,13 @@ export class TxStatusWatch implements Subscription {
   }
 
   onEvent(e: RpcNodeEvent): void {
-    if (e.kind === "txAccepted") {
-      if (e.hashes.some((h) => equalBytes(h, this.hash))) this.apply(this.at("accepted", null, -1));
-    } else if (e.kind === "newHead" || e.kind === "finalizedHead") {
-      const index = indexIn(e.block, this.hash);
-      if (index >= 0) this.apply(this.at(e.kind === "newHead" ? "included" : "finalized", e.block, index));
-    }
-  }
-
-  private at(status: RpcTxStatusKind, block: RpcBlock | null, index: number): RpcTxStatus {
-    return {
-      hash: this.hash,
-      status,
-      height: block?.height ?? null,
-      blockHash: block?.hash ?? null,
-      index: block === null ? null : index,
-    };
+    const next = statusFromEvent(e, this.hash);
+    if (next !== null) this.apply(next);
   }
 
   private apply(next: RpcTxStatus): void {
     const was = this.current;
-    if (RANK[next.status] < RANK[was.status] || this.current.status === "finalized") return;
+    if (before(next.status, was.status) || this.current.status === "finalized") return;
     const sameBlock =
       next.blockHash === was.blockHash ||
       (next.blockHash !== null && was.blockHash !== null && equalBytes(next.blockHash, was.blockHash));

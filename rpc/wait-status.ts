@@ -1,35 +1,13 @@
 // Waiting for a transaction to reach a status (ubn_sendRawTransaction's waitUntil): listens to
 // the node's block events, so a wait ends in the same turn as the block that settles it, and
 // looks the status up again now and then in case the node restarted its chain view (a sync).
-import type { RpcNodeApi, RpcNodeEvent, RpcTxStatusKind } from "./api.ts";
+import type { RpcNodeApi, RpcTxStatusKind } from "./api.ts";
 import { toData } from "./encoding.ts";
 import { RpcError, RpcErrorCode } from "./errors.ts";
+import { before, reached, statusFromEvent } from "./tx-status.ts";
 
-const RANK: Record<RpcTxStatusKind, number> = { unknown: 0, accepted: 1, included: 2, finalized: 3 };
+/** How often a wait looks the status up again, besides listening to events. */
 const RECHECK_MS = 1000;
-
-export function reached(status: RpcTxStatusKind, target: RpcTxStatusKind): boolean {
-  return RANK[status] >= RANK[target];
-}
-
-function sameHash(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function statusIn(event: RpcNodeEvent, hash: Uint8Array): RpcTxStatusKind | null {
-  switch (event.kind) {
-    case "newHead":
-      return event.block.transactions.some((h) => sameHash(h, hash)) ? "included" : null;
-    case "finalizedHead":
-      return event.block.transactions.some((h) => sameHash(h, hash)) ? "finalized" : null;
-    case "txAccepted":
-      return event.hashes.some((h) => sameHash(h, hash)) ? "accepted" : null;
-    default:
-      return null;
-  }
-}
 
 /** Resolves once `hash` reaches `target`; throws RpcError waitTimeout after `timeoutMs`. */
 export async function waitForStatus(
@@ -44,12 +22,12 @@ export async function waitForStatus(
     finish = resolve;
   });
   const note = (s: RpcTxStatusKind) => {
-    if (RANK[s] > RANK[best]) best = s;
+    if (before(best, s)) best = s;
     if (reached(best, target)) finish();
   };
   const unsubscribe = api.subscribe((event) => {
-    const s = statusIn(event, hash);
-    if (s !== null) note(s);
+    const s = statusFromEvent(event, hash);
+    if (s !== null) note(s.status);
   });
   const recheck = async () => {
     try {
