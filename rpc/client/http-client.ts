@@ -3,9 +3,10 @@
 import { fromHex } from "../../crypto/index.ts";
 import { RpcError, RpcErrorCode } from "../errors.ts";
 import type { RpcStatusJson } from "../results.ts";
+import { reached } from "../tx-status.ts";
 import type { RpcCall } from "./calls.ts";
 import { badResponse, RpcClientError, RpcClientErrorCode } from "./errors.ts";
-import { RpcMethods, type Settled, statusRank } from "./methods.ts";
+import { RpcMethods, type Settled } from "./methods.ts";
 import type { BytesLike, ClientTxStatus, SendOptions } from "./types.ts";
 import { idOf, resultOf, type WireRequest } from "./wire.ts";
 
@@ -126,7 +127,7 @@ export class RpcClient extends RpcMethods {
     const interval = options.intervalMs ?? 250;
     for (;;) {
       const status = await this.getTransactionStatus(hash);
-      if (statusRank(status.status) >= statusRank(until)) return status;
+      if (reached(status.status, until)) return status;
       if (Date.now() >= deadline) {
         throw new RpcError(RpcErrorCode.waitTimeout, `transaction not ${until} in time (still ${status.status})`, {
           hash: status.hash,

@@ -179,8 +179,3 @@ export abstract class RpcMethods {
     return this.send(ubn.discover());
   }
 }
-
-/** How far a status is along accepted -> included -> finalized. */
-export function statusRank(status: string): number {
-  return ["unknown", "accepted", "included", "finalized"].indexOf(status);
-}

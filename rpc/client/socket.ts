@@ -2,10 +2,11 @@
 // method, plus subscriptions: new and finalized blocks, a transaction's progress, an account's
 // changes, the sync state, pushed by the node as `ubn_subscription` notifications.
 import { RpcError, RpcErrorCode } from "../errors.ts";
+import { reached } from "../tx-status.ts";
 import { addressOf, hexOf, type RpcCall } from "./calls.ts";
 import * as read from "./decode.ts";
 import { badResponse, RpcClientError, RpcClientErrorCode } from "./errors.ts";
-import { RpcMethods, type Settled, statusRank } from "./methods.ts";
+import { RpcMethods, type Settled } from "./methods.ts";
 import type { AddressLike, BytesLike, ClientAccount, ClientBlock, ClientSyncing, ClientTxStatus } from "./types.ts";
 import { idOf, resultOf, type WireRequest } from "./wire.ts";
 
@@ -253,7 +254,7 @@ export class RpcSocket extends RpcMethods {
           hash,
           (s) => {
             last = s.status;
-            if (statusRank(s.status) >= statusRank(until)) resolve(s);
+            if (reached(s.status, until)) resolve(s);
           },
           reject,
         );
