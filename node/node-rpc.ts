@@ -201,10 +201,14 @@ export function nodeRpcApi(m: NodeRpcModules): RpcNodeApi {
       return block !== null && equalBytes(block.hash, hash) ? block : null;
     },
 
-    async getBlockTransactions(height: bigint): Promise<Uint8Array[] | null> {
+    async getBlockTransactions(height: bigint): Promise<RpcTransaction[] | null> {
       if (height === 0n || height > chain.executor.tip.height) return null;
       const stored = await m.store.blockAt(height);
-      return stored === undefined ? null : decodeBlockPayload(stored.block).txs;
+      if (stored === undefined) return null;
+      return decodeBlockPayload(stored.block).txs.map((raw, index) => {
+        const hash = transactionHash(raw);
+        return describeTx(raw, { hash, status: "finalized", height, blockHash: stored.hash, index });
+      });
     },
 
     async getTransactionByHash(hash: Uint8Array): Promise<RpcTransaction | null> {
@@ -218,20 +222,7 @@ export function nodeRpcApi(m: NodeRpcModules): RpcNodeApi {
       } else if (status.status === "accepted") {
         raw = chain.mempool.get(hash);
       }
-      if (raw === undefined) return null;
-      const tx = decodeTransaction(raw);
-      const { type, ...fields } = tx.payload as unknown as { type: string } & Record<string, unknown>;
-      return {
-        hash,
-        raw,
-        sender: addressBytesOf(tx.sender),
-        nonce: tx.nonce,
-        fee: tx.fee,
-        sponsor: tx.sponsor === null ? null : addressBytesOf(tx.sponsor),
-        type,
-        payload: payloadForJson(fields),
-        status,
-      };
+      return raw === undefined ? null : describeTx(raw, status);
     },
 
     getTransactionStatus: statusOf,
@@ -340,6 +331,23 @@ export function nodeRpcApi(m: NodeRpcModules): RpcNodeApi {
   };
 
   return api;
+}
+
+/** A transaction decoded for RPC, with where it stands. */
+function describeTx(raw: Uint8Array, status: RpcTxStatus): RpcTransaction {
+  const tx = decodeTransaction(raw);
+  const { type, ...fields } = tx.payload as unknown as { type: string } & Record<string, unknown>;
+  return {
+    hash: status.hash,
+    raw,
+    sender: addressBytesOf(tx.sender),
+    nonce: tx.nonce,
+    fee: tx.fee,
+    sponsor: tx.sponsor === null ? null : addressBytesOf(tx.sponsor),
+    type,
+    payload: payloadForJson(fields),
+    status,
+  };
 }
 
 /** Payload fields for JSON: 20-byte fields are addresses (bech32m); other bytes and numbers are encoded later. */

@@ -193,8 +193,8 @@ export interface RpcNodeApi {
   getBlockByNumber(height: bigint): Promise<RpcBlock | null>;
   /** A committed block by hash; null if unknown. */
   getBlockByHash(hash: Uint8Array): Promise<RpcBlock | null>;
-  /** The signed bytes of a committed block's transactions, in block order. */
-  getBlockTransactions(height: bigint): Promise<Uint8Array[] | null>;
+  /** A committed block's transactions, decoded, in block order; null above the committed tip. */
+  getBlockTransactions(height: bigint): Promise<RpcTransaction[] | null>;
   getTransactionByHash(hash: Uint8Array): Promise<RpcTransaction | null>;
   getTransactionStatus(hash: Uint8Array): Promise<RpcTxStatus>;
   /** Fee for `tx` (signed or not: only its size and type matter), or for a typical transfer. */

@@ -76,13 +76,9 @@ export function createMethodTable(api: RpcNodeApi, access: MethodAccess = { admi
   const withTransactions = async (block: RpcBlock | null, full: boolean) => {
     if (block === null) return null;
     if (!full) return blockToJson(block);
-    const txs = await Promise.all(
-      block.transactions.map(async (h) => {
-        const t = await api.getTransactionByHash(h);
-        if (t === null) throw new Error(`transaction ${toData(h)} of block ${block.height} is missing`);
-        return t;
-      }),
-    );
+    // One read of the block for all its transactions, not one lookup per transaction.
+    const txs = await api.getBlockTransactions(block.height);
+    if (txs === null) throw new Error(`the transactions of block ${block.height} are missing`);
     return blockToJson(block, txs);
   };
   const admin = <T>(f: () => T) => {

@@ -88,7 +88,7 @@ export class FakeNodeApi implements RpcNodeApi {
   async getBlockByHash(_hash: Uint8Array) {
     return null;
   }
-  async getBlockTransactions(_height: bigint) {
+  async getBlockTransactions(_height: bigint): Promise<RpcTransaction[] | null> {
     return null;
   }
   async getTransactionByHash(_hash: Uint8Array): Promise<RpcTransaction | null> {
