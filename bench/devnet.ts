@@ -9,6 +9,7 @@
 // verify every transaction once, so with C cores and V validators the network cannot finalize
 // more than C x (single-core verifies per second) / V transactions per second. It is measured
 // in the same run, before the network starts.
+
 import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +19,7 @@ import { type RunningNode, startNodeProcess, stopNodeProcess } from "../node/dev
 import { signedTransfer, type TransferSigner } from "../node/devnet/transfer.ts";
 import { RpcClient } from "../rpc/index.ts";
 import { transactionHash } from "../vm/index.ts";
+import { type ExecutionFloor, measureExecutionFloor } from "./devnet-floor.ts";
 import { fellBehind, type StepResult, type StepSamples, summarizeStep } from "./devnet-steps.ts";
 import { processCpuMs } from "./process-cpu.ts";
 import { makeSignedPool, measure } from "./util.ts";
@@ -75,6 +77,8 @@ export interface DevnetBenchResult {
    * be validators / native_verify_per_s x 1000 (verification alone).
    */
   node_cpu_ms_per_tx: number | null;
+  /** The best efficiency a node that only verified, executed and committed could reach (devnet-floor.ts). */
+  floor: ExecutionFloor;
 }
 
 const ISC = 10n ** 18n;
@@ -107,6 +111,8 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
   say("measuring single-core native ed25519 verification ...");
   const nativePerS = await nativeVerifiesPerSecond();
   const ceiling = (cores * nativePerS) / opts.validators;
+  say("measuring single-node execution of transfers (the efficiency bound) ...");
+  const floor = await measureExecutionFloor(nativePerS);
   // The search's rates are all planned (and signed) up front; it may stop before the last.
   const rates =
     opts.rates ??
@@ -316,6 +322,7 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
         cpuBefore === null || cpuAfter === null || finalizedDuringLoad === 0
           ? null
           : Math.round(((cpuAfter - cpuBefore) / finalizedDuringLoad) * 1000) / 1000,
+      floor,
     };
   } finally {
     await Promise.all(running.map((n) => stopNodeProcess(n)));
@@ -327,6 +334,7 @@ export function formatDevnetBench(r: DevnetBenchResult): string {
   const lines = [
     `devnet of ${r.validators} validators on ${r.cores} cores: ${r.tps} tps, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms`,
     `ceiling ${r.ceiling_tps} tps (${r.cores} x ${r.native_verify_per_s} verifies/s / ${r.validators}), efficiency ${r.efficiency}`,
+    `execution alone: ${r.floor.execute_us_per_tx} + ${r.floor.commit_us_per_tx} us per transfer, so at most ${r.floor.efficiency_bound} of the ceiling`,
     "offered   finalized  p50     p99",
   ];
   for (const s of r.steps)
