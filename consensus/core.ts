@@ -32,6 +32,7 @@ import {
   MAX_MESSAGE_BYTES,
   MAX_PAYLOAD_BYTES,
   type Message,
+  type PayloadDigest,
   type Proposal,
   type QuorumCert,
   quorumCertCodec,
@@ -57,6 +58,7 @@ export interface CoreConfig {
   selfKey: Uint8Array;
   baseTimeoutMs: number;
   maxTimeoutMs: number;
+  payloadDigest: PayloadDigest;
   validators: ValidatorSet;
   verify: BatchVerify;
   signer: Signer;
@@ -103,7 +105,7 @@ export class Core {
     );
     this.tree = new BlockTree(safety.state.committed);
     this.pacemaker = new Pacemaker(cfg.baseTimeoutMs, cfg.maxTimeoutMs);
-    this.intake = new BlockIntake(cfg.chainId, cfg.self, this.tree, this.registry, this.verifier, {
+    this.intake = new BlockIntake(cfg.chainId, cfg.payloadDigest, cfg.self, this.tree, this.registry, this.verifier, {
       peers: () => this.epoch.ids,
       onQc: (qc, from) => this.onQc(qc, from),
       onCommits: (nodes) => this.applyCommits(nodes),
@@ -212,7 +214,7 @@ export class Core {
     // A proposal of the previous round may still bring the block the next one builds on.
     if (b.round + 1n < this.round)
       throw new ConsensusError(ConsensusErrorCode.staleRound, `proposal of round ${b.round}`);
-    const hash = blockHash(this.cfg.chainId, b);
+    const hash = blockHash(this.cfg.chainId, b, this.cfg.payloadDigest);
     const hex = toHex(hash);
     if (this.seenProposals.has(hex)) {
       // The same proposal again (a retransmission, or after our restart): same vote again.
@@ -534,7 +536,7 @@ export class Core {
       payload,
       qc: plan.qc,
     };
-    const hash = blockHash(this.cfg.chainId, block);
+    const hash = blockHash(this.cfg.chainId, block, this.cfg.payloadDigest);
     const signature = this.safety.signProposal(plan.epoch, plan.round, hash);
     remember(this.seenProposals, toHex(hash));
     this.intake.insert(block, hash);

@@ -1,7 +1,7 @@
 // createEngine: checks the host's options, restores the safety state, and hands inputs to the
 // core. Configuration errors throw here, once, with what to fix; after that nothing the
 // network or the host sends makes handle() throw.
-import { fromHex, HexError } from "../crypto/index.ts";
+import { fromHex, HexError, sha256 } from "../crypto/index.ts";
 import { Core } from "./core.ts";
 import { ConsensusError, ConsensusErrorCode } from "./errors.ts";
 import type { Action, ConsensusEngine, CreateEngine, EngineModules, EngineOptions, Input } from "./interface.ts";
@@ -43,6 +43,7 @@ export function createEngine(opts: EngineOptions, modules: EngineModules): Jolte
       selfKey,
       baseTimeoutMs: opts.baseTimeoutMs,
       maxTimeoutMs: opts.maxTimeoutMs,
+      payloadDigest: opts.payloadDigest ?? sha256,
       validators: modules.validators,
       verify: modules.verify,
       signer: modules.signer,

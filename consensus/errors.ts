@@ -32,6 +32,8 @@ export const ConsensusErrorCode = {
   // Sync and bounded buffers.
   unsolicitedSync: "CONSENSUS_UNSOLICITED_SYNC",
   capacity: "CONSENSUS_CAPACITY",
+  // The beacon chain's checks of shard blocks.
+  invalidCrosslink: "CONSENSUS_INVALID_CROSSLINK",
 } as const;
 export type ConsensusErrorCode = (typeof ConsensusErrorCode)[keyof typeof ConsensusErrorCode];
 

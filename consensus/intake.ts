@@ -7,7 +7,7 @@ import type { BlockNode, BlockTree } from "./block-tree.ts";
 import type { Verifier } from "./certificates.ts";
 import { ConsensusError, ConsensusErrorCode, isConsensusError } from "./errors.ts";
 import type { ValidatorId } from "./interface.ts";
-import type { Block, Message, QuorumCert, SyncRequest, SyncResponse } from "./messages.ts";
+import type { Block, Message, PayloadDigest, QuorumCert, SyncRequest, SyncResponse } from "./messages.ts";
 import { type PendingBlock, PendingBlocks } from "./pending-blocks.ts";
 import { chainHashes, Synchronizer, serveSync } from "./synchronizer.ts";
 import type { EpochRegistry } from "./validators.ts";
@@ -34,6 +34,7 @@ export class BlockIntake {
   private readonly certifiedUnknown = new Map<string, QuorumCert>();
   private readonly sync: Synchronizer;
   private readonly chainId: string;
+  private readonly payloadDigest: PayloadDigest;
   private readonly tree: BlockTree;
   private readonly registry: EpochRegistry;
   private readonly verifier: Verifier;
@@ -41,6 +42,7 @@ export class BlockIntake {
 
   constructor(
     chainId: string,
+    payloadDigest: PayloadDigest,
     self: ValidatorId,
     tree: BlockTree,
     registry: EpochRegistry,
@@ -48,6 +50,7 @@ export class BlockIntake {
     hooks: IntakeHooks,
   ) {
     this.chainId = chainId;
+    this.payloadDigest = payloadDigest;
     this.sync = new Synchronizer(self);
     this.tree = tree;
     this.registry = registry;
@@ -140,7 +143,7 @@ export class BlockIntake {
   }
 
   onSyncResponse(from: ValidatorId, r: SyncResponse): void {
-    const hashes = chainHashes(this.chainId, r.blocks);
+    const hashes = chainHashes(this.chainId, r.blocks, this.payloadDigest);
     const last = hashes?.[hashes.length - 1];
     if (hashes === null || last === undefined || !this.sync.claim(last)) {
       throw new ConsensusError(ConsensusErrorCode.unsolicitedSync, "no open request for this chain");

@@ -42,6 +42,8 @@ export interface EngineOptions {
   /** Timeout of a round after `n` consecutive timeouts: min(base * 2^n, max), in ms. */
   baseTimeoutMs: number;
   maxTimeoutMs: number;
+  /** What block hashes commit to of a payload; sha256 of all of it unless given (see messages.ts). */
+  payloadDigest?: (payload: Uint8Array) => Uint8Array;
 }
 
 /**

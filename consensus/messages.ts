@@ -184,8 +184,21 @@ const blockIdCodec = struct("BlockId", {
   qcBlockHash: hash32,
 });
 
+/**
+ * What a block's identity commits to of its payload. The default hashes every byte. A chain
+ * whose payload is a header plus a body the header commits to (a shard block) may hash the
+ * header only: a crosslink can then prove which block a header belongs to without carrying
+ * the body, and validators check the body against the header before they vote.
+ */
+export type PayloadDigest = (payload: Uint8Array) => Uint8Array;
+
 /** The block's identity: every field but the QC's signatures (which a QC may vary in). */
-export function blockHash(chainId: string, b: Block): Uint8Array {
+export function blockHash(chainId: string, b: Block, payloadDigest: PayloadDigest = sha256): Uint8Array {
+  return blockHashFromId(chainId, b, payloadDigest(b.payload));
+}
+
+/** The identity from the block's fields and its payload digest (what a crosslink carries). */
+export function blockHashFromId(chainId: string, b: Omit<Block, "payload">, payloadHash: Uint8Array): Uint8Array {
   const id = encode(blockIdCodec, {
     chainId,
     epoch: b.epoch,
@@ -193,7 +206,7 @@ export function blockHash(chainId: string, b: Block): Uint8Array {
     height: b.height,
     parent: b.parent,
     proposer: b.proposer,
-    payloadHash: sha256(b.payload),
+    payloadHash,
     qcEpoch: b.qc.epoch,
     qcRound: b.qc.round,
     qcHeight: b.qc.height,

@@ -6,7 +6,14 @@
 import { equalBytes, toHex } from "../crypto/index.ts";
 import type { BlockTree } from "./block-tree.ts";
 import type { ValidatorId } from "./interface.ts";
-import { type Block, blockHash, MAX_PAYLOAD_BYTES, MAX_SYNC_BLOCKS, type SyncRequest } from "./messages.ts";
+import {
+  type Block,
+  blockHash,
+  MAX_PAYLOAD_BYTES,
+  MAX_SYNC_BLOCKS,
+  type PayloadDigest,
+  type SyncRequest,
+} from "./messages.ts";
 
 const MAX_OPEN_REQUESTS = 16;
 /** Each open request is retried this many times (once per local timeout), then dropped. */
@@ -97,12 +104,16 @@ export function serveSync(tree: BlockTree, request: SyncRequest): Block[] | null
 }
 
 /** The hashes of a response's blocks if they form a chain, else null. */
-export function chainHashes(chainId: string, blocks: readonly Block[]): Uint8Array[] | null {
+export function chainHashes(
+  chainId: string,
+  blocks: readonly Block[],
+  payloadDigest?: PayloadDigest,
+): Uint8Array[] | null {
   const hashes: Uint8Array[] = [];
   for (let i = 0; i < blocks.length; i++) {
     const b = blocks[i] as Block;
     if (i > 0 && !equalBytes(b.parent, hashes[i - 1] as Uint8Array)) return null;
-    hashes.push(blockHash(chainId, b));
+    hashes.push(blockHash(chainId, b, payloadDigest));
   }
   return hashes;
 }
