@@ -1,8 +1,9 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decryptKey, isKeystoreFile, publicKeyOf, toHex } from "../../crypto/index.ts";
+import { decryptKey, isKeystoreFile, parseAddress, publicKeyOf, toHex } from "../../crypto/index.ts";
+import { shardOfAddress } from "../../genesis/shard.ts";
 import { runUbn } from "./run-ubn.ts";
 
 let dir: string;
@@ -88,5 +89,59 @@ describe("ubn keys", () => {
     expect(JSON.parse(missing.stderr).error.code).toBe("KEYSTORE_NOT_FOUND");
     const empty = await runUbn(["keys", "list", "--keystore", join(dir, "none")]);
     expect(empty.stdout).toContain("No keys");
+  });
+});
+
+describe("ubn keys new --shard", () => {
+  it("makes keys whose addresses live on the asked shard", async () => {
+    const keystore = join(dir, "ks-shards");
+    for (const shard of [0, 1, 2, 3]) {
+      const r = await runUbn(
+        [
+          "keys",
+          "new",
+          "--keystore",
+          keystore,
+          "--name",
+          `s${shard}`,
+          "--shard",
+          String(shard),
+          "--shards",
+          "4",
+          "--json",
+        ],
+        { UBN_PASSWORD: "hunter2 but longer" },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const key = JSON.parse(r.stdout);
+      expect(key.shard).toBe(shard);
+      expect(shardOfAddress(parseAddress(key.address), 4)).toBe(shard);
+    }
+  });
+
+  it("takes the shard count from the genesis and refuses a shard that does not exist", async () => {
+    const home = join(dir, "home-shards");
+    await mkdir(home);
+    const made = await runUbn([
+      "genesis",
+      "init",
+      "--chain-id",
+      "ubn-shard-keys",
+      "--shards",
+      "2",
+      "--out",
+      join(home, "genesis.json"),
+    ]);
+    expect(made.code, made.stderr).toBe(0);
+    const env = { UBN_HOME: home, UBN_PASSWORD: "hunter2 but longer" };
+    const ok = await runUbn(["keys", "new", "--shard", "1", "--json"], env);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(shardOfAddress(parseAddress(JSON.parse(ok.stdout).address), 2)).toBe(1);
+    const missing = await runUbn(["keys", "new", "--shard", "2"], env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("--shard 2 does not exist: shards are 0 to 1");
+    const noCount = await runUbn(["keys", "new", "--shard", "0"], { UBN_HOME: join(dir, "nowhere") });
+    expect(noCount.code).toBe(2);
+    expect(noCount.stderr).toContain("--shard needs the shard count");
   });
 });

@@ -12,6 +12,7 @@ import {
 import { type Command, type CommandContext, type CommandGroup, stringOption } from "../command.ts";
 import { defaultKeystoreDir } from "../home.ts";
 import { readPassword } from "../password.ts";
+import { keyPairOnShard, requestedShard } from "./keys-shard.ts";
 
 const keystoreOption = { keystore: { type: "string" } } as const;
 const keystoreHelp: [string, string] = [
@@ -26,14 +27,25 @@ function keystoreDir(ctx: CommandContext): string {
 const newKey: Command = {
   name: "new",
   summary: "create a key, encrypted with a password",
-  usage: "[--name NAME] [--keystore DIR] [--password-file FILE]",
-  options: { ...keystoreOption, name: { type: "string" }, "password-file": { type: "string" } },
+  usage: "[--name NAME] [--keystore DIR] [--password-file FILE] [--shard K [--shards S | --genesis FILE]]",
+  options: {
+    ...keystoreOption,
+    name: { type: "string" },
+    "password-file": { type: "string" },
+    shard: { type: "string" },
+    shards: { type: "string" },
+    genesis: { type: "string" },
+  },
   optionHelp: [
     keystoreHelp,
     ["--name NAME", "a name to refer to the key by (default: key-N)"],
     ["--password-file FILE", "read the password from FILE (else $UBN_PASSWORD, else a prompt)"],
+    ["--shard K", "make a key whose address lives on shard K (an account's shard is fixed by its address)"],
+    ["--shards S", "the chain's shard count for --shard (default: from --genesis or $UBN_HOME/genesis.json)"],
+    ["--genesis FILE", "read the shard count for --shard from this genesis file"],
   ],
   async run(ctx) {
+    const onShard = await requestedShard(ctx);
     const dir = keystoreDir(ctx);
     const existing = await listKeyFiles(dir);
     const name = stringOption(ctx, "name") ?? nextFreeName(existing.map((k) => k.name));
@@ -44,13 +56,21 @@ const newKey: Command = {
       env: ctx.env,
       confirm: true,
     });
-    const { secretKey, publicKey } = generateKeyPair();
+    const { secretKey, publicKey } =
+      onShard === null ? generateKeyPair() : keyPairOnShard(onShard.shard, onShard.shardCount);
     const file = await encryptKey(secretKey, password, name);
     secretKey.fill(0);
     const path = await saveKeyFile(dir, file);
+    const shardLine = onShard === null ? "" : `\n  shard:      ${onShard.shard} of ${onShard.shardCount}`;
     ctx.out.result(
-      { name, address: addressOf(publicKey), publicKey: file.publicKey, file: path },
-      `Created key "${name}"\n  address:    ${file.address}\n  public key: ${file.publicKey}\n  file:       ${path}`,
+      {
+        name,
+        address: addressOf(publicKey),
+        publicKey: file.publicKey,
+        file: path,
+        ...(onShard === null ? {} : { shard: onShard.shard, shardCount: onShard.shardCount }),
+      },
+      `Created key "${name}"\n  address:    ${file.address}\n  public key: ${file.publicKey}${shardLine}\n  file:       ${path}`,
     );
   },
 };

@@ -91,7 +91,8 @@ describe("crosslink commit proofs", () => {
     const weak = { ...proof, childQc: qcFor(fx, b2, [0, 1]) };
     expect(code(() => checkCommitProof(weak, digest, ctx))).toBe(ConsensusErrorCode.invalidCrosslink);
     const sigs = proof.childQc.signatures.map((s) => Uint8Array.from(s));
-    (sigs[1] as Uint8Array)[5] ^= 1;
+    const bent = sigs[1] as Uint8Array;
+    bent[5] = (bent[5] as number) ^ 1;
     const forged = { ...proof, childQc: { ...proof.childQc, signatures: sigs } };
     expect(code(() => checkCommitProof(forged, digest, ctx))).toBe(ConsensusErrorCode.badSignature);
     const strangers = fixture(4, { keyNumbers: [10, 11, 12, 13] });
