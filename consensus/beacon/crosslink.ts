@@ -12,7 +12,7 @@
 import { type CodecType, compareBytes, equalBytes, fixedBytes, struct, toHex, u16, u64 } from "../../crypto/index.ts";
 import { ConsensusError, ConsensusErrorCode } from "../errors.ts";
 import type { BatchVerify } from "../interface.ts";
-import { blockHashFromId, type QuorumCert, quorumCertCodec, voteSigningBytes } from "../messages.ts";
+import { type Block, blockHashFromId, type QuorumCert, quorumCertCodec, voteSigningBytes } from "../messages.ts";
 import { type EpochInfo, hasQuorum } from "../validators.ts";
 
 const hash32 = fixedBytes(32);
@@ -78,6 +78,41 @@ export function checkCommitProof(proof: CommitProof, headerDigest: Uint8Array, c
   checkQuorumCert(blockQc, ctx);
   checkQuorumCert(childQc, ctx);
   return hash;
+}
+
+/** One committed block as the engine's commit action hands it over: the block and the QC that certifies it. */
+export interface CertifiedBlock {
+  block: Block;
+  qc: QuorumCert;
+}
+
+/**
+ * A commit proof for `block` from data every follower of the chain has: the block and its
+ * committed child, each with the QC that certifies it. Possible only when the child is in the
+ * very next round (the 2-chain rule); otherwise null, and the host proves a later block (a
+ * crosslink carries all headers up to the one it proves, so no header is skipped).
+ */
+export function commitProofFrom(
+  block: CertifiedBlock,
+  child: CertifiedBlock,
+  payloadDigest: (payload: Uint8Array) => Uint8Array,
+): CommitProof | null {
+  const b = block.block;
+  const c = child.block;
+  if (c.round !== b.round + 1n || c.height !== b.height + 1n || c.epoch !== b.epoch) return null;
+  if (!equalBytes(c.qc.blockHash, block.qc.blockHash) || c.qc.round !== b.round) return null;
+  return {
+    block: fieldsOf(b, payloadDigest),
+    blockParentQc: b.qc,
+    blockQc: block.qc,
+    child: fieldsOf(c, payloadDigest),
+    childQc: child.qc,
+  };
+}
+
+function fieldsOf(b: Block, payloadDigest: (payload: Uint8Array) => Uint8Array): BlockIdFields {
+  const { epoch, round, height, parent, proposer } = b;
+  return { epoch, round, height, parent, proposer, payloadDigest: payloadDigest(b.payload) };
 }
 
 /** A crosslink must move its shard forward: a higher block than the one the beacon holds. */

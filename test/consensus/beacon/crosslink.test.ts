@@ -6,6 +6,7 @@ import {
   type CrosslinkContext,
   checkCommitProof,
   commitProofCodec,
+  commitProofFrom,
 } from "../../../consensus/beacon/crosslink.ts";
 import { ConsensusErrorCode } from "../../../consensus/errors.ts";
 import { blockHash } from "../../../consensus/messages.ts";
@@ -135,5 +136,21 @@ describe("crosslink commit proofs", () => {
     expect(advancesCrosslink(at(2n), at(2n))).toBe(false);
     expect(advancesCrosslink(at(2n), at(1n))).toBe(false);
     expect(advancesCrosslink(at(1n), { ...at(5n), chain: 2 })).toBe(false);
+  });
+
+  it("builds a proof from two committed blocks when the child is in the next round", () => {
+    const { b1, b2 } = chain();
+    const qc1 = qcFor(fx, b1);
+    const qc2 = qcFor(fx, b2);
+    const proof = commitProofFrom({ block: b1.block, qc: qc1 }, { block: b2.block, qc: qc2 }, sha256);
+    expect(proof).not.toBeNull();
+    expect(checkCommitProof(proof as CommitProof, sha256(b1.block.payload), ctx)).toEqual(b1.hash);
+    const skipped = chain(3n);
+    const none = commitProofFrom(
+      { block: skipped.b1.block, qc: qcFor(fx, skipped.b1) },
+      { block: skipped.b2.block, qc: qcFor(fx, skipped.b2) },
+      sha256,
+    );
+    expect(none).toBeNull();
   });
 });
