@@ -7,6 +7,12 @@ export const StateBucket = {
   totals: 0x02,
   validator: 0x03,
   unbondingQueue: 0x04,
+  /** Next seq to emit towards a destination chain (vm/cross-shard/). */
+  outboxNext: 0x05,
+  /** Next seq expected from a source chain. */
+  inboxNext: 0x06,
+  /** Value that left and arrived by receipts. */
+  crossTotals: 0x07,
 } as const;
 
 export interface Account {

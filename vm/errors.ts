@@ -15,6 +15,13 @@ export const BlockErrorCode = {
   txFeeTooLow: "BLOCK_TX_FEE_TOO_LOW",
   txCannotPayFee: "BLOCK_TX_CANNOT_PAY_FEE",
   txInvalid: "BLOCK_TX_INVALID",
+  /** The sender or fee sponsor lives on another shard. */
+  txWrongShard: "BLOCK_TX_WRONG_SHARD",
+  // Inbound cross-shard receipts (the shard layer proved them; these are the state's rules).
+  receiptWrongChain: "BLOCK_RECEIPT_WRONG_CHAIN",
+  receiptReplayed: "BLOCK_RECEIPT_REPLAYED",
+  receiptGap: "BLOCK_RECEIPT_GAP",
+  receiptWrongKind: "BLOCK_RECEIPT_WRONG_KIND",
 } as const;
 export type BlockErrorCode = (typeof BlockErrorCode)[keyof typeof BlockErrorCode];
 

@@ -1,5 +1,23 @@
 // vm/: the deterministic state transition. Imports crypto/ only.
 export * from "./account.ts";
+export { BlockOutbox, type CrossSend, homeChainOf, isBeacon } from "./cross-shard/outbox.ts";
+export {
+  BEACON_CHAIN,
+  type CrossReceipt,
+  crossReceiptCodec,
+  decodeReceipt as decodeCrossReceipt,
+  encodeReceipt as encodeCrossReceipt,
+  isReceiptKind,
+  ReceiptKind,
+} from "./cross-shard/receipt.ts";
+export {
+  CROSS_TOTALS_KEY,
+  type CrossTotals,
+  decodeCrossTotals,
+  inboxNextKey,
+  outboxNextKey,
+} from "./cross-shard/records.ts";
+export { shardOfAddress } from "./cross-shard/shard-of.ts";
 export * from "./errors.ts";
 export {
   type BlockResult,

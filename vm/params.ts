@@ -17,6 +17,11 @@ export interface VmParams {
   blockReward: bigint;
   /** A block with more transactions is invalid. */
   maxBlockTxs: number;
+  /**
+   * Which chain this state machine runs, when the network has several: a shard number or
+   * BEACON_CHAIN (vm/cross-shard/receipt.ts). Absent: one chain holds every account.
+   */
+  chain?: { id: number; shardCount: number };
 }
 
 /** The default of the genesis parameter maxBlockTxs (genesis/params.ts); benchmarks use it too. */

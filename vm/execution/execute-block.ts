@@ -19,6 +19,10 @@ import {
   verifyNative,
 } from "../../crypto/index.ts";
 import { decodeTotals, encodeTotals, TOTALS_KEY, type Totals } from "../account.ts";
+import { applyInbound } from "../cross-shard/inbound.ts";
+import { BlockOutbox, homeChainOf } from "../cross-shard/outbox.ts";
+import type { CrossReceipt } from "../cross-shard/receipt.ts";
+import { CROSS_TOTALS_KEY, decodeCrossTotals, encodeCrossTotals } from "../cross-shard/records.ts";
 import { BlockError, BlockErrorCode, TxFailure, TxInvalid } from "../errors.ts";
 import type { VmParams } from "../params.ts";
 import type { AuthenticatedState } from "../state/interface.ts";
@@ -44,6 +48,8 @@ export interface VmBlock {
   proposer: Uint8Array | null;
   /** Encoded signed transactions, in execution order. */
   txs: readonly Uint8Array[];
+  /** Receipts from other chains, already proven by the shard layer; applied before the transactions. */
+  inbound?: readonly CrossReceipt[];
 }
 
 export interface ExecutionEnv {
@@ -62,6 +68,8 @@ export interface BlockResult {
   stateRoot: Uint8Array;
   receipts: Receipt[];
   receiptsRoot: Uint8Array;
+  /** Cross-shard receipts this block emitted, in order ([] on a single chain). */
+  outbox: CrossReceipt[];
 }
 
 export interface DecodedTx {
@@ -91,7 +99,7 @@ async function execute(state: AuthenticatedState, block: VmBlock, env: Execution
   if (block.txs.length > params.maxBlockTxs) {
     throw new BlockError(BlockErrorCode.tooManyTxs, `${block.txs.length} transactions, at most ${params.maxBlockTxs}`);
   }
-  const decoded = block.txs.map((bytes, i) => decodeAndCheck(bytes, i, block.chainId));
+  const decoded = block.txs.map((bytes, i) => decodeAndCheck(bytes, i, block.chainId, params.chain));
   // Signatures are checked on the worker threads while this thread executes; nothing of the
   // block is kept unless both succeed. If execution fails first, its error is reported and
   // the verification result is dropped.
@@ -99,13 +107,17 @@ async function execute(state: AuthenticatedState, block: VmBlock, env: Execution
   signatures.catch(() => {});
 
   const bs = new BlockState(state);
-  await releaseDueUnbonding(bs, block.height);
+  const cross = decodeCrossTotals(await state.get(CROSS_TOTALS_KEY));
+  const outbox = new BlockOutbox(params.chain?.id ?? 0, bs, cross);
+  await releaseDueUnbonding(bs, block.height, params.chain, outbox);
   const totalsBytes = await state.get(TOTALS_KEY);
   const totals: Totals = totalsBytes ? decodeTotals(totalsBytes) : { genesisSupply: 0n, minted: 0n, burned: 0n };
 
+  await applyInbound(bs, block.inbound ?? [], params.chain, cross);
+
   const receipts: Receipt[] = [];
   for (let i = 0; i < decoded.length; i++) {
-    receipts.push(await applyTransaction(bs, decoded[i] as DecodedTx, i, block, params, totals));
+    receipts.push(await applyTransaction(bs, decoded[i] as DecodedTx, i, block, params, totals, outbox));
   }
 
   if (block.proposer !== null && params.blockReward > 0n) {
@@ -114,9 +126,16 @@ async function execute(state: AuthenticatedState, block: VmBlock, env: Execution
     totals.minted += params.blockReward;
   }
   bs.putRaw(TOTALS_KEY, encodeTotals(totals));
+  // Written only once something crossed, so single-chain states (and their roots) are unchanged.
+  if (cross.sentOut > 0n || cross.receivedIn > 0n) bs.putRaw(CROSS_TOTALS_KEY, encodeCrossTotals(cross));
   await signatures;
   bs.flush();
-  return { stateRoot: await state.pendingRoot(), receipts, receiptsRoot: receiptsRoot(receipts) };
+  return {
+    stateRoot: await state.pendingRoot(),
+    receipts,
+    receiptsRoot: receiptsRoot(receipts),
+    outbox: outbox.receipts,
+  };
 }
 
 /**
@@ -124,7 +143,12 @@ async function execute(state: AuthenticatedState, block: VmBlock, env: Execution
  * verification; throws BlockError (index i). The mempool admits through this same function, so
  * it never holds a transaction that would make a block invalid on these grounds.
  */
-export function decodeAndCheck(bytes: Uint8Array, i: number, chainId: string): DecodedTx {
+export function decodeAndCheck(
+  bytes: Uint8Array,
+  i: number,
+  chainId: string,
+  chain?: { id: number; shardCount: number },
+): DecodedTx {
   let tx: SignedTx;
   try {
     tx = decodeTransaction(bytes);
@@ -146,6 +170,13 @@ export function decodeAndCheck(bytes: Uint8Array, i: number, chainId: string): D
   } catch (e) {
     if (e instanceof TxInvalid) throw new BlockError(BlockErrorCode.txInvalid, e.message, i);
     throw e;
+  }
+  // An account's nonce and balance live on its own shard; only that shard may spend them.
+  for (const who of tx.sponsor === null ? [sender] : [sender, payer]) {
+    const home = homeChainOf(chain, who);
+    if (home !== null && home !== chain?.id) {
+      throw new BlockError(BlockErrorCode.txWrongShard, `an account of shard ${home} spends on chain ${chain?.id}`, i);
+    }
   }
   return { bytes, tx, sender, payer };
 }
@@ -185,6 +216,7 @@ async function applyTransaction(
   block: VmBlock,
   params: VmParams,
   totals: Totals,
+  outbox: BlockOutbox,
 ): Promise<Receipt> {
   const senderAccount = await bs.account(sender);
   if (senderAccount.nonce !== tx.nonce) {
@@ -221,8 +253,9 @@ async function applyTransaction(
   const afterFee = await bs.account(sender);
   bs.setAccount(sender, { ...afterFee, nonce: afterFee.nonce + 1n });
 
-  const ctx = new TxContext(bs, sender, block.height, params);
-  const base = { txHash: transactionHash(bytes), feePaid: tx.fee };
+  const txHash = transactionHash(bytes);
+  const ctx = new TxContext(bs, sender, block.height, params, txHash);
+  const base = { txHash, feePaid: tx.fee };
   try {
     await handlerFor(tx.payload).execute(ctx, tx.payload);
   } catch (e) {
@@ -230,5 +263,6 @@ async function applyTransaction(
     throw e;
   }
   ctx.apply();
+  for (const send of ctx.sends) await outbox.emit(send);
   return { ...base, ok: true, failure: null, events: ctx.events };
 }

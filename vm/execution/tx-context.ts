@@ -3,6 +3,7 @@
 // transaction's changes are simply never applied.
 import type { Account } from "../account.ts";
 import { decodeUnbondingQueue, encodeUnbondingQueue, unbondingQueueKey } from "../account.ts";
+import type { CrossSend } from "../cross-shard/outbox.ts";
 import type { VmParams } from "../params.ts";
 import type { BlockState } from "./block-state.ts";
 import type { Event } from "./receipt.ts";
@@ -14,12 +15,23 @@ export class TxContext {
   readonly height: bigint;
   readonly params: VmParams;
   readonly events: Event[] = [];
+  /** Hash of the transaction (the origin of any receipt it sends). */
+  readonly origin: Uint8Array;
+  /** Receipts to send if the transaction succeeds, in order (they get their seq then). */
+  readonly sends: CrossSend[] = [];
   private readonly block: BlockState;
   private readonly accounts = new Map<string, { address: Uint8Array; account: Account }>();
   private readonly raw = new Map<string, { key: Uint8Array; value: Uint8Array | null }>();
 
-  constructor(block: BlockState, sender: Uint8Array, height: bigint, params: VmParams) {
+  constructor(
+    block: BlockState,
+    sender: Uint8Array,
+    height: bigint,
+    params: VmParams,
+    origin: Uint8Array = new Uint8Array(32),
+  ) {
     this.block = block;
+    this.origin = origin;
     this.sender = sender;
     this.height = height;
     this.params = params;
@@ -52,6 +64,11 @@ export class TxContext {
     const queue = existing === undefined ? [] : decodeUnbondingQueue(existing);
     queue.push({ address, amount });
     this.putRaw(key, encodeUnbondingQueue(queue));
+  }
+
+  /** Queues a receipt to another chain; it is sent only if the transaction succeeds. */
+  send(send: Omit<CrossSend, "origin">): void {
+    this.sends.push({ ...send, origin: this.origin });
   }
 
   emit(kind: string, fields: (Uint8Array | bigint)[]): void {

@@ -1,5 +1,7 @@
 // stake: bond part of the sender's balance.
 import { struct, u128 } from "../../../crypto/index.ts";
+import { homeChainOf, ReceiptKind } from "../../cross-shard/outbox.ts";
+import { BEACON_CHAIN } from "../../cross-shard/receipt.ts";
 import { TxFailure, TxFailureCode, TxInvalid } from "../../errors.ts";
 import type { TxHandler } from "../handler.ts";
 
@@ -20,6 +22,18 @@ export const stake: TxHandler<StakeBody> = {
       throw new TxFailure(TxFailureCode.insufficientBalance, `balance ${account.balance} is less than ${body.amount}`);
     }
     account.balance -= body.amount;
+    // On a shard the stake goes to the beacon chain, which keeps the validator registry.
+    if (homeChainOf(ctx.params.chain, ctx.sender) !== null) {
+      ctx.send({
+        destination: BEACON_CHAIN,
+        kind: ReceiptKind.stakeDeposit,
+        from: ctx.sender,
+        to: ctx.sender,
+        amount: body.amount,
+      });
+      ctx.emit("stake_out", [ctx.sender, body.amount]);
+      return;
+    }
     account.staked += body.amount;
     ctx.emit("stake", [ctx.sender, body.amount]);
   },

@@ -1,5 +1,6 @@
 // transfer: move ISC from the sender's balance to another account.
 import { fixedBytes, struct, u128 } from "../../../crypto/index.ts";
+import { homeChainOf, ReceiptKind } from "../../cross-shard/outbox.ts";
 import { TxFailure, TxFailureCode, TxInvalid } from "../../errors.ts";
 import type { TxHandler } from "../handler.ts";
 
@@ -25,6 +26,14 @@ export const transfer: TxHandler<TransferBody> = {
       );
     }
     from.balance -= body.amount;
+    // A recipient on another shard is credited there, by receipt, once this block is crosslinked.
+    const chain = ctx.params.chain;
+    const destination = homeChainOf(chain, body.to);
+    if (destination !== null && destination !== chain?.id) {
+      ctx.send({ destination, kind: ReceiptKind.transfer, from: ctx.sender, to: body.to, amount: body.amount });
+      ctx.emit("transfer_out", [ctx.sender, body.to, body.amount, BigInt(destination)]);
+      return;
+    }
     const to = await ctx.account(body.to);
     to.balance += body.amount;
     ctx.emit("transfer", [ctx.sender, body.to, body.amount]);
