@@ -171,7 +171,9 @@ export function applyBeaconBlock(
   }
 
   const pending = [...state.pending, ...block.stakeChanges];
-  const oldestNeeded = shardEpochs.reduce((a, b) => (b < a ? b : a));
+  // bigint, so no Math.min: the oldest epoch a shard may still prove blocks in.
+  let oldestNeeded = shardEpochs[0] ?? 0n;
+  for (const e of shardEpochs) if (e < oldestNeeded) oldestNeeded = e;
   const committees = state.committees.filter((c) => c.epoch >= oldestNeeded);
   const next: BeaconState = { ...state, height: block.height, mix, pending, crosslinks, shardEpochs, committees };
   const lastOfEpoch = block.height % params.epochLength === 0n;

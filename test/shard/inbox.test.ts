@@ -29,7 +29,7 @@ const seqs = (rs: CrossReceipt[]) => rs.map((r) => `${r.source}#${r.seq}`);
 
 describe("outbox proofs", () => {
   it("prove each receipt against its header and nothing else", () => {
-    out1a.forEach((r, i) => expect(verifyOutboxReceipt(h1a, r, outboxProof(out1a, i))).toBe(true));
+    for (const [i, r] of out1a.entries()) expect(verifyOutboxReceipt(h1a, r, outboxProof(out1a, i))).toBe(true);
     const p = outboxProof(out1a, 0);
     const r = out1a[0] as CrossReceipt;
     expect(verifyOutboxReceipt(h1a, { ...r, amount: r.amount + 1n }, p)).toBe(false);
