@@ -1,7 +1,7 @@
 // The receipts one block emits, in order. A transaction queues its sends in its TxContext;
 // they reach the block (and take a seq) only if the transaction succeeds, so a failed
 // transaction consumes no seq and leaves no receipt.
-import { BEACON_CHAIN, type CrossReceipt, ReceiptKind } from "./receipt.ts";
+import { BEACON_CHAIN, type CrossReceipt, type ReceiptKind } from "./receipt.ts";
 import { type CrossTotals, decodeSeq, encodeSeq, outboxNextKey } from "./records.ts";
 import { shardOfAddress } from "./shard-of.ts";
 
@@ -57,4 +57,3 @@ export function homeChainOf(chain: { id: number; shardCount: number } | undefine
 export function isBeacon(chain: { id: number } | undefined): boolean {
   return chain?.id === BEACON_CHAIN;
 }
-export { ReceiptKind };

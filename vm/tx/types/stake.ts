@@ -1,7 +1,7 @@
 // stake: bond part of the sender's balance.
 import { struct, u128 } from "../../../crypto/index.ts";
-import { homeChainOf, ReceiptKind } from "../../cross-shard/outbox.ts";
-import { BEACON_CHAIN } from "../../cross-shard/receipt.ts";
+import { homeChainOf } from "../../cross-shard/outbox.ts";
+import { BEACON_CHAIN, ReceiptKind } from "../../cross-shard/receipt.ts";
 import { TxFailure, TxFailureCode, TxInvalid } from "../../errors.ts";
 import type { TxHandler } from "../handler.ts";
 

@@ -1,6 +1,7 @@
 // transfer: move ISC from the sender's balance to another account.
 import { fixedBytes, struct, u128 } from "../../../crypto/index.ts";
-import { homeChainOf, ReceiptKind } from "../../cross-shard/outbox.ts";
+import { homeChainOf } from "../../cross-shard/outbox.ts";
+import { ReceiptKind } from "../../cross-shard/receipt.ts";
 import { TxFailure, TxFailureCode, TxInvalid } from "../../errors.ts";
 import type { TxHandler } from "../handler.ts";
 
