@@ -8,8 +8,11 @@ export const ShardErrorCode = {
   tooManyHeaders: "SHARD_TOO_MANY_HEADERS",
   brokenHeaderChain: "SHARD_BROKEN_HEADER_CHAIN",
   wrongShard: "SHARD_WRONG_SHARD",
-  // A block's body against its header.
+  // A block against its parent, its body and its own execution.
   bodyMismatch: "SHARD_BODY_MISMATCH",
+  badHeader: "SHARD_BAD_HEADER",
+  unknownBeacon: "SHARD_UNKNOWN_BEACON_BLOCK",
+  rootMismatch: "SHARD_ROOT_MISMATCH",
   // Inbound receipts.
   notCrosslinked: "SHARD_NOT_CROSSLINKED",
   wrongDestination: "SHARD_WRONG_DESTINATION",

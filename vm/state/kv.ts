@@ -27,6 +27,13 @@ export class MemoryKv implements KvStore {
   get size(): number {
     return this.map.size;
   }
+
+  /** An independent copy (values are never changed in place, so they are shared). */
+  clone(): MemoryKv {
+    const copy = new MemoryKv();
+    for (const [k, v] of this.map) copy.map.set(k, v);
+    return copy;
+  }
 }
 
 /** A view of a store under a fixed key prefix, so several chains can share one database. */
