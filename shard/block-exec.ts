@@ -96,7 +96,9 @@ export async function buildShardBlock(
   const shard = chainOf(ctx.params);
   const height = ctx.parent.height + 1n;
   const receipts = await inboundReceipts(state, ctx, req.beacon.height, req.inbound);
-  const timeMs = req.timeMs > ctx.parent.timeMs ? req.timeMs : ctx.parent.timeMs;
+  // Never before the parent (bigints, so no Math.max).
+  let timeMs = ctx.parent.timeMs;
+  if (req.timeMs > timeMs) timeMs = req.timeMs;
   let txs = [...req.txs];
   const dropped: Uint8Array[] = [];
   for (let attempt = 0; ; attempt++) {
