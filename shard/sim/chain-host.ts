@@ -1,0 +1,206 @@
+// One engine on one chain for one simulated validator, as node/ runs one per chain it follows.
+// It carries out the engine's actions against the run (world): persist to the validator's
+// simulated disk, messages tagged with the chain, timers on the virtual clock, and the
+// chain-specific work (building a payload, judging one, applying a commit) through the
+// callbacks its validator gives it. A crash drops the engine, its timers and inputs in flight;
+// a restart builds a new engine from the persisted safety state and re-registers every epoch
+// the validator had learned for this chain.
+import type {
+  Action,
+  CommittedBlock,
+  ConsensusEngine,
+  CreateEngine,
+  EngineModules,
+  EngineOptions,
+  Input,
+  ValidatorSet,
+} from "../../consensus/interface.ts";
+import type { CommitRecord } from "../../consensus/sim/invariants.ts";
+import { toHex } from "../../crypto/index.ts";
+
+export interface ChainWorld {
+  now(): number;
+  schedule(host: ChainHost, delayMs: number, input: Input, timer?: { id: string; generation: number }): void;
+  send(from: ChainHost, to: string, bytes: Uint8Array): void;
+  broadcast(from: ChainHost, bytes: Uint8Array): void;
+  /** Runs `work` after `delayMs` unless the host crashes or restarts first. */
+  later(host: ChainHost, delayMs: number, work: () => Promise<void>): void;
+  violation(message: string): void;
+}
+
+/** The chain-specific part, supplied by the validator that owns the host. */
+export interface ChainDuties {
+  /** A payload to propose on `parent` at `height`, or null to let the round pass. */
+  build(parentHex: string, height: bigint, round: bigint): Promise<Uint8Array | null>;
+  /** Is the proposed payload valid? undefined: cannot tell yet (ask again later). */
+  judge(a: Extract<Action, { kind: "validate-payload" }>): Promise<boolean | undefined>;
+  /** A newly committed block, in chain order, once per height across restarts. */
+  committed(block: CommittedBlock, record: CommitRecord): Promise<void>;
+}
+
+/** Virtual time building a payload takes, and the wait before judging again a payload that cannot be judged yet. */
+const BUILD_MS = 1;
+const JUDGE_RETRY_MS = 25;
+const JUDGE_RETRIES = 80;
+
+export class ChainHost {
+  readonly commits: CommitRecord[] = [];
+  incarnation = 0;
+  persisted: Uint8Array | undefined;
+  /** Every later epoch this validator learned for the chain, in order (re-fed after a restart). */
+  readonly epochs: { set: ValidatorSet; fromHeight: bigint }[] = [];
+  private engine: ConsensusEngine | null = null;
+  private lifetimeHeight = 0;
+  private timerGeneration = 0;
+  private readonly timers = new Map<string, number>();
+
+  readonly chain: number;
+  readonly validator: number;
+  readonly id: string;
+  private readonly opts: EngineOptions;
+  private readonly modules: Omit<EngineModules, "persisted">;
+  private readonly createEngine: CreateEngine;
+  private readonly world: ChainWorld;
+  private readonly duties: ChainDuties;
+
+  constructor(
+    where: { chain: number; validator: number; id: string },
+    opts: EngineOptions,
+    modules: Omit<EngineModules, "persisted">,
+    createEngine: CreateEngine,
+    world: ChainWorld,
+    duties: ChainDuties,
+  ) {
+    this.chain = where.chain;
+    this.validator = where.validator;
+    this.id = where.id;
+    this.opts = opts;
+    this.modules = modules;
+    this.createEngine = createEngine;
+    this.world = world;
+    this.duties = duties;
+  }
+
+  get up(): boolean {
+    return this.engine !== null;
+  }
+
+  get committedHeight(): number {
+    return this.commits.at(-1)?.height ?? 0;
+  }
+
+  async start(): Promise<void> {
+    this.incarnation++;
+    this.lifetimeHeight = 0;
+    const modules: EngineModules = { ...this.modules };
+    if (this.persisted) modules.persisted = this.persisted;
+    this.engine = this.createEngine(this.opts, modules);
+    await this.perform(this.engine.start());
+    for (const e of this.epochs) await this.feed({ kind: "validator-set", set: e.set, fromHeight: e.fromHeight });
+  }
+
+  crash(): void {
+    this.engine = null;
+    this.incarnation++;
+    this.timers.clear();
+  }
+
+  timerIsCurrent(timer: { id: string; generation: number }): boolean {
+    return this.timers.get(timer.id) === timer.generation;
+  }
+
+  /** The next epoch of this chain: kept for restarts and given to the engine now. */
+  async learnEpoch(set: ValidatorSet, fromHeight: bigint): Promise<void> {
+    this.epochs.push({ set, fromHeight });
+    await this.feed({ kind: "validator-set", set, fromHeight });
+  }
+
+  async handle(input: Input, timer?: { id: string; generation: number }): Promise<void> {
+    if (!this.engine) return;
+    if (timer) {
+      if (!this.timerIsCurrent(timer)) return;
+      this.timers.delete(timer.id);
+    }
+    await this.feed(input);
+  }
+
+  private async feed(input: Input): Promise<void> {
+    if (!this.engine) return;
+    await this.perform(this.engine.handle(input));
+  }
+
+  private async perform(actions: Action[]): Promise<void> {
+    for (const a of actions) {
+      switch (a.kind) {
+        case "persist":
+          this.persisted = a.state.slice();
+          break;
+        case "send":
+          this.world.send(this, a.to, a.bytes);
+          break;
+        case "broadcast":
+          this.world.broadcast(this, a.bytes);
+          break;
+        case "commit":
+          await this.apply(a.block);
+          break;
+        case "set-timer": {
+          const generation = ++this.timerGeneration;
+          this.timers.set(a.id, generation);
+          this.world.schedule(this, a.delayMs, { kind: "timer", id: a.id }, { id: a.id, generation });
+          break;
+        }
+        case "cancel-timer":
+          this.timers.delete(a.id);
+          break;
+        case "request-payload": {
+          const payload = await this.duties.build(toHex(a.parentHash), a.height, a.round);
+          if (payload !== null) this.world.schedule(this, BUILD_MS, { kind: "payload", round: a.round, payload });
+          break;
+        }
+        case "validate-payload":
+          await this.judge(a, 0);
+          break;
+      }
+    }
+  }
+
+  private async judge(a: Extract<Action, { kind: "validate-payload" }>, attempt: number): Promise<void> {
+    const valid = await this.duties.judge(a);
+    if (valid !== undefined || attempt >= JUDGE_RETRIES) {
+      this.world.schedule(this, 0, { kind: "payload-verdict", blockHash: a.blockHash, valid: valid ?? false });
+      return;
+    }
+    // Not judgeable yet (the beacon block it builds on is not committed here): ask again later.
+    this.world.later(this, JUDGE_RETRY_MS, () => this.judge(a, attempt + 1));
+  }
+
+  private async apply(block: CommittedBlock): Promise<void> {
+    const height = Number(block.height);
+    const hash = toHex(block.hash);
+    if (height <= this.lifetimeHeight) {
+      this.world.violation(`chain ${this.chain} v${this.validator} committed height ${height} twice in one lifetime`);
+    }
+    this.lifetimeHeight = Math.max(this.lifetimeHeight, height);
+    if (height <= this.committedHeight) {
+      const applied = this.commits[height - 1];
+      if (applied && applied.hash !== hash) {
+        this.world.violation(
+          `chain ${this.chain} v${this.validator} committed ${hash.slice(0, 12)} at ${height} after a restart, ` +
+            `had applied ${applied.hash.slice(0, 12)}`,
+        );
+      }
+      return;
+    }
+    const record: CommitRecord = {
+      height,
+      round: Number(block.round),
+      hash,
+      parent: toHex(block.parent),
+      proposer: block.proposer,
+      atMs: this.world.now(),
+    };
+    this.commits.push(record);
+    await this.duties.committed(block, record);
+  }
+}

@@ -1,0 +1,517 @@
+// One seeded run of a sharded network: a beacon chain and S shard chains, each with the
+// production consensus engine, on one virtual clock and one simulated network (the fault plans
+// of consensus/sim: crashes with restarts, partitions, message loss, twins). Shard blocks are
+// built and validated by shard/block-exec.ts on the real VM; the beacon applies its real rules
+// (reveals, committees reshuffled every epoch, crosslinks with commit proofs); receipts move
+// between shards by Merkle proof against crosslinked headers; clients send intra- and
+// cross-shard transfers throughout.
+//
+// Checked on every run:
+//   - safety: per chain, no two honest validators commit different blocks at a height, and each
+//     validator's commits form a chain (consensus/sim/invariants.ts);
+//   - supply, after every block any chain finalizes: the value held on all shards plus the
+//     receipts in flight equals genesis plus minted minus burned over all shards;
+//   - delivery: every receipt a destination finalizes is the next one its source finalized for
+//     it, with the same content (exactly once, in order);
+//   - progress (unless a validator stays down): every transaction submitted is final and every
+//     cross-shard credit delivered by the end.
+import { type BeaconParams, committeeSetOf, genesisBeaconState } from "../../consensus/beacon/beacon-state.ts";
+import { genesisMix } from "../../consensus/beacon/randomness.ts";
+import { createEngine } from "../../consensus/engine.ts";
+import type { CommittedBlock, Input, ValidatorSet } from "../../consensus/interface.ts";
+import { EventQueue } from "../../consensus/sim/clock.ts";
+import { describeFaults, type FaultKind, planFaults } from "../../consensus/sim/faults.ts";
+import {
+  type CommitLog,
+  type CommitRecord,
+  checkAgreement,
+  checkChainValidity,
+} from "../../consensus/sim/invariants.ts";
+import { Network } from "../../consensus/sim/network.ts";
+import { Prng } from "../../consensus/sim/prng.ts";
+import { SharedVerifier, simKey } from "../../consensus/sim/signatures.ts";
+import { addressBytesOf, sha256, toHex, utf8 } from "../../crypto/index.ts";
+import { encodeReceipt } from "../../vm/cross-shard/receipt.ts";
+import { decodeSeq, inboxNextKey } from "../../vm/cross-shard/records.ts";
+import {
+  accountKey,
+  emptyAccount,
+  encodeAccount,
+  encodeTotals,
+  MemoryKv,
+  SparseMerkleState,
+  TOTALS_KEY,
+  type VmParams,
+} from "../../vm/index.ts";
+import { shardHeaderLinker } from "../beacon-link.ts";
+import { bodyHash, EMPTY_BODY, type InboundBundle, shardPayloadDigest } from "../body.ts";
+import { genesisShardHeader, headerHash } from "../header.ts";
+import { bundleFor } from "../outbox.ts";
+import { ChainHost, type ChainWorld } from "./chain-host.ts";
+import { type ShardExec, ShardLedger, SimLedger } from "./ledger.ts";
+import { SimLoad } from "./load.ts";
+import { BEACON_INDEX, SimValidator } from "./validator.ts";
+
+export interface ShardScenario {
+  seed: number;
+  validators: number;
+  shards: number;
+  faults: FaultKind;
+  /** Beacon blocks per epoch (committees are reshuffled at every epoch). */
+  epochLength: number;
+  /** Clients submit a transfer every this many ms until loadMs. */
+  txEveryMs: number;
+  loadMs: number;
+  /** Share of transfers that go to another shard. */
+  crossShare: number;
+  latencyMs: number;
+}
+
+export const SHARD_SCENARIO_DEFAULTS: Omit<ShardScenario, "seed"> = {
+  validators: 8,
+  shards: 4,
+  faults: "mixed",
+  epochLength: 4,
+  txEveryMs: 25,
+  loadMs: 3000,
+  crossShare: 0.4,
+  latencyMs: 20,
+};
+
+export interface ShardRunResult {
+  seed: number;
+  scenario: ShardScenario;
+  faults: string;
+  safetyViolations: string[];
+  /** Why the run did not settle, or null. Not judged when a validator stays down. */
+  progressFailure: string | null;
+  errors: string[];
+  /** Final height per chain: beacon first, then each shard. */
+  heights: number[];
+  /** Epochs the beacon entered. */
+  epochs: number;
+  transactions: number;
+  crossShard: number;
+  receiptsDelivered: number;
+  supplyChecks: number;
+  intraP50Ms: number | null;
+  crossP50Ms: number | null;
+  crossP99Ms: number | null;
+  virtualMs: number;
+  events: number;
+}
+
+const ACCOUNTS_PER_SHARD = 4;
+const GENESIS_BALANCE = 1_000_000_000n;
+const MAX_INBOUND_RECEIPTS = 256;
+const MAX_EVENTS = 5_000_000;
+/** How long after GST and the end of the load the run may take to settle. */
+const SETTLE_MS = 30_000;
+
+type SimEvent =
+  | { kind: "input"; host: ChainHost; life: number; input: Input; timer?: { id: string; generation: number } }
+  | { kind: "call"; host: ChainHost; life: number; work: () => Promise<void> }
+  | { kind: "deliver"; to: SimValidator; host: ChainHost; chain: number; from: string; bytes: Uint8Array }
+  | { kind: "crash"; validator: number }
+  | { kind: "restart"; validator: number }
+  | { kind: "submit" };
+
+export async function runShardScenario(input: Partial<ShardScenario> & { seed: number }): Promise<ShardRunResult> {
+  const s: ShardScenario = { ...SHARD_SCENARIO_DEFAULTS, ...input };
+  const n = s.validators;
+  const rng = new Prng(s.seed);
+  const faultRng = rng.fork();
+  const netRng = rng.fork();
+  const loadRng = rng.fork();
+  const jitterMs = Math.round(s.latencyMs / 2);
+  const delta = Math.round(s.latencyMs * 1.2) + jitterMs;
+  const baseTimeoutMs = Math.ceil((4 * delta) / 10) * 10 + 40;
+  const plan = planFaults(s.faults, faultRng, n, {
+    viewMs: 2 * delta,
+    horizonMs: s.loadMs,
+    baseTimeoutMs,
+  });
+  const instances = n + plan.twins.length;
+  const network = new Network(
+    instances,
+    { latencyMs: s.latencyMs, linkSpread: 0.2, jitterMs, lossRate: plan.lossRate, lossUntilMs: plan.lossUntilMs },
+    netRng,
+  );
+  for (const p of plan.partitions) network.addPartition(p);
+
+  const queue = new EventQueue<SimEvent>();
+  const violations: string[] = [];
+  const errors: string[] = [];
+  const verifier = new SharedVerifier();
+  const keys = Array.from({ length: n }, (_, i) => simKey(s.seed, i));
+  const registry = keys
+    .map((k) => ({ id: k.id, publicKey: k.publicKey, stake: 1n }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const beaconSet: ValidatorSet = { epoch: 0n, validators: registry };
+
+  // --- Genesis -------------------------------------------------------------------------------
+  const networkId = "ubn-sim";
+  const beaconChainId = "ubn-sim-beacon";
+  const shardChainId = (k: number) => `ubn-sim-shard-${k}`;
+  const beaconParams: BeaconParams = {
+    chainId: networkId,
+    shardCount: s.shards,
+    epochLength: BigInt(s.epochLength),
+    minCommitteeSize: 4,
+    shardChainId,
+    linkHeaders: shardHeaderLinker,
+  };
+  const load = new SimLoad(networkId, s.shards, ACCOUNTS_PER_SHARD, s.seed);
+  const validatorAddresses = keys.map((k) => addressBytesOf(k.publicKey));
+  const accounts = Array.from({ length: s.shards }, (_, k) => [...load.addressesOn(k), ...validatorAddresses]);
+  const ledger = new SimLedger(beaconParams, verifier.verify, accounts);
+  const beaconGenesis = sha256(utf8(`ubn-sim beacon genesis ${s.seed}`));
+  const shardGenesisBlock = (k: number) => sha256(utf8(`ubn-sim shard ${k} genesis ${s.seed}`));
+  const genesisExecs: ShardExec[] = [];
+  for (let k = 0; k < s.shards; k++) {
+    const kv = new MemoryKv();
+    const state = await SparseMerkleState.open(kv);
+    const funded = load.addressesOn(k);
+    for (const a of funded) state.set(accountKey(a), encodeAccount({ ...emptyAccount(), balance: GENESIS_BALANCE }));
+    state.set(
+      TOTALS_KEY,
+      encodeTotals({ genesisSupply: BigInt(funded.length) * GENESIS_BALANCE, minted: 0n, burned: 0n }),
+    );
+    const root = await state.commit();
+    const header = genesisShardHeader(k, root, bodyHash(EMPTY_BODY));
+    const exec = await ledger.summarize(k, { header, body: EMPTY_BODY }, kv);
+    genesisExecs.push(exec);
+    const params: VmParams = {
+      chainId: networkId,
+      fees: { perByte: 1n, perType: { transfer: 100n, stake: 200n, unstake: 200n, register_validator: 1000n } },
+      unbondingPeriodBlocks: 5n,
+      blockReward: 50n,
+      maxBlockTxs: 1000,
+      chain: { id: k, shardCount: s.shards },
+    };
+    ledger.shards.push(new ShardLedger(k, params, exec, toHex(shardGenesisBlock(k)), ledger));
+  }
+  const beaconState = genesisBeaconState(
+    beaconParams,
+    registry,
+    genesisMix(beaconGenesis),
+    genesisExecs.map((e) => headerHash(e.header)),
+  );
+  ledger.beacon.set(toHex(beaconGenesis), {
+    hashHex: toHex(beaconGenesis),
+    parentHex: "",
+    height: 0n,
+    timeMs: 0n,
+    state: beaconState,
+    crosslinked: [],
+  });
+
+  // --- Canonical chains (first honest commit per height) and the checks on them ----------------
+  const canonical: string[][] = [[], ...Array.from({ length: s.shards }, () => [])];
+  const tips: ShardExec[] = [...genesisExecs];
+  const sent: Uint8Array[][][] = Array.from({ length: s.shards }, () => Array.from({ length: s.shards }, () => []));
+  const sentAmounts: bigint[][][] = Array.from({ length: s.shards }, () => Array.from({ length: s.shards }, () => []));
+  const delivered: number[][] = Array.from({ length: s.shards }, () => new Array<number>(s.shards).fill(0));
+  let receiptsDelivered = 0;
+  let supplyChecks = 0;
+
+  const onCanonical = (chain: number, record: CommitRecord): void => {
+    const list = canonical[chain + 1] as string[];
+    if (record.height !== list.length + 1) return; // an honest validator repeating a known height
+    list.push(record.hash);
+    if (chain === BEACON_INDEX) return;
+    const exec = ledger.shards[chain]?.ofBlock(record.hash);
+    if (exec === undefined) {
+      violations.push(`shard ${chain} finalized block ${record.hash.slice(0, 12)} that no validator executed`);
+      return;
+    }
+    tips[chain] = exec;
+    for (const r of exec.outbox) {
+      const seqs = sent[chain]?.[r.destination] as Uint8Array[];
+      if (BigInt(seqs.length) !== r.seq)
+        violations.push(`shard ${chain} emitted #${r.seq} for ${r.destination} out of order`);
+      seqs.push(encodeReceipt(r));
+      sentAmounts[chain]?.[r.destination]?.push(r.amount);
+    }
+    for (const bundle of exec.body.inbound) {
+      for (const { receipt } of bundle.receipts) {
+        const from = receipt.source;
+        const row = delivered[from] as number[];
+        const next = row[chain] as number;
+        const emitted = sent[from]?.[chain]?.[Number(receipt.seq)];
+        if (BigInt(next) !== receipt.seq) {
+          violations.push(`shard ${chain} took receipt ${from}>${chain} #${receipt.seq}, the next was #${next}`);
+        } else if (emitted === undefined || toHex(emitted) !== toHex(encodeReceipt(receipt))) {
+          violations.push(
+            `shard ${chain} credited receipt ${from}>${chain} #${receipt.seq}, which shard ${from} never finalized`,
+          );
+        }
+        row[chain] = next + 1;
+        receiptsDelivered++;
+      }
+    }
+    load.committedBlock(exec, queue.now);
+    // Supply across chains at this cut.
+    let held = 0n;
+    let issued = 0n;
+    for (const t of tips) {
+      held += t.held;
+      issued += t.issued;
+    }
+    const inFlight = inFlightValue();
+    supplyChecks++;
+    if (held + inFlight !== issued) {
+      violations.push(
+        `supply drift after shard ${chain} block ${record.height}: held ${held} + in flight ${inFlight} != issued ${issued}`,
+      );
+    }
+  };
+
+  const inFlightValue = (): bigint => {
+    let total = 0n;
+    for (let a = 0; a < s.shards; a++) {
+      for (let b = 0; b < s.shards; b++) {
+        const amounts = sentAmounts[a]?.[b] as bigint[];
+        for (let i = (delivered[a] as number[])[b] as number; i < amounts.length; i++) total += amounts[i] as bigint;
+      }
+    }
+    return total;
+  };
+
+  // --- Validators, their hosts, and the world they act on -------------------------------------
+  const world: ChainWorld = {
+    now: () => queue.now,
+    schedule(host, delayMs, input, timer) {
+      queue.after(delayMs, { kind: "input", host, life: host.incarnation, input, timer });
+    },
+    later(host, delayMs, work) {
+      queue.after(delayMs, { kind: "call", host, life: host.incarnation, work });
+    },
+    send(from, to, bytes) {
+      for (const v of validators) if (v.id === to && v.index !== from.validator) transmit(from, v, bytes);
+    },
+    broadcast(from, bytes) {
+      for (const v of validators) if (v.index !== from.validator) transmit(from, v, bytes);
+    },
+    violation(message) {
+      violations.push(message);
+    },
+  };
+  const transmit = (from: ChainHost, to: SimValidator, bytes: Uint8Array): void => {
+    const route = network.route(from.validator, to.index, queue.now);
+    if ("dropped" in route) return;
+    const host = from.chain === BEACON_INDEX ? to.hosts?.beacon : to.hosts?.shards[from.chain];
+    if (host === undefined) return;
+    queue.after(route.delayMs, { kind: "deliver", to, host, chain: from.chain, from: from.id, bytes });
+  };
+
+  const twinned = new Set(plan.twins);
+  const validators: SimValidator[] = [];
+  const honest: boolean[] = [];
+  const services = {
+    ledger,
+    now: () => queue.now,
+    candidates: async (shard: number, parentHeaderHex: string) => {
+      const parent = ledger.shards[shard]?.get(parentHeaderHex);
+      return parent === undefined ? [] : load.candidates(shard, parent);
+    },
+    inbound: (shard: number, parentHeaderHex: string, beaconHex: string, beaconHeight: bigint) =>
+      inboundFor(ledger, shard, parentHeaderHex, beaconHex, beaconHeight),
+    committed: async (v: SimValidator, chain: number, _block: CommittedBlock, record: CommitRecord) => {
+      if (honest[v.index]) onCanonical(chain, record);
+    },
+  };
+  const addInstance = (validator: number): void => {
+    const key = keys[validator] as (typeof keys)[number];
+    const index = validators.length;
+    const signer = verifier.signer(key);
+    const v = new SimValidator(index, key.id, signer, s.shards, toHex(beaconGenesis), services);
+    const timing = { baseTimeoutMs, maxTimeoutMs: 8 * baseTimeoutMs };
+    const beacon = new ChainHost(
+      { chain: BEACON_INDEX, validator: index, id: key.id },
+      { chainId: beaconChainId, genesisHash: beaconGenesis, self: key.id, ...timing },
+      { validators: beaconSet, signer, verify: verifier.verify },
+      createEngine,
+      world,
+      {
+        build: async (parentHex, height) => v.buildBeacon(parentHex, height),
+        judge: async (a) =>
+          ledger.judgeBeacon(toHex(a.blockHash), toHex(a.parentHash), a.height, a.proposer, a.payload).valid,
+        committed: (block, record) => v.beaconCommitted(block, record),
+      },
+    );
+    const shards = Array.from({ length: s.shards }, (_, k) => {
+      const committee = committeeSetOf(beaconState, k, 0n) as ValidatorSet;
+      return new ChainHost(
+        { chain: k, validator: index, id: key.id },
+        {
+          chainId: shardChainId(k),
+          genesisHash: shardGenesisBlock(k),
+          self: key.id,
+          ...timing,
+          payloadDigest: shardPayloadDigest,
+        },
+        { validators: committee, signer, verify: verifier.verify },
+        createEngine,
+        world,
+        {
+          build: (parentHex) => v.buildShard(k, parentHex),
+          judge: (a) => v.judgeShard(k, toHex(a.blockHash), toHex(a.parentHash), a.proposer, a.payload),
+          committed: (block, record) => v.shardCommitted(k, block, record),
+        },
+      );
+    });
+    v.hosts = { beacon, shards };
+    validators.push(v);
+    honest.push(!twinned.has(validator));
+  };
+  for (let i = 0; i < n; i++) addInstance(i);
+  for (const t of plan.twins) addInstance(t);
+
+  for (const c of plan.crashes) {
+    queue.at(c.atMs, { kind: "crash", validator: c.validator });
+    if (c.restartAtMs !== null) queue.at(c.restartAtMs, { kind: "restart", validator: c.validator });
+  }
+  for (let t = 0; t < s.loadMs; t += s.txEveryMs) queue.at(t, { kind: "submit" });
+
+  const guarded = async (what: string, work: () => Promise<void>): Promise<void> => {
+    try {
+      await work();
+    } catch (e) {
+      errors.push(`${what} at ${queue.now} ms: ${(e as Error).stack ?? e}`);
+    }
+  };
+  const hostsOf = (v: SimValidator): ChainHost[] => (v.hosts ? [v.hosts.beacon, ...v.hosts.shards] : []);
+
+  for (const v of validators) for (const h of hostsOf(v)) await guarded(`start v${v.index}`, () => h.start());
+
+  const permanentCrash = plan.crashes.some((c) => c.restartAtMs === null);
+  const quietFrom = Math.max(plan.gstMs, s.loadMs);
+  const endCap = quietFrom + SETTLE_MS;
+  let events = 0;
+  let endMs = 0;
+  for (;;) {
+    if (errors.length > 0 || violations.length > 0) break;
+    const next = queue.pop();
+    if (next === undefined) break;
+    if (next.time > endCap) {
+      endMs = endCap;
+      break;
+    }
+    endMs = next.time;
+    if (++events > MAX_EVENTS) {
+      errors.push(`stopped after ${MAX_EVENTS} events at ${queue.now} ms`);
+      break;
+    }
+    const e = next.event;
+    switch (e.kind) {
+      case "input":
+        if (e.life !== e.host.incarnation || (e.timer && !e.host.timerIsCurrent(e.timer))) break;
+        await guarded(`chain ${e.host.chain} v${e.host.validator}`, () => e.host.handle(e.input, e.timer));
+        break;
+      case "call":
+        if (e.life !== e.host.incarnation) break;
+        await guarded(`chain ${e.host.chain} v${e.host.validator}`, e.work);
+        break;
+      case "deliver":
+        if (!e.host.up) break;
+        await guarded(`chain ${e.chain} v${e.to.index}`, () =>
+          e.host.handle({ kind: "message", from: e.from, bytes: e.bytes }),
+        );
+        break;
+      case "crash":
+        for (const h of hostsOf(validators[e.validator] as SimValidator)) h.crash();
+        break;
+      case "restart":
+        for (const h of hostsOf(validators[e.validator] as SimValidator)) {
+          await guarded(`restart v${e.validator}`, () => h.start());
+        }
+        break;
+      case "submit":
+        load.submit(loadRng, s.crossShare, queue.now);
+        break;
+    }
+    if (queue.now > quietFrom && load.unsettled === 0 && inFlightValue() === 0n) break;
+  }
+
+  // --- Verdicts ----------------------------------------------------------------------------------
+  const chains = [BEACON_INDEX, ...Array.from({ length: s.shards }, (_, k) => k)];
+  for (const chain of chains) {
+    const logs: CommitLog[] = validators.map((v) => ({
+      instance: v.index,
+      id: v.id,
+      honest: honest[v.index] as boolean,
+      commits: (chain === BEACON_INDEX ? v.hosts?.beacon : v.hosts?.shards[chain])?.commits ?? [],
+    }));
+    const genesis = chain === BEACON_INDEX ? toHex(beaconGenesis) : toHex(shardGenesisBlock(chain));
+    const name = chain === BEACON_INDEX ? "beacon" : `shard ${chain}`;
+    for (const v of [...checkAgreement(logs), ...logs.flatMap((l) => checkChainValidity(l, genesis))]) {
+      violations.push(`${name}: ${v}`);
+    }
+  }
+  let progressFailure: string | null = null;
+  if (!permanentCrash && errors.length === 0 && violations.length === 0) {
+    const inFlight = inFlightValue();
+    if (load.unsettled > 0 || inFlight > 0n) {
+      progressFailure =
+        `${load.unsettled} transfer(s) unsettled, ${inFlight} ISC of receipts undelivered at ${endMs} ms ` +
+        `(GST ${plan.gstMs} ms); heights ${canonical.map((c) => c.length).join("/")}`;
+    }
+  }
+  const beaconHeight = canonical[0]?.length ?? 0;
+  return {
+    seed: s.seed,
+    scenario: s,
+    faults: describeFaults(plan),
+    safetyViolations: violations,
+    progressFailure,
+    errors,
+    heights: canonical.map((c) => c.length),
+    epochs: Math.floor(Math.max(0, beaconHeight - 1) / s.epochLength),
+    transactions: load.committed,
+    crossShard: load.crossSubmitted,
+    receiptsDelivered,
+    supplyChecks,
+    intraP50Ms: percentile(load.intraLatencies, 0.5),
+    crossP50Ms: percentile(load.crossLatencies, 0.5),
+    crossP99Ms: percentile(load.crossLatencies, 0.99),
+    virtualMs: endMs,
+    events,
+  };
+}
+
+/** The receipts `shard` may take next on `parentHeaderHex`, from headers crosslinked on the chain ending at `beaconHex`. */
+async function inboundFor(
+  ledger: SimLedger,
+  shard: number,
+  parentHeaderHex: string,
+  beaconHex: string,
+  beaconHeight: bigint,
+): Promise<InboundBundle[]> {
+  const parent = ledger.shards[shard]?.get(parentHeaderHex);
+  if (parent === undefined) return [];
+  const state = await SparseMerkleState.open(parent.kv);
+  const bundles: InboundBundle[] = [];
+  let room = MAX_INBOUND_RECEIPTS;
+  for (let source = 0; source < ledger.shards.length && room > 0; source++) {
+    if (source === shard) continue;
+    let seq = decodeSeq(await state.get(inboxNextKey(source)));
+    for (;;) {
+      const found = ledger.emitted
+        .get(`${source}>${shard}#${seq}`)
+        ?.find((c) => ledger.isCrosslinked(c.exec.headerHex, beaconHeight, beaconHex));
+      if (found === undefined || room === 0) break;
+      const bundle = bundleFor(found.exec.header, found.exec.outbox, shard, seq, room);
+      bundles.push(bundle);
+      room -= bundle.receipts.length;
+      seq += BigInt(bundle.receipts.length);
+    }
+  }
+  return bundles;
+}
+
+function percentile(values: readonly number[], q: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+}
