@@ -31,7 +31,6 @@ import { Network } from "../../consensus/sim/network.ts";
 import { Prng } from "../../consensus/sim/prng.ts";
 import { SharedVerifier, simKey } from "../../consensus/sim/signatures.ts";
 import { addressBytesOf, sha256, toHex, utf8 } from "../../crypto/index.ts";
-import { encodeReceipt } from "../../vm/cross-shard/receipt.ts";
 import { decodeSeq, inboxNextKey } from "../../vm/cross-shard/records.ts";
 import {
   accountKey,
@@ -47,6 +46,7 @@ import { shardHeaderLinker } from "../beacon-link.ts";
 import { bodyHash, EMPTY_BODY, type InboundBundle, shardPayloadDigest } from "../body.ts";
 import { genesisShardHeader, headerHash } from "../header.ts";
 import { bundleFor } from "../outbox.ts";
+import { SupplyAudit } from "./audit.ts";
 import { ChainHost, type ChainWorld } from "./chain-host.ts";
 import { type ShardExec, ShardLedger, SimLedger } from "./ledger.ts";
 import { SimLoad } from "./load.ts";
@@ -208,12 +208,7 @@ export async function runShardScenario(input: Partial<ShardScenario> & { seed: n
 
   // --- Canonical chains (first honest commit per height) and the checks on them ----------------
   const canonical: string[][] = [[], ...Array.from({ length: s.shards }, () => [])];
-  const tips: ShardExec[] = [...genesisExecs];
-  const sent: Uint8Array[][][] = Array.from({ length: s.shards }, () => Array.from({ length: s.shards }, () => []));
-  const sentAmounts: bigint[][][] = Array.from({ length: s.shards }, () => Array.from({ length: s.shards }, () => []));
-  const delivered: number[][] = Array.from({ length: s.shards }, () => new Array<number>(s.shards).fill(0));
-  let receiptsDelivered = 0;
-  let supplyChecks = 0;
+  const audit = new SupplyAudit(genesisExecs);
 
   const onCanonical = (chain: number, record: CommitRecord): void => {
     const list = canonical[chain + 1] as string[];
@@ -225,57 +220,14 @@ export async function runShardScenario(input: Partial<ShardScenario> & { seed: n
       violations.push(`shard ${chain} finalized block ${record.hash.slice(0, 12)} that no validator executed`);
       return;
     }
-    tips[chain] = exec;
-    for (const r of exec.outbox) {
-      const seqs = sent[chain]?.[r.destination] as Uint8Array[];
-      if (BigInt(seqs.length) !== r.seq)
-        violations.push(`shard ${chain} emitted #${r.seq} for ${r.destination} out of order`);
-      seqs.push(encodeReceipt(r));
-      sentAmounts[chain]?.[r.destination]?.push(r.amount);
-    }
-    for (const bundle of exec.body.inbound) {
-      for (const { receipt } of bundle.receipts) {
-        const from = receipt.source;
-        const row = delivered[from] as number[];
-        const next = row[chain] as number;
-        const emitted = sent[from]?.[chain]?.[Number(receipt.seq)];
-        if (BigInt(next) !== receipt.seq) {
-          violations.push(`shard ${chain} took receipt ${from}>${chain} #${receipt.seq}, the next was #${next}`);
-        } else if (emitted === undefined || toHex(emitted) !== toHex(encodeReceipt(receipt))) {
-          violations.push(
-            `shard ${chain} credited receipt ${from}>${chain} #${receipt.seq}, which shard ${from} never finalized`,
-          );
-        }
-        row[chain] = next + 1;
-        receiptsDelivered++;
-      }
-    }
+    audit.finalized(chain, {
+      height: exec.header.height,
+      outbox: exec.outbox,
+      inbound: exec.body.inbound.flatMap((b) => b.receipts.map((r) => r.receipt)),
+      held: exec.held,
+      issued: exec.issued,
+    });
     load.committedBlock(exec, queue.now);
-    // Supply across chains at this cut.
-    let held = 0n;
-    let issued = 0n;
-    for (const t of tips) {
-      held += t.held;
-      issued += t.issued;
-    }
-    const inFlight = inFlightValue();
-    supplyChecks++;
-    if (held + inFlight !== issued) {
-      violations.push(
-        `supply drift after shard ${chain} block ${record.height}: held ${held} + in flight ${inFlight} != issued ${issued}`,
-      );
-    }
-  };
-
-  const inFlightValue = (): bigint => {
-    let total = 0n;
-    for (let a = 0; a < s.shards; a++) {
-      for (let b = 0; b < s.shards; b++) {
-        const amounts = sentAmounts[a]?.[b] as bigint[];
-        for (let i = (delivered[a] as number[])[b] as number; i < amounts.length; i++) total += amounts[i] as bigint;
-      }
-    }
-    return total;
   };
 
   // --- Validators, their hosts, and the world they act on -------------------------------------
@@ -391,7 +343,7 @@ export async function runShardScenario(input: Partial<ShardScenario> & { seed: n
   let events = 0;
   let endMs = 0;
   for (;;) {
-    if (errors.length > 0 || violations.length > 0) break;
+    if (errors.length > 0 || violations.length > 0 || audit.violations.length > 0) break;
     const next = queue.pop();
     if (next === undefined) break;
     if (next.time > endCap) {
@@ -431,10 +383,11 @@ export async function runShardScenario(input: Partial<ShardScenario> & { seed: n
         load.submit(loadRng, s.crossShare, queue.now);
         break;
     }
-    if (queue.now > quietFrom && load.unsettled === 0 && inFlightValue() === 0n) break;
+    if (queue.now > quietFrom && load.unsettled === 0 && audit.inFlight === 0n) break;
   }
 
   // --- Verdicts ----------------------------------------------------------------------------------
+  violations.push(...audit.violations);
   const chains = [BEACON_INDEX, ...Array.from({ length: s.shards }, (_, k) => k)];
   for (const chain of chains) {
     const logs: CommitLog[] = validators.map((v) => ({
@@ -451,7 +404,7 @@ export async function runShardScenario(input: Partial<ShardScenario> & { seed: n
   }
   let progressFailure: string | null = null;
   if (!permanentCrash && errors.length === 0 && violations.length === 0) {
-    const inFlight = inFlightValue();
+    const inFlight = audit.inFlight;
     if (load.unsettled > 0 || inFlight > 0n) {
       progressFailure =
         `${load.unsettled} transfer(s) unsettled, ${inFlight} ISC of receipts undelivered at ${endMs} ms ` +
@@ -470,8 +423,8 @@ export async function runShardScenario(input: Partial<ShardScenario> & { seed: n
     epochs: Math.floor(Math.max(0, beaconHeight - 1) / s.epochLength),
     transactions: load.committed,
     crossShard: load.crossSubmitted,
-    receiptsDelivered,
-    supplyChecks,
+    receiptsDelivered: audit.delivered,
+    supplyChecks: audit.checks,
     intraP50Ms: percentile(load.intraLatencies, 0.5),
     crossP50Ms: percentile(load.crossLatencies, 0.5),
     crossP99Ms: percentile(load.crossLatencies, 0.99),
