@@ -21,7 +21,7 @@ import {
   type RpcTransaction,
   type RpcTxStatus,
 } from "../rpc/index.ts";
-import { decodePayload } from "../shard/payload.ts";
+import { decodeShardBlockPayload } from "../shard/body.ts";
 import {
   accountKey,
   decodeAccount,
@@ -96,17 +96,17 @@ export function nodeRpcApi(m: NodeRpcModules): RpcNodeApi {
     const stored = await m.store.blockAt(height);
     if (stored === undefined) return null;
     const block = decode(blockCodec, stored.block);
-    const payload = decodePayload(block.payload);
+    const { header, body } = decodeShardBlockPayload(block.payload);
     return {
       height,
       hash: stored.hash,
       parentHash: block.parent,
       proposer: block.proposer,
       round: block.round,
-      timeMs: payload.timeMs,
-      stateRoot: payload.stateRoot,
-      receiptsRoot: payload.receiptsRoot,
-      transactions: payload.txs.map(transactionHash),
+      timeMs: header.timeMs,
+      stateRoot: header.stateRoot,
+      receiptsRoot: header.receiptsRoot,
+      transactions: body.txs.map(transactionHash),
     };
   };
 
@@ -172,7 +172,7 @@ export function nodeRpcApi(m: NodeRpcModules): RpcNodeApi {
       if (r === undefined || block === undefined || !equalBytes(r.txHash, hash)) return null;
       let gasless = false;
       try {
-        const tx = decodeBlockPayload(block.block).txs[at.index];
+        const tx = decodeBlockPayload(block.block).body.txs[at.index];
         if (tx !== undefined) gasless = decodeTransaction(tx).sponsor !== null;
       } catch {
         // A stored block always decodes; if not, the receipt is still worth returning.
@@ -205,7 +205,7 @@ export function nodeRpcApi(m: NodeRpcModules): RpcNodeApi {
       if (height === 0n || height > chain.executor.tip.height) return null;
       const stored = await m.store.blockAt(height);
       if (stored === undefined) return null;
-      return decodeBlockPayload(stored.block).txs.map((raw, index) => {
+      return decodeBlockPayload(stored.block).body.txs.map((raw, index) => {
         const hash = transactionHash(raw);
         return describeTx(raw, { hash, status: "finalized", height, blockHash: stored.hash, index });
       });
@@ -216,7 +216,7 @@ export function nodeRpcApi(m: NodeRpcModules): RpcNodeApi {
       let raw: Uint8Array | undefined;
       if (status.status === "finalized" && status.height !== null && status.index !== null) {
         const stored = await m.store.blockAt(status.height);
-        raw = stored === undefined ? undefined : decodeBlockPayload(stored.block).txs[status.index];
+        raw = stored === undefined ? undefined : decodeBlockPayload(stored.block).body.txs[status.index];
       } else if (status.status === "included") {
         raw = chain.events.includedAt(hash)?.tx;
       } else if (status.status === "accepted") {

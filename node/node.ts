@@ -23,6 +23,7 @@ import { type ChainMode, ChainRunner } from "./chain/chain-runner.ts";
 import { ChainError, ChainErrorCode } from "./chain/errors.ts";
 import { PendingBlocks } from "./chain/pending-blocks.ts";
 import { StagedKv } from "./chain/staged-kv.ts";
+import { tipHeaderOf } from "./chain/stored-payload.ts";
 import { loadNodeConfig, type NodeConfig } from "./config.ts";
 import { Network } from "./net/index.ts";
 import { nodeRpcApi } from "./node-rpc.ts";
@@ -183,6 +184,7 @@ export class UbnNode {
           now: () => Date.now(),
         },
         tip,
+        await readOrCorrupt(level.path, () => tipHeaderOf(store, tip as ChainTip)),
       );
       node = new UbnNode({ home, genesis, config, log, metrics, chain, network });
       network.onPeer(() => metrics.peers.set(network.peers().length));

@@ -86,9 +86,9 @@ function executedToRpc(hash: Uint8Array, b: ExecutedBlock): RpcBlock {
     parentHash: fromHex(b.parentHex),
     proposer: b.proposer,
     round: b.round ?? 0n,
-    timeMs: b.payload.timeMs,
-    stateRoot: b.payload.stateRoot,
-    receiptsRoot: b.payload.receiptsRoot,
+    timeMs: b.payload.header.timeMs,
+    stateRoot: b.payload.header.stateRoot,
+    receiptsRoot: b.payload.header.receiptsRoot,
     transactions: b.receipts.map((r) => r.txHash),
   };
 }

@@ -8,7 +8,14 @@
 // an uncommitted block); on any error they are discarded and the state is as it was.
 import { equalBytes } from "../crypto/index.ts";
 import { decodeSeq, inboxNextKey } from "../vm/cross-shard/records.ts";
-import { type AuthenticatedState, BlockError, type BlockResult, executeBlock, type VmParams } from "../vm/index.ts";
+import {
+  type AuthenticatedState,
+  BlockError,
+  type BlockResult,
+  type ExecutionEnv,
+  executeBlock,
+  type VmParams,
+} from "../vm/index.ts";
 import { bodyHash, checkBodyMatches, type InboundBundle, type ShardBlockPayload, type ShardBody } from "./body.ts";
 import { ShardError, ShardErrorCode } from "./errors.ts";
 import { headerHash, type ShardHeader } from "./header.ts";
@@ -17,8 +24,10 @@ import { outboxRoot } from "./outbox.ts";
 
 /** What a shard block is judged against besides its parent's state. */
 export interface ShardBlockContext {
-  /** VM parameters of this chain; `chain` must be set (its id is the shard number). */
+  /** VM parameters of this chain; its shard number is `params.chain.id` (0 on a single-chain network). */
   params: VmParams;
+  /** Signature checking for execution (worker threads, signatures the mempool already checked). */
+  execution?: Omit<ExecutionEnv, "params">;
   /** The parent block's header (the genesis header for height 1). */
   parent: ShardHeader;
   /** Address paid the block reward and tips (the consensus proposer's), or null. */
@@ -52,8 +61,7 @@ export interface BuiltBlock {
 const BUILD_ATTEMPTS = 16;
 
 function chainOf(params: VmParams): number {
-  if (params.chain === undefined) throw new RangeError("shard blocks need VmParams.chain");
-  return params.chain.id;
+  return params.chain?.id ?? 0;
 }
 
 /** Reads the next seq this chain expects from each source a bundle comes from. */
@@ -107,7 +115,7 @@ export async function buildShardBlock(
       result = await executeBlock(
         state,
         { chainId: ctx.params.chainId, height, proposer: ctx.proposer, txs, inbound: receipts },
-        { params: ctx.params },
+        { ...ctx.execution, params: ctx.params },
       );
     } catch (e) {
       const index = e instanceof BlockError ? e.txIndex : undefined;
@@ -161,7 +169,7 @@ export async function validateShardBlock(
   const result = await executeBlock(
     state,
     { chainId: ctx.params.chainId, height: header.height, proposer: ctx.proposer, txs: body.txs, inbound: receipts },
-    { params: ctx.params },
+    { ...ctx.execution, params: ctx.params },
   );
   const mismatch = [
     ["state root", equalBytes(result.stateRoot, header.stateRoot)],

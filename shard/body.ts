@@ -21,8 +21,9 @@ import { crossReceiptCodec } from "../vm/cross-shard/receipt.ts";
 import { MAX_TX_BYTES } from "../vm/index.ts";
 import { ShardError, ShardErrorCode } from "./errors.ts";
 import { headerHash, type ShardHeader, shardHeaderCodec } from "./header.ts";
-import { MAX_PAYLOAD_TXS } from "./payload.ts";
 
+/** Transactions per block the decoder accepts at most (genesis maxBlockTxs is lower or equal). */
+export const MAX_PAYLOAD_TXS = 100_000;
 /** Receipts one bundle may carry, and bundles one block may carry. */
 export const MAX_BUNDLE_RECEIPTS = 4096;
 export const MAX_BUNDLES = 256;

@@ -43,7 +43,7 @@ export class ChainEvents {
         height: block.height,
         blockHash: hash,
         index,
-        tx: block.payload.txs[index] as Uint8Array,
+        tx: block.payload.body.txs[index] as Uint8Array,
       });
     });
     this.emit({ kind: "executed", hash, block });

@@ -18,6 +18,7 @@ import {
   toHex,
   verifyNative as verifyOne,
 } from "../../crypto/index.ts";
+import type { ShardHeader } from "../../shard/header.ts";
 import type { SparseMerkleState, VmParams } from "../../vm/index.ts";
 import {
   type AccountReader,
@@ -133,12 +134,13 @@ export class ChainRunner {
     opts: ChainRunnerOptions,
     modules: ChainRunnerModules,
     tip: Awaited<ReturnType<BlockStore["tip"]>> & object,
+    tipHeader: ShardHeader,
   ) {
     this.opts = opts;
     this.m = modules;
     this.validatorIds = new Set(opts.validators.validators.map((v) => v.id));
     this.accounts = new CommittedAccountCache(modules.stateKv);
-    this.executor = new ChainExecutor(tip, {
+    this.executor = new ChainExecutor(tip, tipHeader, {
       params: modules.params,
       state: modules.state,
       store: modules.store,
@@ -321,11 +323,12 @@ export class ChainRunner {
     await this.m.pending.committed(info.tip.height);
     const seen = this.seenAt.get(hex);
     this.seenAt.delete(hex);
-    if (info.payload.txs.length > 0) await this.mempool.removeIncluded(info.payload.txs, this.committedAccounts);
-    this.intake.committed(info.payload.txs);
+    if (info.payload.body.txs.length > 0)
+      await this.mempool.removeIncluded(info.payload.body.txs, this.committedAccounts);
+    this.intake.committed(info.payload.body.txs);
     this.m.metrics.committed({
       height: info.tip.height,
-      txs: info.payload.txs.length,
+      txs: info.payload.body.txs.length,
       latencyMs: block !== null && seen !== undefined ? this.m.now() - seen : null,
     });
     this.m.metrics.mempool(this.mempool.size, this.mempool.bytes);

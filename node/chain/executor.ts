@@ -13,15 +13,11 @@
 
 import type { BatchVerifier } from "../../crypto/index.ts";
 import { addressBytesOf, equalBytes, sha256, toHex } from "../../crypto/index.ts";
-import { decodePayload, encodePayload, type ShardPayload } from "../../shard/payload.ts";
-import {
-  type AuthenticatedState,
-  BlockError,
-  decodeTransaction,
-  executeBlock,
-  type Receipt,
-  type VmParams,
-} from "../../vm/index.ts";
+import { buildShardBlock, type ShardBlockContext, validateShardBlock } from "../../shard/block-exec.ts";
+import { decodeShardBlockPayload, encodeShardBlockPayload, type ShardBlockPayload } from "../../shard/body.ts";
+import { isShardError } from "../../shard/errors.ts";
+import type { ShardHeader } from "../../shard/header.ts";
+import { type AuthenticatedState, BlockError, type BlockResult, type Receipt, type VmParams } from "../../vm/index.ts";
 import type { BlockStore, ChainTip } from "./block-store.ts";
 import { ChainError, ChainErrorCode } from "./errors.ts";
 import { RecordingState, replayWrites, type StateWrite } from "./recording-state.ts";
@@ -33,7 +29,7 @@ export interface ExecutedBlock {
   /** Known once the block is proposed (null for a block this node built and has not proposed). */
   round: bigint | null;
   proposer: Uint8Array;
-  payload: ShardPayload;
+  payload: ShardBlockPayload;
   writes: StateWrite[];
   receipts: Receipt[];
 }
@@ -54,7 +50,7 @@ export interface BlockToCommit {
 
 export interface CommittedInfo {
   tip: ChainTip;
-  payload: ShardPayload;
+  payload: ShardBlockPayload;
   receipts: Receipt[];
   /** The state writes the block made (so caches of committed state can drop them). */
   writes: readonly StateWrite[];
@@ -83,23 +79,26 @@ export interface ExecutorModules {
   onExecuted?: (hash: Uint8Array, block: ExecutedBlock) => void;
 }
 
-/** Retries of block building after dropping transactions that would make the block invalid. */
-const BUILD_ATTEMPTS = 8;
 /** Uncommitted executed blocks kept at most (the engine bounds them far lower in practice). */
 const MAX_RESULTS = 4096;
 /** Ancestors executed at most to reach a block's parent (the engine's sync fetches no more). */
 const MAX_FILL = 256;
+/** A single-chain network has no beacon chain: every block names height 0 and a zero hash. */
+const NO_BEACON = { height: 0n, hash: new Uint8Array(32) };
 
 export class ChainExecutor {
   private readonly m: ExecutorModules;
   private current: ChainTip;
+  /** The header of the committed tip: the parent of the next block. */
+  private currentHeader: ShardHeader;
   private readonly results = new Map<string, ExecutedBlock>();
   /** Blocks this node built, by payload hash, until the engine's proposal tells their hash. */
   private readonly built = new Map<string, ExecutedBlock>();
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(tip: ChainTip, modules: ExecutorModules) {
+  constructor(tip: ChainTip, tipHeader: ShardHeader, modules: ExecutorModules) {
     this.current = tip;
+    this.currentHeader = tipHeader;
     this.m = modules;
   }
 
@@ -119,30 +118,23 @@ export class ChainExecutor {
     maxClockSkewMs: number,
   ): Promise<Verdict> {
     return this.exclusive(async () => {
-      let payload: ShardPayload;
+      let payload: ShardBlockPayload;
       try {
-        payload = decodePayload(payloadBytes);
+        payload = decodeShardBlockPayload(payloadBytes);
       } catch (e) {
         return { valid: false, reason: `payload does not decode: ${(e as Error).message}` };
       }
       const chain = await this.ensureChain(toHex(parent), height);
       if (chain === null) return { valid: false, reason: "parent is not a known block above the committed tip" };
-      const parentTime = this.timeAfter(chain);
-      if (payload.timeMs < parentTime)
-        return { valid: false, reason: `time ${payload.timeMs} is before the parent's ${parentTime}` };
-      if (payload.timeMs > BigInt(nowMs + maxClockSkewMs))
-        return { valid: false, reason: `time ${payload.timeMs} is ahead of this node's clock` };
-      let run: { writes: StateWrite[]; receipts: Receipt[]; stateRoot: Uint8Array; receiptsRoot: Uint8Array };
+      if (payload.header.timeMs > BigInt(nowMs + maxClockSkewMs))
+        return { valid: false, reason: `time ${payload.header.timeMs} is ahead of this node's clock` };
+      let run: { writes: StateWrite[]; result: BlockResult };
       try {
-        run = await this.run(chain, height, proposer, payload.txs);
+        run = await this.run(chain, proposer, (state, ctx) => validateShardBlock(state, ctx, payload));
       } catch (e) {
-        if (e instanceof BlockError) return { valid: false, reason: e.message };
+        if (e instanceof BlockError || isShardError(e)) return { valid: false, reason: e.message };
         throw e;
       }
-      if (!equalBytes(run.stateRoot, payload.stateRoot))
-        return { valid: false, reason: "state root differs from execution" };
-      if (!equalBytes(run.receiptsRoot, payload.receiptsRoot))
-        return { valid: false, reason: "receipts root differs from execution" };
       const executed: ExecutedBlock = {
         parentHex: toHex(parent),
         height,
@@ -150,7 +142,7 @@ export class ChainExecutor {
         proposer,
         payload,
         writes: run.writes,
-        receipts: run.receipts,
+        receipts: run.result.receipts,
       };
       this.remember(toHex(hash), executed);
       this.m.onExecuted?.(hash, executed);
@@ -175,38 +167,29 @@ export class ChainExecutor {
       if (chain === null) {
         throw new ChainError(ChainErrorCode.outOfOrder, `asked to build on ${toHex(parent)}, which is not known here`);
       }
-      const parentTime = this.timeAfter(chain);
-      const timeMs = BigInt(nowMs) > parentTime ? BigInt(nowMs) : parentTime;
-      let txs = [...candidates];
-      const dropped: Uint8Array[] = [];
-      for (let attempt = 0; ; attempt++) {
-        try {
-          const run = await this.run(chain, height, proposer, txs);
-          const payload: ShardPayload = { timeMs, stateRoot: run.stateRoot, receiptsRoot: run.receiptsRoot, txs };
-          const bytes = encodePayload(payload);
-          this.built.set(toHex(sha256(bytes)), {
-            parentHex: toHex(parent),
-            height,
-            round: null,
-            proposer,
-            payload,
-            writes: run.writes,
-            receipts: run.receipts,
-          });
-          if (this.built.size > 64) this.built.delete(this.built.keys().next().value as string);
-          return { payload: bytes, dropped };
-        } catch (e) {
-          if (!(e instanceof BlockError) || e.txIndex === undefined || attempt >= BUILD_ATTEMPTS) {
-            if (txs.length === 0) throw e;
-            dropped.push(...txs);
-            txs = [];
-            continue;
-          }
-          const removed = dropFrom(txs, e.txIndex);
-          dropped.push(...removed.dropped);
-          txs = removed.kept;
-        }
-      }
+      let built: Awaited<ReturnType<typeof buildShardBlock>> | undefined;
+      const run = await this.run(chain, proposer, async (state, ctx) => {
+        built = await buildShardBlock(state, ctx, {
+          beacon: NO_BEACON,
+          timeMs: BigInt(nowMs),
+          txs: candidates,
+          inbound: [],
+        });
+        return built.result;
+      });
+      const { payload, dropped } = built as NonNullable<typeof built>;
+      const bytes = encodeShardBlockPayload(payload);
+      this.built.set(toHex(sha256(bytes)), {
+        parentHex: toHex(parent),
+        height,
+        round: null,
+        proposer,
+        payload,
+        writes: run.writes,
+        receipts: run.result.receipts,
+      });
+      if (this.built.size > 64) this.built.delete(this.built.keys().next().value as string);
+      return { payload: bytes, dropped };
     });
   }
 
@@ -248,12 +231,14 @@ export class ChainExecutor {
       const hex = toHex(b.hash);
       let r = this.results.get(hex);
       if (r === undefined) {
-        const payload = decodePayload(b.payload);
-        const run = await this.run([], b.height, b.proposer, payload.txs);
-        if (!equalBytes(run.stateRoot, payload.stateRoot) || !equalBytes(run.receiptsRoot, payload.receiptsRoot)) {
+        const payload = decodeShardBlockPayload(b.payload);
+        let run: { writes: StateWrite[]; result: BlockResult };
+        try {
+          run = await this.run([], b.proposer, (state, ctx) => validateShardBlock(state, ctx, payload));
+        } catch (e) {
           throw new ChainError(
             ChainErrorCode.diverged,
-            `executing certified block ${b.height} (${hex}) gives another state than it names`,
+            `executing certified block ${b.height} (${hex}) does not give what it names: ${(e as Error).message}`,
           );
         }
         r = {
@@ -263,7 +248,7 @@ export class ChainExecutor {
           proposer: b.proposer,
           payload,
           writes: run.writes,
-          receipts: run.receipts,
+          receipts: run.result.receipts,
         };
       }
       const state = this.m.state;
@@ -274,8 +259,8 @@ export class ChainExecutor {
         hash: b.hash,
         epoch: b.epoch,
         round: b.round,
-        stateRoot: r.payload.stateRoot,
-        timeMs: r.payload.timeMs,
+        stateRoot: r.payload.header.stateRoot,
+        timeMs: r.payload.header.timeMs,
       };
       this.m.store.stageCommit({
         tip,
@@ -299,6 +284,7 @@ export class ChainExecutor {
         );
       }
       this.current = tip;
+      this.currentHeader = r.payload.header;
       this.results.delete(hex);
       for (const [k, v] of this.results) if (v.height <= tip.height) this.results.delete(k);
       return { tip, payload: r.payload, receipts: r.receipts, writes: r.writes };
@@ -308,7 +294,7 @@ export class ChainExecutor {
   /** Transactions in the executed, uncommitted blocks up to `parent` (they still wait for a commit). */
   uncommittedTxsUpTo(parent: Uint8Array): number {
     let n = 0;
-    for (const b of this.chainTo(toHex(parent)) ?? []) n += b.payload.txs.length;
+    for (const b of this.chainTo(toHex(parent)) ?? []) n += b.payload.body.txs.length;
     return n;
   }
 
@@ -338,26 +324,33 @@ export class ChainExecutor {
     }
   }
 
-  /** The time of the last block of `chain`, or of the committed tip if it is empty. */
-  private timeAfter(chain: readonly ExecutedBlock[]): bigint {
-    const last = chain[chain.length - 1];
-    return last === undefined ? this.current.timeMs : last.payload.timeMs;
+  /** The header `chain`'s next block builds on: its last block's, or the committed tip's. */
+  private headerAfter(chain: readonly ExecutedBlock[]): ShardHeader {
+    return chain[chain.length - 1]?.payload.header ?? this.currentHeader;
   }
 
-  private run(chain: readonly ExecutedBlock[], height: bigint, proposer: Uint8Array, txs: readonly Uint8Array[]) {
+  /**
+   * Runs one block (built or validated by `f`, shard/block-exec.ts) on top of `chain` and
+   * records the writes it makes.
+   */
+  private run(
+    chain: readonly ExecutedBlock[],
+    proposer: Uint8Array,
+    f: (state: AuthenticatedState, ctx: ShardBlockContext) => Promise<BlockResult>,
+  ): Promise<{ writes: StateWrite[]; result: BlockResult }> {
     return this.onTopOf(chain, async (state) => {
       const recording = new RecordingState(state);
-      const result = await executeBlock(
-        recording,
-        { chainId: this.m.params.chainId, height, proposer: addressBytesOf(proposer), txs },
-        { params: this.m.params, verifier: this.m.verifier, alreadyVerified: this.m.alreadyVerified },
-      );
-      return {
-        writes: recording.writes.slice(),
-        receipts: result.receipts,
-        stateRoot: result.stateRoot,
-        receiptsRoot: result.receiptsRoot,
-      };
+      const result = await f(recording, {
+        params: this.m.params,
+        parent: this.headerAfter(chain),
+        proposer: addressBytesOf(proposer),
+        execution: { verifier: this.m.verifier, alreadyVerified: this.m.alreadyVerified },
+        // One chain and no beacon chain yet: blocks build on "beacon block 0", and no receipt
+        // arrives from anywhere.
+        beaconCommitted: (height, hash) => height === 0n && equalBytes(hash, NO_BEACON.hash),
+        isCrosslinked: () => false,
+      });
+      return { writes: recording.writes.slice(), result };
     });
   }
 
@@ -381,12 +374,9 @@ export class ChainExecutor {
     for (const { hex: h, block } of missing.reverse()) {
       const chain = this.chainTo(toHex(block.parent), block.height);
       if (chain === null) return null;
-      let payload: ShardPayload;
       try {
-        payload = decodePayload(block.payload);
-        const run = await this.run(chain, block.height, block.proposer, payload.txs);
-        if (!equalBytes(run.stateRoot, payload.stateRoot) || !equalBytes(run.receiptsRoot, payload.receiptsRoot))
-          return null;
+        const payload = decodeShardBlockPayload(block.payload);
+        const run = await this.run(chain, block.proposer, (state, ctx) => validateShardBlock(state, ctx, payload));
         this.remember(h, {
           parentHex: toHex(block.parent),
           height: block.height,
@@ -394,10 +384,11 @@ export class ChainExecutor {
           proposer: block.proposer,
           payload,
           writes: run.writes,
-          receipts: run.receipts,
+          receipts: run.result.receipts,
         });
       } catch (e) {
-        if (e instanceof BlockError || (e as { name?: string }).name === "EncodingError") return null;
+        if (e instanceof BlockError || isShardError(e) || (e as { name?: string }).name === "EncodingError")
+          return null;
         throw e;
       }
     }
@@ -429,27 +420,5 @@ export class ChainExecutor {
     const next = this.queue.then(f, f);
     this.queue = next.catch(() => {});
     return next;
-  }
-}
-
-/** Removes the transaction at `index` and every later one of the same sender (their nonces now have a gap). */
-function dropFrom(txs: readonly Uint8Array[], index: number): { kept: Uint8Array[]; dropped: Uint8Array[] } {
-  // Undecodable (null sender): only this one goes.
-  const sender = senderHex(txs[index] as Uint8Array);
-  const kept: Uint8Array[] = [];
-  const dropped: Uint8Array[] = [];
-  txs.forEach((tx, i) => {
-    if (i === index) dropped.push(tx);
-    else if (i > index && sender !== null && senderHex(tx) === sender) dropped.push(tx);
-    else kept.push(tx);
-  });
-  return { kept, dropped };
-}
-
-function senderHex(tx: Uint8Array): string | null {
-  try {
-    return toHex(decodeTransaction(tx).sender);
-  } catch {
-    return null;
   }
 }

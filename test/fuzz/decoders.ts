@@ -26,7 +26,9 @@ import {
   decodeBlocksResponse,
   encodeBlocksRequest,
 } from "../../node/sync/protocol.ts";
-import { decodePayload, encodePayload } from "../../shard/payload.ts";
+import { decodeShardBlockPayload, encodeShardBlockPayload } from "../../shard/body.ts";
+import { genesisShardHeader } from "../../shard/header.ts";
+import { bundleFor } from "../../shard/outbox.ts";
 import {
   decodeTransaction,
   encodeTransaction,
@@ -35,6 +37,7 @@ import {
   stateProofCodec,
 } from "../../vm/index.ts";
 import { text as genesisText, validJson } from "../genesis/fixture.ts";
+import { receipt as crossReceipt } from "../shard/fixtures.ts";
 import { addr, key, tx } from "../vm/helpers.ts";
 
 export interface FuzzTarget {
@@ -134,15 +137,27 @@ export const fuzzTargets: FuzzTarget[] = [
     ].map((proof) => encode(stateProofCodec, proof)),
   },
   {
-    name: "decodePayload (shard block payload)",
-    decode: decodePayload,
+    name: "decodeShardBlockPayload (shard block: header and body)",
+    decode: decodeShardBlockPayload,
     samples: [
-      encodePayload({ timeMs: 0n, stateRoot: new Uint8Array(32), receiptsRoot: new Uint8Array(32), txs: [] }),
-      encodePayload({
-        timeMs: 1_800_000_000_000n,
-        stateRoot: new Uint8Array(32).fill(1),
-        receiptsRoot: new Uint8Array(32).fill(2),
-        txs: [sampleTx(), sampleTx()],
+      encodeShardBlockPayload({
+        header: genesisShardHeader(0, new Uint8Array(32), new Uint8Array(32)),
+        body: { txs: [], inbound: [] },
+      }),
+      encodeShardBlockPayload({
+        header: { ...genesisShardHeader(1, new Uint8Array(32).fill(1), new Uint8Array(32).fill(2)), height: 9n },
+        body: {
+          txs: [sampleTx(), sampleTx()],
+          inbound: [
+            bundleFor(
+              genesisShardHeader(0, new Uint8Array(32), new Uint8Array(32)),
+              [crossReceipt(0, 1, 0n)],
+              1,
+              0n,
+              8,
+            ),
+          ],
+        },
       }),
     ],
   },

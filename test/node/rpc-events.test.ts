@@ -4,6 +4,7 @@ import { ChainEvents } from "../../node/chain/chain-events.ts";
 import type { CommittedInfo } from "../../node/chain/executor.ts";
 import { RpcEventFeed } from "../../node/rpc-events.ts";
 import type { RpcBlock, RpcNodeEvent } from "../../rpc/index.ts";
+import { genesisShardHeader } from "../../shard/header.ts";
 import { accountKey } from "../../vm/index.ts";
 
 const h = (n: number) => new Uint8Array(32).fill(n);
@@ -11,7 +12,7 @@ const h = (n: number) => new Uint8Array(32).fill(n);
 function committed(height: bigint, wrote: Uint8Array[]): CommittedInfo {
   return {
     tip: { height, hash: h(Number(height)), epoch: 0n, round: height, stateRoot: h(0), timeMs: 0n },
-    payload: { timeMs: 0n, stateRoot: h(0), receiptsRoot: h(0), txs: [] },
+    payload: { header: genesisShardHeader(0, h(0), h(0)), body: { txs: [], inbound: [] } },
     receipts: [],
     writes: wrote.map((address) => ({ key: accountKey(address), value: Uint8Array.of(1) })),
   };

@@ -3,9 +3,14 @@
 import { describe, expect, it } from "vitest";
 import { type ChainEvent, ChainEvents } from "../../../node/chain/chain-events.ts";
 import type { CommittedInfo, ExecutedBlock } from "../../../node/chain/executor.ts";
+import { genesisShardHeader } from "../../../shard/header.ts";
 import type { Receipt } from "../../../vm/index.ts";
 
 const h = (n: number) => new Uint8Array(32).fill(n);
+const payloadOf = (txs: number[]) => ({
+  header: genesisShardHeader(0, h(0), h(0)),
+  body: { txs: txs.map((n) => Uint8Array.of(n)), inbound: [] },
+});
 const receipt = (n: number): Receipt => ({ txHash: h(n), ok: true, feePaid: 1n, events: [] }) as unknown as Receipt;
 
 function executed(height: bigint, txs: number[]): ExecutedBlock {
@@ -14,7 +19,7 @@ function executed(height: bigint, txs: number[]): ExecutedBlock {
     height,
     round: height,
     proposer: h(9),
-    payload: { timeMs: 0n, stateRoot: h(0), receiptsRoot: h(0), txs: txs.map((n) => Uint8Array.of(n)) },
+    payload: payloadOf(txs),
     writes: [],
     receipts: txs.map(receipt),
   };
@@ -23,7 +28,7 @@ function executed(height: bigint, txs: number[]): ExecutedBlock {
 function committed(height: bigint, txs: number[]): CommittedInfo {
   return {
     tip: { height, hash: h(100 + Number(height)), epoch: 0n, round: height, stateRoot: h(0), timeMs: 0n },
-    payload: { timeMs: 0n, stateRoot: h(0), receiptsRoot: h(0), txs: txs.map((n) => Uint8Array.of(n)) },
+    payload: payloadOf(txs),
     receipts: txs.map(receipt),
     writes: [],
   };
