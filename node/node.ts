@@ -17,6 +17,7 @@ import type { ValidatorSet } from "../consensus/index.ts";
 import { BatchVerifier, CodedError, decryptKey, equalBytes, findKeyFile, fromHex, toHex } from "../crypto/index.ts";
 import { applyGenesis, type Genesis, genesisHash, parseGenesis, vmParamsOf } from "../genesis/index.ts";
 import { startRpcServer } from "../rpc/index.ts";
+import { shardPayloadDigest } from "../shard/body.ts";
 import { SparseMerkleState } from "../vm/index.ts";
 import { BlockStore, type ChainTip } from "./chain/block-store.ts";
 import { type ChainMode, ChainRunner } from "./chain/chain-runner.ts";
@@ -125,7 +126,13 @@ export class UbnNode {
       if (tip === undefined) tip = await initChain(state, store, db, genesis, gHash);
       if (meta === undefined) await writeDbMeta(level, { chainId: genesis.chainId, genesisHash: gHash });
       const pending = await readOrCorrupt(level.path, () =>
-        PendingBlocks.load(db, store.pendingPrefix(), `${genesis.chainId}/${CHAIN_NAME}`, (tip as ChainTip).height),
+        PendingBlocks.load(
+          db,
+          store.pendingPrefix(),
+          `${genesis.chainId}/${CHAIN_NAME}`,
+          shardPayloadDigest,
+          (tip as ChainTip).height,
+        ),
       );
       const verifier = new BatchVerifier();
       closers.push(() => verifier.close());
@@ -145,6 +152,7 @@ export class UbnNode {
           chainId: genesis.chainId,
           name: CHAIN_NAME,
           genesisHash: gHash,
+          payloadDigest: shardPayloadDigest,
           validators: validatorSetOf(genesis),
           secretKey,
           baseTimeoutMs: genesis.params.proposeTimeoutMs,

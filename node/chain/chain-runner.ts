@@ -9,7 +9,13 @@
 //   consensus  the engine runs; every few seconds the peers' heights are compared with ours,
 //              and a validator that fell more than `behindBlocks` behind goes back to syncing;
 //   following  a full node (no key): it applies what fast sync fetches, continuously.
-import { type CommittedBlock, createEngine, type JolteonEngine, type ValidatorSet } from "../../consensus/index.ts";
+import {
+  type CommittedBlock,
+  createEngine,
+  type JolteonEngine,
+  type PayloadDigest,
+  type ValidatorSet,
+} from "../../consensus/index.ts";
 import {
   type BatchVerifier,
   EncodingError,
@@ -73,6 +79,8 @@ export interface ChainRunnerOptions {
   name: string;
   genesisHash: Uint8Array;
   validators: ValidatorSet;
+  /** What this chain's block hashes commit to of a payload: a shard block's header (shard/body.ts). */
+  payloadDigest: PayloadDigest;
   /** This validator's 32-byte Ed25519 secret key; absent on a full node. */
   secretKey?: Uint8Array;
   baseTimeoutMs: number;
@@ -216,6 +224,7 @@ export class ChainRunner {
     const host = this.host;
     this.relay = new ConsensusRelay({
       chainId: this.consensusChainId,
+      payloadDigest: opts.payloadDigest,
       validatorIds: this.validatorIds,
       topic: this.topic("consensus"),
       directProtocol: this.directProtocol,
@@ -240,6 +249,7 @@ export class ChainRunner {
         executor: this.executor,
         range: {
           chainId: this.consensusChainId,
+          payloadDigest: opts.payloadDigest,
           genesisHash: opts.genesisHash,
           validators: opts.validators,
           verify: (items) => modules.verifier.verify(items),
@@ -420,6 +430,7 @@ export class ChainRunner {
         self,
         baseTimeoutMs: this.opts.baseTimeoutMs,
         maxTimeoutMs: this.opts.maxTimeoutMs,
+        payloadDigest: this.opts.payloadDigest,
       },
       {
         validators: this.opts.validators,

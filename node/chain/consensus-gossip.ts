@@ -7,6 +7,7 @@ import {
   blockHash,
   decodeMessage,
   type Message,
+  type PayloadDigest,
   proposalSigningBytes,
   timeoutSigningBytes,
   voteSigningBytes,
@@ -20,6 +21,7 @@ export function checkConsensusMessage(
   chainId: string,
   validators: ReadonlySet<string>,
   via: "gossip" | "direct",
+  payloadDigest: PayloadDigest,
 ): MessageCheck {
   let m: Message;
   try {
@@ -39,7 +41,11 @@ export function checkConsensusMessage(
   switch (m.kind) {
     case "proposal": {
       const b = m.block;
-      return signed(b.proposer, proposalSigningBytes(chainId, b.epoch, b.round, blockHash(chainId, b)), m.signature);
+      return signed(
+        b.proposer,
+        proposalSigningBytes(chainId, b.epoch, b.round, blockHash(chainId, b, payloadDigest)),
+        m.signature,
+      );
     }
     case "vote":
       return signed(m.voter, voteSigningBytes(chainId, m), m.signature);

@@ -6,7 +6,7 @@
 // validators that were down or cut off get it. Sync requests for kept blocks are answered from
 // them, for this node's engine and for peers'.
 import { createHash } from "node:crypto";
-import { blockHash, decodeMessage, encodeMessage, type Message } from "../../consensus/index.ts";
+import { blockHash, decodeMessage, encodeMessage, type Message, type PayloadDigest } from "../../consensus/index.ts";
 import { toHex } from "../../crypto/index.ts";
 import type { Verdict } from "../net/interface.ts";
 import type { ChainTip } from "./block-store.ts";
@@ -22,6 +22,8 @@ export interface RelayNetwork {
 export interface ConsensusRelayModules {
   /** The chain id consensus signs with. */
   chainId: string;
+  /** What a block hash commits to of its payload (a shard block: its header). */
+  payloadDigest: PayloadDigest;
   validatorIds: ReadonlySet<string>;
   topic: string;
   directProtocol: string;
@@ -52,7 +54,7 @@ export class ConsensusRelay {
   receive(data: Uint8Array, via: "gossip" | "direct", peer?: string): Verdict {
     const deliver = this.m.deliver;
     if (deliver === null || !this.m.engineRunning()) return "ignore";
-    const check = checkConsensusMessage(data, this.m.chainId, this.m.validatorIds, via);
+    const check = checkConsensusMessage(data, this.m.chainId, this.m.validatorIds, via, this.m.payloadDigest);
     if (!check.ok) {
       this.m.log.debug({ peer, reason: check.reason }, "invalid consensus message");
       return "reject";
@@ -73,7 +75,8 @@ export class ConsensusRelay {
     // signature on every message we send).
     const m = decodeMessage(bytes);
     this.keepBlocks(m);
-    if (m.kind === "proposal") this.m.proposed(blockHash(this.m.chainId, m.block), m.block.round, m.block.payload);
+    if (m.kind === "proposal")
+      this.m.proposed(blockHash(this.m.chainId, m.block, this.m.payloadDigest), m.block.round, m.block.payload);
     const id = createHash("sha256").update(bytes).digest("hex");
     if (this.published.has(id)) {
       for (const peer of this.m.network.peers()) if (this.m.validatorIds.has(peer)) this.sendTo(peer, bytes);

@@ -6,7 +6,14 @@
 // a power cut), nobody would hold that block any more: proposals must extend it, so the chain
 // would stall for good. With these blocks kept, a restarted node answers the engine's request
 // for them itself, and answers other validators' requests too.
-import { type Block, blockCodec, blockHash, MAX_SYNC_BLOCKS, type SyncResponse } from "../../consensus/index.ts";
+import {
+  type Block,
+  blockCodec,
+  blockHash,
+  MAX_SYNC_BLOCKS,
+  type PayloadDigest,
+  type SyncResponse,
+} from "../../consensus/index.ts";
 import { concatBytes, decode, encode, fixedBytes, list, struct, toHex, u64, utf8 } from "../../crypto/index.ts";
 import type { KvOp, KvStore } from "../../vm/index.ts";
 
@@ -19,17 +26,25 @@ export class PendingBlocks {
   private readonly kv: KvStore;
   private readonly prefix: Uint8Array;
   private readonly chainId: string;
+  private readonly payloadDigest: PayloadDigest;
   private readonly blocks = new Map<string, { hash: Uint8Array; block: Block }>();
 
-  private constructor(kv: KvStore, prefix: Uint8Array, chainId: string) {
+  private constructor(kv: KvStore, prefix: Uint8Array, chainId: string, payloadDigest: PayloadDigest) {
     this.kv = kv;
     this.prefix = prefix;
     this.chainId = chainId;
+    this.payloadDigest = payloadDigest;
   }
 
   /** Loads what an earlier run kept, dropping blocks at or below `committedHeight`. */
-  static async load(kv: KvStore, prefix: Uint8Array, chainId: string, committedHeight: bigint): Promise<PendingBlocks> {
-    const p = new PendingBlocks(kv, prefix, chainId);
+  static async load(
+    kv: KvStore,
+    prefix: Uint8Array,
+    chainId: string,
+    payloadDigest: PayloadDigest,
+    committedHeight: bigint,
+  ): Promise<PendingBlocks> {
+    const p = new PendingBlocks(kv, prefix, chainId, payloadDigest);
     const index = await kv.get(p.indexKey());
     for (const e of index === undefined ? [] : decode(indexCodec, index)) {
       if (e.height <= committedHeight) continue;
@@ -52,7 +67,7 @@ export class PendingBlocks {
     const ops: KvOp[] = [];
     for (const block of blocks) {
       if (block.height <= committedHeight) continue;
-      const hash = blockHash(this.chainId, block);
+      const hash = blockHash(this.chainId, block, this.payloadDigest);
       const hex = toHex(hash);
       if (this.blocks.has(hex)) continue;
       if (this.blocks.size >= MAX_PENDING) this.evictLowest(ops);

@@ -14,6 +14,7 @@ import {
   blockHash,
   EpochRegistry,
   genesisQc,
+  type PayloadDigest,
   type QuorumCert,
   quorumCertCodec,
   type ValidatorSet,
@@ -41,6 +42,8 @@ export interface VerifiedBlock {
 
 export interface RangeContext {
   chainId: string;
+  /** What a block hash commits to of its payload (a shard block: its header). */
+  payloadDigest: PayloadDigest;
   genesisHash: Uint8Array;
   validators: ValidatorSet;
   verify: (items: readonly SignedItem[]) => Promise<boolean[]>;
@@ -77,7 +80,7 @@ export async function verifyRange(
     } catch (e) {
       throw new SyncError(SyncErrorCode.malformed, `block record does not decode: ${(e as Error).message}`);
     }
-    const hash = blockHash(ctx.chainId, block);
+    const hash = blockHash(ctx.chainId, block, ctx.payloadDigest);
     const height = parent.height + 1n;
     if (block.height !== height || !equalBytes(block.parent, parent.hash)) {
       throw new SyncError(

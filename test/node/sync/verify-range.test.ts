@@ -2,7 +2,7 @@
 // holding a quorum of valid signatures, and only the prefix a 2-chain commit proves final.
 import { describe, expect, it } from "vitest";
 import { blockCodec, type QuorumCert, quorumCertCodec } from "../../../consensus/index.ts";
-import { decode, encode, toHex, verifyNative } from "../../../crypto/index.ts";
+import { decode, encode, sha256, toHex, verifyNative } from "../../../crypto/index.ts";
 import type { StoredBlock } from "../../../node/chain/block-store.ts";
 import { SyncError } from "../../../node/sync/errors.ts";
 import { type RangeContext, verifyRange } from "../../../node/sync/verify-range.ts";
@@ -11,6 +11,8 @@ import { type Built, CHAIN, fixture, GENESIS, genesis, makeBlock, qcFor } from "
 const fx = fixture(4);
 const ctx: RangeContext = {
   chainId: CHAIN,
+  // The engine helpers hash whole payloads (the engine's default); node shard chains hash headers.
+  payloadDigest: sha256,
   genesisHash: GENESIS,
   validators: fx.set,
   verify: async (items) => items.map((it) => verifyNative(it.publicKey, it.message, it.signature)),
