@@ -5,13 +5,11 @@
 // is what every honest validator would compute; what differs between validators (which beacon
 // blocks each has committed, which blocks it has seen) stays in their hosts (chain-host.ts).
 import {
-  applyBeaconBlock,
   type BeaconParams,
   type BeaconState,
   type CrosslinkedHeader,
   epochOfHeight,
 } from "../../consensus/beacon/beacon-state.ts";
-import { decodeBeaconPayload } from "../../consensus/beacon/payload.ts";
 import type { BatchVerify } from "../../consensus/interface.ts";
 import { addressBytesOf, fromHex, toHex } from "../../crypto/index.ts";
 import type { CrossReceipt } from "../../vm/cross-shard/receipt.ts";
@@ -24,6 +22,7 @@ import {
   TOTALS_KEY,
   type VmParams,
 } from "../../vm/index.ts";
+import { applyBeaconPayload } from "../beacon-block.ts";
 import { type BuildRequest, buildShardBlock, type ShardBlockContext, validateShardBlock } from "../block-exec.ts";
 import { decodeShardBlockPayload, type ShardBlockPayload } from "../body.ts";
 import { headerHash, type ShardHeader } from "../header.ts";
@@ -204,11 +203,10 @@ export class SimLedger {
     const parent = this.beacon.get(parentHex);
     if (parent === undefined) return { valid: false, reason: "unknown parent" };
     try {
-      const p = decodeBeaconPayload(bytes);
-      if (p.timeMs < parent.timeMs) throw new Error("time before the parent's");
-      const t = applyBeaconBlock(
-        parent.state,
-        { height, proposer: fromHex(proposer, 32), reveal: p.reveal, crosslinks: p.crosslinks, stakeChanges: [] },
+      const r = applyBeaconPayload(
+        parent,
+        { height, proposer: fromHex(proposer, 32) },
+        bytes,
         this.beaconParams,
         this.verify,
       );
@@ -216,12 +214,12 @@ export class SimLedger {
         hashHex: blockHex,
         parentHex,
         height,
-        timeMs: p.timeMs,
-        state: t.state,
-        crosslinked: t.crosslinked,
+        timeMs: r.timeMs,
+        state: r.state,
+        crosslinked: r.crosslinked,
       };
       this.beacon.set(blockHex, exec);
-      for (const c of t.crosslinked) {
+      for (const c of exec.crosslinked) {
         const hex = toHex(c.digest);
         const list = this.crosslinkedBy.get(hex) ?? [];
         list.push(blockHex);

@@ -3,23 +3,17 @@
 // shard and can take over a shard when committees change), plus what it has committed:
 // the beacon chain, each shard's blocks with their certificates, and each shard's epoch.
 import { committeeSetOf, epochOfHeight } from "../../consensus/beacon/beacon-state.ts";
-import { type CertifiedBlock, commitProofFrom } from "../../consensus/beacon/crosslink.ts";
-import { type BeaconPayload, encodeBeaconPayload } from "../../consensus/beacon/payload.ts";
-import { revealMessage } from "../../consensus/beacon/randomness.ts";
+import type { CertifiedBlock } from "../../consensus/beacon/crosslink.ts";
 import type { CommittedBlock, Signer } from "../../consensus/interface.ts";
 import { blockCodec, decodeQuorumCert } from "../../consensus/messages.ts";
 import type { CommitRecord } from "../../consensus/sim/invariants.ts";
 import { decode, fromHex } from "../../crypto/index.ts";
-import { decodeShardBlockPayload, encodeShardBlockPayload, type InboundBundle, shardPayloadDigest } from "../body.ts";
+import { buildBeaconPayload, type CommittedShardBlock } from "../beacon-block.ts";
+import { decodeShardBlockPayload, encodeShardBlockPayload, type InboundBundle } from "../body.ts";
 import { nextShardEpoch, type ShardEpoch } from "../epoch-handover.ts";
-import { encodeHeader, MAX_CROSSLINK_HEADERS, type ShardHeader } from "../header.ts";
+import type { ShardHeader } from "../header.ts";
 import type { ChainHost } from "./chain-host.ts";
 import type { SimLedger } from "./ledger.ts";
-
-export interface CommittedShardBlock {
-  certified: CertifiedBlock;
-  header: ShardHeader;
-}
 
 /** What the validator asks of the run: transactions and receipts to include, and where commits go. */
 export interface ValidatorServices {
@@ -45,7 +39,6 @@ export class SimValidator {
   readonly index: number;
   readonly id: string;
   private readonly signer: Signer;
-  private readonly shardCount: number;
   private readonly beaconGenesisHex: string;
   private readonly services: ValidatorServices;
 
@@ -60,7 +53,6 @@ export class SimValidator {
     this.index = index;
     this.id = id;
     this.signer = signer;
-    this.shardCount = shardCount;
     this.beaconGenesisHex = beaconGenesisHex;
     this.services = services;
     this.beaconChain = [beaconGenesisHex];
@@ -78,34 +70,17 @@ export class SimValidator {
     const { ledger } = this.services;
     const parent = ledger.beacon.get(parentHex);
     if (parent === undefined) return null;
-    const params = ledger.beaconParams;
-    const crosslinks: BeaconPayload["crosslinks"] = [];
-    for (let k = 0; k < this.shardCount; k++) {
-      const c = this.crosslinkFor(k, (parent.state.crosslinks[k] as { height: bigint }).height);
-      if (c !== null) crosslinks.push(c);
-    }
-    const now = BigInt(this.services.now());
-    return encodeBeaconPayload({
-      timeMs: now > parent.timeMs ? now : parent.timeMs,
-      reveal: this.signer(revealMessage(params.chainId, epochOfHeight(height, params.epochLength))),
-      crosslinks,
+    return buildBeaconPayload({
+      parent,
+      height,
+      nowMs: BigInt(this.services.now()),
+      params: ledger.beaconParams,
+      sign: this.signer,
+      shards: this.shardChains.map((chain) => ({
+        height: chain.length - 1,
+        at: (h: number) => chain[h] ?? undefined,
+      })),
     });
-  }
-
-  /** Every committed header of `shard` above `since` up to the newest this validator can prove committed. */
-  private crosslinkFor(shard: number, since: bigint): BeaconPayload["crosslinks"][number] | null {
-    const chain = this.shardChains[shard] as (CommittedShardBlock | null)[];
-    const last = Math.min(chain.length - 2, Number(since) + MAX_CROSSLINK_HEADERS);
-    for (let h = last; h > Number(since); h--) {
-      const block = chain[h] as CommittedShardBlock;
-      const child = chain[h + 1] as CommittedShardBlock;
-      const proof = commitProofFrom(block.certified, child.certified, shardPayloadDigest);
-      if (proof === null) continue;
-      const headers: Uint8Array[] = [];
-      for (let i = Number(since) + 1; i <= h; i++) headers.push(encodeHeader((chain[i] as CommittedShardBlock).header));
-      return { shard, headers, proof };
-    }
-    return null;
   }
 
   async beaconCommitted(block: CommittedBlock, record: CommitRecord): Promise<void> {
