@@ -65,6 +65,11 @@ export interface ShardScenario {
   /** Share of transfers that go to another shard. */
   crossShare: number;
   latencyMs: number;
+  /**
+   * Halts one shard on purpose: at `atMs`, crash the fewest members of its epoch-0 committee
+   * that take its quorum away (floor(m / 3) + 1 of m), and restart them `forMs` later.
+   */
+  haltShard?: { shard: number; atMs: number; forMs: number };
 }
 
 export const SHARD_SCENARIO_DEFAULTS: Omit<ShardScenario, "seed"> = {
@@ -88,6 +93,10 @@ export interface ShardRunResult {
   errors: string[];
   /** Final height per chain: beacon first, then each shard. */
   heights: number[];
+  /** When each block became final (virtual ms), per chain: beacon first, then each shard. */
+  finalAt: number[][];
+  /** Validators crashed by `haltShard`. */
+  halted: number[];
   /** Epochs the beacon entered. */
   epochs: number;
   transactions: number;
@@ -210,10 +219,12 @@ export async function runShardScenario(input: Partial<ShardScenario> & { seed: n
   const canonical: string[][] = [[], ...Array.from({ length: s.shards }, () => [])];
   const audit = new SupplyAudit(genesisExecs);
 
+  const finalAt: number[][] = canonical.map(() => []);
   const onCanonical = (chain: number, record: CommitRecord): void => {
     const list = canonical[chain + 1] as string[];
     if (record.height !== list.length + 1) return; // an honest validator repeating a known height
     list.push(record.hash);
+    finalAt[chain + 1]?.push(queue.now);
     if (chain === BEACON_INDEX) return;
     const exec = ledger.shards[chain]?.ofBlock(record.hash);
     if (exec === undefined) {
@@ -278,7 +289,9 @@ export async function runShardScenario(input: Partial<ShardScenario> & { seed: n
     const index = validators.length;
     const signer = verifier.signer(key);
     const v = new SimValidator(index, key.id, signer, s.shards, toHex(beaconGenesis), services);
-    const timing = { baseTimeoutMs, maxTimeoutMs: 8 * baseTimeoutMs };
+    // Back-off capped at 3x, as the node does (node/node.ts): with crashed leaders, a higher cap
+    // leaves long stretches of timed-out rounds.
+    const timing = { baseTimeoutMs, maxTimeoutMs: 3 * baseTimeoutMs };
     const beacon = new ChainHost(
       { chain: BEACON_INDEX, validator: index, id: key.id },
       { chainId: beaconChainId, genesisHash: beaconGenesis, self: key.id, ...timing },
@@ -320,6 +333,15 @@ export async function runShardScenario(input: Partial<ShardScenario> & { seed: n
   for (let i = 0; i < n; i++) addInstance(i);
   for (const t of plan.twins) addInstance(t);
 
+  const halted: number[] = [];
+  if (s.haltShard !== undefined) {
+    const { shard, atMs, forMs } = s.haltShard;
+    const members = (committeeSetOf(beaconState, shard, 0n) as ValidatorSet).validators;
+    const down = members.slice(0, Math.floor(members.length / 3) + 1);
+    for (const m of down) halted.push(keys.findIndex((k) => k.id === m.id));
+    for (const v of halted) plan.crashes.push({ validator: v, atMs, restartAtMs: atMs + forMs });
+    plan.gstMs = Math.max(plan.gstMs, atMs + forMs);
+  }
   for (const c of plan.crashes) {
     queue.at(c.atMs, { kind: "crash", validator: c.validator });
     if (c.restartAtMs !== null) queue.at(c.restartAtMs, { kind: "restart", validator: c.validator });
@@ -420,6 +442,8 @@ export async function runShardScenario(input: Partial<ShardScenario> & { seed: n
     progressFailure,
     errors,
     heights: canonical.map((c) => c.length),
+    finalAt,
+    halted,
     epochs: Math.floor(Math.max(0, beaconHeight - 1) / s.epochLength),
     transactions: load.committed,
     crossShard: load.crossSubmitted,
