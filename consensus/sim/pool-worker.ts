@@ -13,6 +13,6 @@ port.on("message", (request: PoolRequest) => {
     port.close();
     return;
   }
-  const digest = digestRun(runScenario(request.scenario, createEngine));
-  port.postMessage({ index: request.index, digest } satisfies PoolReply);
+  const result = digestRun(runScenario(request.input, createEngine));
+  port.postMessage({ index: request.index, result } satisfies PoolReply);
 });

@@ -12,30 +12,40 @@ export interface PoolOptions {
 }
 
 /** Main thread -> worker: run this scenario (index into the caller's list); null: finish. */
-export type PoolRequest = { index: number; scenario: ScenarioInput } | null;
+export type PoolRequest = { index: number; input: ScenarioInput } | null;
 /** Worker -> main thread. */
-export type PoolReply = { index: number; digest: RunDigest };
+export type PoolReply = { index: number; result: RunDigest };
 
 const WORKER_URL = new URL("./pool-worker.ts", import.meta.url);
 
-export async function runScenariosInPool(scenarios: readonly ScenarioInput[], opts: PoolOptions): Promise<RunDigest[]> {
-  const results: RunDigest[] = new Array(scenarios.length);
+/**
+ * Hands `inputs` to `workers` threads of `workerUrl`, each taking the next input when it answers
+ * the last, and returns the answers in input order. The worker receives `{ index, input }` and
+ * answers `{ index, result }`; null tells it to finish. Shared by the consensus and the sharded
+ * simulator (shard/sim/pool.ts).
+ */
+export async function runOnWorkers<I, R>(
+  workerUrl: URL,
+  inputs: readonly I[],
+  opts: { workers: number; onResult?: (r: R) => void },
+): Promise<R[]> {
+  const results: R[] = new Array(inputs.length);
   let next = 0;
-  const threads = Math.max(1, Math.min(opts.workers, scenarios.length));
+  const threads = Math.max(1, Math.min(opts.workers, inputs.length));
   await Promise.all(
     Array.from(
       { length: threads },
       () =>
         new Promise<void>((resolve, reject) => {
-          const worker = new Worker(WORKER_URL);
+          const worker = new Worker(workerUrl);
           const feed = (): void => {
             const index = next++;
-            const scenario = scenarios[index];
-            worker.postMessage((scenario === undefined ? null : { index, scenario }) satisfies PoolRequest);
+            const input = inputs[index];
+            worker.postMessage(input === undefined ? null : { index, input });
           };
-          worker.on("message", (reply: PoolReply) => {
-            results[reply.index] = reply.digest;
-            opts.onRun?.(reply.digest);
+          worker.on("message", (reply: { index: number; result: R }) => {
+            results[reply.index] = reply.result;
+            opts.onResult?.(reply.result);
             feed();
           });
           worker.on("error", reject);
@@ -47,6 +57,13 @@ export async function runScenariosInPool(scenarios: readonly ScenarioInput[], op
     ),
   );
   return results;
+}
+
+export function runScenariosInPool(scenarios: readonly ScenarioInput[], opts: PoolOptions): Promise<RunDigest[]> {
+  return runOnWorkers<ScenarioInput, RunDigest>(WORKER_URL, scenarios, {
+    workers: opts.workers,
+    ...(opts.onRun ? { onResult: opts.onRun } : {}),
+  });
 }
 
 /** One scenario over a range of seeds. */

@@ -11,6 +11,6 @@ port.on("message", async (request: ShardPoolRequest) => {
     port.close();
     return;
   }
-  const result = await runShardScenario(request.scenario);
+  const result = await runShardScenario(request.input);
   port.postMessage({ index: request.index, result } satisfies ShardPoolReply);
 });

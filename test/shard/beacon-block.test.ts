@@ -2,34 +2,22 @@
 // validator accepts: real consensus blocks of shard 0, certified by its committee.
 import { describe, expect, it } from "vitest";
 import { type BeaconParams, genesisBeaconState } from "../../consensus/beacon/beacon-state.ts";
-import type { CertifiedBlock } from "../../consensus/beacon/crosslink.ts";
 import { decodeBeaconPayload, encodeBeaconPayload } from "../../consensus/beacon/payload.ts";
 import { genesisMix } from "../../consensus/beacon/randomness.ts";
 import { ConsensusErrorCode } from "../../consensus/errors.ts";
-import { blockHash } from "../../consensus/messages.ts";
 import { type KeyPair, sha256, sign, utf8 } from "../../crypto/index.ts";
 import {
   applyBeaconPayload,
   type BeaconBlockResult,
   buildBeaconPayload,
-  type CommittedShardBlock,
   type CommittedShardChain,
   crosslinkFor,
 } from "../../shard/beacon-block.ts";
 import { shardHeaderLinker } from "../../shard/beacon-link.ts";
-import { bodyHash, EMPTY_BODY, encodeShardBlockPayload, shardPayloadDigest } from "../../shard/body.ts";
-import { headerHash, type ShardHeader } from "../../shard/header.ts";
-import {
-  type Built,
-  batchVerify,
-  CHAIN,
-  fixture,
-  GENESIS,
-  genesis,
-  leaderIndex,
-  qcFor,
-} from "../consensus/engine/helpers.ts";
-import { genesisOf, nextHeader } from "./fixtures.ts";
+import { headerHash } from "../../shard/header.ts";
+import { batchVerify, CHAIN, fixture } from "../consensus/engine/helpers.ts";
+import { certifiedShardChain } from "./certified-chain.ts";
+import { genesisOf } from "./fixtures.ts";
 
 const fx = fixture(4);
 const params: BeaconParams = {
@@ -42,31 +30,7 @@ const params: BeaconParams = {
 };
 const g0 = genesisOf(0);
 
-/** Shard 0's blocks at heights 1.., in the given rounds, each certified, headers chained. */
-function committedChain(rounds: number[]): CommittedShardChain & { blocks: CommittedShardBlock[] } {
-  const blocks: CommittedShardBlock[] = [];
-  let parent: Built | null = null;
-  let qc = genesis(fx);
-  let previous = g0;
-  for (const r of rounds) {
-    const header: ShardHeader = { ...nextHeader(previous, []), bodyHash: bodyHash(EMPTY_BODY) };
-    const block = {
-      epoch: 0n,
-      round: BigInt(r),
-      height: previous.height + 1n,
-      parent: parent === null ? GENESIS : parent.hash,
-      proposer: (fx.keys[leaderIndex(fx, BigInt(r))] as KeyPair).publicKey,
-      payload: encodeShardBlockPayload({ header, body: EMPTY_BODY }),
-      qc,
-    };
-    const built: Built = { block, hash: blockHash(CHAIN, block, shardPayloadDigest) };
-    qc = qcFor(fx, built);
-    blocks.push({ certified: { block, qc } as CertifiedBlock, header });
-    parent = built;
-    previous = header;
-  }
-  return { blocks, height: blocks.length, at: (h) => blocks[h - 1] };
-}
+const committedChain = (rounds: number[]) => certifiedShardChain(fx, g0, rounds);
 
 const start: BeaconBlockResult = {
   state: genesisBeaconState(params, fx.set.validators, genesisMix(sha256(utf8("g"))), [headerHash(g0)]),

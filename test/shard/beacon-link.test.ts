@@ -10,22 +10,13 @@ import {
 import { type CertifiedBlock, commitProofFrom } from "../../consensus/beacon/crosslink.ts";
 import { genesisMix, revealMessage } from "../../consensus/beacon/randomness.ts";
 import { ConsensusErrorCode } from "../../consensus/errors.ts";
-import { blockHash } from "../../consensus/messages.ts";
 import { equalBytes, type KeyPair, sha256, sign, utf8 } from "../../crypto/index.ts";
 import { shardHeaderLinker } from "../../shard/beacon-link.ts";
-import { bodyHash, EMPTY_BODY, encodeShardBlockPayload, shardPayloadDigest } from "../../shard/body.ts";
+import { shardPayloadDigest } from "../../shard/body.ts";
 import { encodeHeader, headerHash, type ShardHeader } from "../../shard/header.ts";
-import {
-  type Built,
-  batchVerify,
-  CHAIN,
-  fixture,
-  GENESIS,
-  genesis,
-  leaderIndex,
-  qcFor,
-} from "../consensus/engine/helpers.ts";
-import { genesisOf, nextHeader } from "./fixtures.ts";
+import { batchVerify, CHAIN, fixture } from "../consensus/engine/helpers.ts";
+import { certifiedShardChain } from "./certified-chain.ts";
+import { genesisOf } from "./fixtures.ts";
 
 const fx = fixture(4);
 const g0 = genesisOf(0);
@@ -40,30 +31,12 @@ const params: BeaconParams = {
 
 /** Shard 0's blocks 1..n in rounds 1..n, each certified; headers chained from the genesis header. */
 function shardBlocks(n: number) {
-  const headers: ShardHeader[] = [];
-  const certified: CertifiedBlock[] = [];
-  let parent: Built | null = null;
-  let qc = genesis(fx);
-  let previous = g0;
-  for (let i = 1; i <= n; i++) {
-    const header = { ...nextHeader(previous, []), bodyHash: bodyHash(EMPTY_BODY) };
-    const block = {
-      epoch: 0n,
-      round: BigInt(i),
-      height: BigInt(i),
-      parent: parent === null ? GENESIS : parent.hash,
-      proposer: (fx.keys[leaderIndex(fx, BigInt(i))] as KeyPair).publicKey,
-      payload: encodeShardBlockPayload({ header, body: EMPTY_BODY }),
-      qc,
-    };
-    const built: Built = { block, hash: blockHash(CHAIN, block, shardPayloadDigest) };
-    qc = qcFor(fx, built);
-    certified.push({ block, qc });
-    headers.push(header);
-    parent = built;
-    previous = header;
-  }
-  return { headers, certified };
+  const chain = certifiedShardChain(
+    fx,
+    g0,
+    Array.from({ length: n }, (_, i) => i + 1),
+  );
+  return { headers: chain.blocks.map((b) => b.header), certified: chain.blocks.map((b) => b.certified) };
 }
 
 function beaconBlockAt(height: bigint, crosslinks: Parameters<typeof applyBeaconBlock>[1]["crosslinks"]) {
