@@ -121,7 +121,14 @@ export class BlockTree {
     const parent = this.nodes.get(b.parentHex);
     if (parent === undefined || parent.round + 1n !== b.round) return [];
     let target: BlockNode | undefined = parent;
-    while (target?.suffix) target = this.nodes.get(target.parentHex as string);
+    // Suffix blocks are never committed. An engine that has not learned the next epoch yet (a
+    // node behind, whose host learns epochs from what it commits) cannot tell them by height,
+    // but they are the only blocks with an empty payload (hosts never propose one), so it skips
+    // those too: otherwise it would commit a suffix block where everyone else commits the next
+    // epoch's first block.
+    while (target !== undefined && (target.suffix || target.block?.payload.length === 0)) {
+      target = this.nodes.get(target.parentHex as string);
+    }
     if (target === undefined || target.committed) return [];
     return this.commit(target);
   }

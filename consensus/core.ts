@@ -522,6 +522,8 @@ export class Core {
     if (!(payload instanceof Uint8Array) || payload.length > MAX_PAYLOAD_BYTES) {
       throw new ConsensusError(ConsensusErrorCode.invalidPayload, `payload over ${MAX_PAYLOAD_BYTES} bytes`);
     }
+    // Empty payloads mark suffix blocks, which are never committed (block-tree.ts).
+    if (payload.length === 0) throw new ConsensusError(ConsensusErrorCode.invalidPayload, "a payload is never empty");
     this.plan = null;
     this.propose(plan, payload);
   }

@@ -62,7 +62,10 @@ export type Input =
   | { kind: "message"; from: ValidatorId; bytes: MessageBytes }
   /** A timer set by a `set-timer` action has fired. */
   | { kind: "timer"; id: TimerId }
-  /** The host's payload for a round in which this validator leads (answer to `request-payload`). */
+  /**
+   * The host's payload for a round in which this validator leads (answer to `request-payload`).
+   * Never empty: empty payloads are reserved for the suffix blocks of an epoch hand-over.
+   */
   | { kind: "payload"; round: bigint; payload: Uint8Array }
   /** The host's verdict on a proposed payload (answer to `validate-payload`). */
   | { kind: "payload-verdict"; blockHash: Uint8Array; valid: boolean }

@@ -5,8 +5,10 @@
 // callbacks its validator gives it. A crash drops the engine, its timers and inputs in flight;
 // a restart builds a new engine from the persisted safety state and re-registers every epoch
 // the validator had learned for this chain.
+import { EpochRegistry, Verifier } from "../../consensus/index.ts";
 import type {
   Action,
+  BatchVerify,
   CommittedBlock,
   ConsensusEngine,
   CreateEngine,
@@ -15,8 +17,9 @@ import type {
   Input,
   ValidatorSet,
 } from "../../consensus/interface.ts";
+import { blockCodec, blockHash, decodeQuorumCert, genesisQc } from "../../consensus/messages.ts";
 import type { CommitRecord } from "../../consensus/sim/invariants.ts";
-import { toHex } from "../../crypto/index.ts";
+import { decode, equalBytes, toHex } from "../../crypto/index.ts";
 
 export interface ChainWorld {
   now(): number;
@@ -45,6 +48,8 @@ const JUDGE_RETRIES = 80;
 
 export class ChainHost {
   readonly commits: CommitRecord[] = [];
+  /** The committed blocks themselves, by height - 1 (what fast sync serves to peers). */
+  readonly blocks: CommittedBlock[] = [];
   incarnation = 0;
   persisted: Uint8Array | undefined;
   /** Every later epoch this validator learned for the chain, in order (re-fed after a restart). */
@@ -89,11 +94,12 @@ export class ChainHost {
     return this.commits.at(-1)?.height ?? 0;
   }
 
-  async start(): Promise<void> {
+  async start(resumeFrom?: EngineModules["resumeFrom"]): Promise<void> {
     this.incarnation++;
     this.lifetimeHeight = 0;
     const modules: EngineModules = { ...this.modules };
     if (this.persisted) modules.persisted = this.persisted;
+    if (resumeFrom !== undefined) modules.resumeFrom = resumeFrom;
     this.engine = this.createEngine(this.opts, modules);
     await this.perform(this.engine.start());
     for (const e of this.epochs) await this.feed({ kind: "validator-set", set: e.set, fromHeight: e.fromHeight });
@@ -192,15 +198,65 @@ export class ChainHost {
       }
       return;
     }
+    await this.record(block);
+  }
+
+  private async record(block: CommittedBlock): Promise<void> {
     const record: CommitRecord = {
-      height,
+      height: Number(block.height),
       round: Number(block.round),
-      hash,
+      hash: toHex(block.hash),
       parent: toHex(block.parent),
       proposer: block.proposer,
       atMs: this.world.now(),
     };
     this.commits.push(record);
+    this.blocks.push(block);
     await this.duties.committed(block, record);
+  }
+
+  /**
+   * Fast sync, as node/sync does it: take the committed blocks `peer` holds above ours, check
+   * that each continues the last and is certified by a quorum of its epoch's committee (epochs
+   * learned on the way, from the blocks applied), apply them, and restart the engine at the new
+   * tip. An engine far behind cannot catch up by itself across an epoch hand-over: the messages
+   * of an epoch it has not learned are dropped unread. Returns the blocks applied.
+   */
+  async catchUp(peer: ChainHost, verify: BatchVerify): Promise<number> {
+    const from = this.committedHeight;
+    if (peer.committedHeight <= from || !this.engine) return 0;
+    const registry = () => {
+      const r = new EpochRegistry(this.modules.validators);
+      for (const e of this.epochs) r.add(e.set, e.fromHeight, 0n, 0n);
+      return r;
+    };
+    let known = this.epochs.length;
+    let verifier = new Verifier(this.opts.chainId, registry(), verify, genesisQc(0n, this.opts.genesisHash));
+    let parent = this.blocks.at(-1)?.hash ?? this.opts.genesisHash;
+    let applied = 0;
+    this.crash();
+    for (const block of peer.blocks.slice(from)) {
+      const b = decode(blockCodec, block.encoded);
+      const qc = decodeQuorumCert(block.certificate);
+      const hash = blockHash(this.opts.chainId, b, this.opts.payloadDigest);
+      if (!equalBytes(b.parent, parent) || !equalBytes(hash, block.hash) || !equalBytes(qc.blockHash, hash)) break;
+      try {
+        verifier.checkQc(qc);
+      } catch {
+        break;
+      }
+      await this.record(block);
+      applied++;
+      parent = hash;
+      if (this.epochs.length !== known) {
+        known = this.epochs.length;
+        verifier = new Verifier(this.opts.chainId, registry(), verify, genesisQc(0n, this.opts.genesisHash));
+      }
+    }
+    const tip = this.blocks.at(-1);
+    await this.start(
+      tip === undefined ? undefined : { epoch: tip.epoch, round: tip.round, height: tip.height, hash: tip.hash },
+    );
+    return applied;
   }
 }

@@ -113,6 +113,11 @@ export interface ShardRunResult {
 const ACCOUNTS_PER_SHARD = 4;
 const GENESIS_BALANCE = 1_000_000_000n;
 const MAX_INBOUND_RECEIPTS = 256;
+/** How often hosts compare their chains with their peers', and by how many blocks they may lag before syncing. */
+const SYNC_CHECK_MS = 500;
+const SYNC_GAP = 2;
+/** Twinned (equivocating) validators at most: the faulty members a committee of 4 tolerates. */
+const MAX_TWINS = 1;
 const MAX_EVENTS = 5_000_000;
 /** How long after GST and the end of the load the run may take to settle. */
 const SETTLE_MS = 30_000;
@@ -123,7 +128,8 @@ type SimEvent =
   | { kind: "deliver"; to: SimValidator; host: ChainHost; chain: number; from: string; bytes: Uint8Array }
   | { kind: "crash"; validator: number }
   | { kind: "restart"; validator: number }
-  | { kind: "submit" };
+  | { kind: "submit" }
+  | { kind: "sync-check" };
 
 export async function runShardScenario(input: Partial<ShardScenario> & { seed: number }): Promise<ShardRunResult> {
   const s: ShardScenario = { ...SHARD_SCENARIO_DEFAULTS, ...input };
@@ -140,6 +146,18 @@ export async function runShardScenario(input: Partial<ShardScenario> & { seed: n
     horizonMs: s.loadMs,
     baseTimeoutMs,
   });
+  // A committee of 4 tolerates one faulty member. Committees are reshuffled every epoch, so two
+  // twinned validators would sooner or later share one and break that committee's assumption
+  // (its members could then commit two blocks at a height): a sharded run keeps one twin.
+  if (plan.twins.length > MAX_TWINS) {
+    plan.twins = plan.twins.slice(0, MAX_TWINS);
+    plan.partitions = plan.partitions
+      .map((p) => ({
+        ...p,
+        groups: p.groups.map((g) => g.filter((i) => i < n + MAX_TWINS)).filter((g) => g.length > 0),
+      }))
+      .filter((p) => p.groups.length > 1);
+  }
   const instances = n + plan.twins.length;
   const network = new Network(
     instances,
@@ -347,6 +365,30 @@ export async function runShardScenario(input: Partial<ShardScenario> & { seed: n
     if (c.restartAtMs !== null) queue.at(c.restartAtMs, { kind: "restart", validator: c.validator });
   }
   for (let t = 0; t < s.loadMs; t += s.txEveryMs) queue.at(t, { kind: "submit" });
+  queue.at(SYNC_CHECK_MS, { kind: "sync-check" });
+  // Fast sync: a host whose chain has not moved since the last check while a peer it can reach
+  // holds more than SYNC_GAP blocks more fetches them (verified) and restarts its engine there.
+  const lastSeen = new Map<ChainHost, number>();
+  const syncCheck = (): void => {
+    for (const v of validators) {
+      for (const host of hostsOf(v)) {
+        const mine = host.committedHeight;
+        const stalled = lastSeen.get(host) === mine;
+        lastSeen.set(host, mine);
+        if (!host.up || !stalled) continue;
+        let best: ChainHost | null = null;
+        for (const u of validators) {
+          const peer = host.chain === BEACON_INDEX ? u.hosts?.beacon : u.hosts?.shards[host.chain];
+          if (peer === undefined || u === v || !peer.up || !network.connected(v.index, u.index, queue.now)) continue;
+          if (peer.committedHeight > mine + SYNC_GAP && (best === null || peer.committedHeight > best.committedHeight))
+            best = peer;
+        }
+        const from = best;
+        if (from !== null)
+          world.later(host, 2 * s.latencyMs, async () => void (await host.catchUp(from, verifier.verify)));
+      }
+    }
+  };
 
   const guarded = async (what: string, work: () => Promise<void>): Promise<void> => {
     try {
@@ -403,6 +445,10 @@ export async function runShardScenario(input: Partial<ShardScenario> & { seed: n
         break;
       case "submit":
         load.submit(loadRng, s.crossShare, queue.now);
+        break;
+      case "sync-check":
+        syncCheck();
+        queue.after(SYNC_CHECK_MS, { kind: "sync-check" });
         break;
     }
     if (queue.now > quietFrom && load.unsettled === 0 && audit.inFlight === 0n) break;

@@ -87,4 +87,24 @@ describe("2-chain commit", () => {
     expect(feed(e, fork, tc3)).toEqual([]);
     expect(e.stats().dropped.CONSENSUS_CONFLICTS_WITH_COMMIT).toBe(1);
   });
+
+  test("an engine that has not learned the next epoch never commits the empty suffix blocks of a hand-over", () => {
+    // Epoch 0 ends at height 2 (its validators know; this observer does not yet). Blocks 3 and 4
+    // are the empty suffix the old committee certifies while the new epoch starts. Had the
+    // observer committed block 3, it would hold another block at height 3 than everyone else.
+    const b1 = makeBlock(fx, { round: 1n, parent: null, qc: genesis(fx) });
+    const b2 = makeBlock(fx, { round: 2n, parent: b1, qc: qcFor(fx, b1) });
+    const s3 = makeBlock(fx, { round: 3n, parent: b2, qc: qcFor(fx, b2), payload: new Uint8Array(0) });
+    const s4 = makeBlock(fx, { round: 4n, parent: s3, qc: qcFor(fx, s3), payload: new Uint8Array(0) });
+    const s5 = makeBlock(fx, { round: 5n, parent: s4, qc: qcFor(fx, s4), payload: new Uint8Array(0) });
+    const s6 = makeBlock(fx, { round: 6n, parent: s5, qc: qcFor(fx, s5), payload: new Uint8Array(0) });
+    const e = observer();
+    for (const b of [b1, b2, s3]) feed(e, b);
+    // QC(s3), carried by s4, certifies the child of b2 one round later: b2 commits.
+    expect(feed(e, s4).map((c) => c.hash)).toEqual([b2.hash]);
+    // QC(s4) would commit s3 by the 2-chain rule; QC(s5), s4. Neither may commit.
+    expect(feed(e, s5)).toEqual([]);
+    expect(feed(e, s6)).toEqual([]);
+    expect(e.status().committedHeight).toBe(2n);
+  });
 });
