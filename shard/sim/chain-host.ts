@@ -17,7 +17,7 @@ import type {
   Input,
   ValidatorSet,
 } from "../../consensus/interface.ts";
-import { blockCodec, blockHash, decodeQuorumCert, genesisQc } from "../../consensus/messages.ts";
+import { blockCodec, blockHash, decodeQuorumCert, encodeMessage, genesisQc } from "../../consensus/messages.ts";
 import type { CommitRecord } from "../../consensus/sim/invariants.ts";
 import { decode, equalBytes, toHex } from "../../crypto/index.ts";
 
@@ -257,6 +257,13 @@ export class ChainHost {
     await this.start(
       tip === undefined ? undefined : { epoch: tip.epoch, round: tip.round, height: tip.height, hash: tip.hash },
     );
+    // The certificate of the new tip too: the engine's highest QC must reach the tip's round,
+    // or as a member of the next epoch it could not propose that epoch's first block (which
+    // carries a QC of the old epoch from the tip's round on), and nobody else would send one.
+    if (tip !== undefined) {
+      const qc = decodeQuorumCert(tip.certificate);
+      await this.feed({ kind: "message", from: peer.id, bytes: encodeMessage({ kind: "certificate", qc }) });
+    }
     return applied;
   }
 }

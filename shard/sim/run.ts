@@ -115,7 +115,11 @@ const GENESIS_BALANCE = 1_000_000_000n;
 const MAX_INBOUND_RECEIPTS = 256;
 /** How often hosts compare their chains with their peers', and by how many blocks they may lag before syncing. */
 const SYNC_CHECK_MS = 500;
-const SYNC_GAP = 2;
+// Any block: at an epoch hand-over, validators that missed the quorum certificate committing
+// the epoch's last block stay one block behind for good (the members who committed it have
+// moved to the next epoch and no longer answer the old one's messages; the new epoch's members
+// among the laggards cannot start it). The host's sync is what gets them over it.
+const SYNC_GAP = 0;
 /** Twinned (equivocating) validators at most: the faulty members a committee of 4 tolerates. */
 const MAX_TWINS = 1;
 const MAX_EVENTS = 5_000_000;
