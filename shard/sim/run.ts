@@ -15,8 +15,7 @@
 //     it, with the same content (exactly once, in order);
 //   - progress (unless a validator stays down): every transaction submitted is final and every
 //     cross-shard credit delivered by the end.
-import { type BeaconParams, committeeSetOf, genesisBeaconState } from "../../consensus/beacon/beacon-state.ts";
-import { genesisMix } from "../../consensus/beacon/randomness.ts";
+import { committeeSetOf } from "../../consensus/beacon/beacon-state.ts";
 import { createEngine } from "../../consensus/engine.ts";
 import type { CommittedBlock, Input, ValidatorSet } from "../../consensus/interface.ts";
 import { EventQueue } from "../../consensus/sim/clock.ts";
@@ -30,25 +29,12 @@ import {
 import { Network } from "../../consensus/sim/network.ts";
 import { Prng } from "../../consensus/sim/prng.ts";
 import { SharedVerifier, simKey } from "../../consensus/sim/signatures.ts";
-import { addressBytesOf, sha256, toHex, utf8 } from "../../crypto/index.ts";
-import { decodeSeq, inboxNextKey } from "../../vm/cross-shard/records.ts";
-import {
-  accountKey,
-  emptyAccount,
-  encodeAccount,
-  encodeTotals,
-  MemoryKv,
-  SparseMerkleState,
-  TOTALS_KEY,
-  type VmParams,
-} from "../../vm/index.ts";
-import { shardHeaderLinker } from "../beacon-link.ts";
-import { bodyHash, EMPTY_BODY, type InboundBundle, shardPayloadDigest } from "../body.ts";
-import { genesisShardHeader, headerHash } from "../header.ts";
-import { bundleFor } from "../outbox.ts";
+import { toHex } from "../../crypto/index.ts";
+import { shardPayloadDigest } from "../body.ts";
 import { SupplyAudit } from "./audit.ts";
 import { ChainHost, type ChainWorld } from "./chain-host.ts";
-import { type ShardExec, ShardLedger, SimLedger } from "./ledger.ts";
+import { BEACON_CHAIN_ID, SIM_NETWORK_ID, shardChainId, simGenesis } from "./genesis.ts";
+import { inboundFor } from "./inbound.ts";
 import { SimLoad } from "./load.ts";
 import { BEACON_INDEX, SimValidator } from "./validator.ts";
 
@@ -111,8 +97,6 @@ export interface ShardRunResult {
 }
 
 const ACCOUNTS_PER_SHARD = 4;
-const GENESIS_BALANCE = 1_000_000_000n;
-const MAX_INBOUND_RECEIPTS = 256;
 /** How often hosts compare their chains with their peers', and by how many blocks they may lag before syncing. */
 const SYNC_CHECK_MS = 500;
 // Any block: at an epoch hand-over, validators that missed the quorum certificate committing
@@ -175,67 +159,10 @@ export async function runShardScenario(input: Partial<ShardScenario> & { seed: n
   const errors: string[] = [];
   const verifier = new SharedVerifier();
   const keys = Array.from({ length: n }, (_, i) => simKey(s.seed, i));
-  const registry = keys
-    .map((k) => ({ id: k.id, publicKey: k.publicKey, stake: 1n }))
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const beaconSet: ValidatorSet = { epoch: 0n, validators: registry };
-
-  // --- Genesis -------------------------------------------------------------------------------
-  const networkId = "ubn-sim";
-  const beaconChainId = "ubn-sim-beacon";
-  const shardChainId = (k: number) => `ubn-sim-shard-${k}`;
-  const beaconParams: BeaconParams = {
-    chainId: networkId,
-    shardCount: s.shards,
-    epochLength: BigInt(s.epochLength),
-    minCommitteeSize: 4,
-    shardChainId,
-    linkHeaders: shardHeaderLinker,
-  };
-  const load = new SimLoad(networkId, s.shards, ACCOUNTS_PER_SHARD, s.seed);
-  const validatorAddresses = keys.map((k) => addressBytesOf(k.publicKey));
-  const accounts = Array.from({ length: s.shards }, (_, k) => [...load.addressesOn(k), ...validatorAddresses]);
-  const ledger = new SimLedger(beaconParams, verifier.verify, accounts);
-  const beaconGenesis = sha256(utf8(`ubn-sim beacon genesis ${s.seed}`));
-  const shardGenesisBlock = (k: number) => sha256(utf8(`ubn-sim shard ${k} genesis ${s.seed}`));
-  const genesisExecs: ShardExec[] = [];
-  for (let k = 0; k < s.shards; k++) {
-    const kv = new MemoryKv();
-    const state = await SparseMerkleState.open(kv);
-    const funded = load.addressesOn(k);
-    for (const a of funded) state.set(accountKey(a), encodeAccount({ ...emptyAccount(), balance: GENESIS_BALANCE }));
-    state.set(
-      TOTALS_KEY,
-      encodeTotals({ genesisSupply: BigInt(funded.length) * GENESIS_BALANCE, minted: 0n, burned: 0n }),
-    );
-    const root = await state.commit();
-    const header = genesisShardHeader(k, root, bodyHash(EMPTY_BODY));
-    const exec = await ledger.summarize(k, { header, body: EMPTY_BODY }, kv);
-    genesisExecs.push(exec);
-    const params: VmParams = {
-      chainId: networkId,
-      fees: { perByte: 1n, perType: { transfer: 100n, stake: 200n, unstake: 200n, register_validator: 1000n } },
-      unbondingPeriodBlocks: 5n,
-      blockReward: 50n,
-      maxBlockTxs: 1000,
-      chain: { id: k, shardCount: s.shards },
-    };
-    ledger.shards.push(new ShardLedger(k, params, exec, toHex(shardGenesisBlock(k)), ledger));
-  }
-  const beaconState = genesisBeaconState(
-    beaconParams,
-    registry,
-    genesisMix(beaconGenesis),
-    genesisExecs.map((e) => headerHash(e.header)),
-  );
-  ledger.beacon.set(toHex(beaconGenesis), {
-    hashHex: toHex(beaconGenesis),
-    parentHex: "",
-    height: 0n,
-    timeMs: 0n,
-    state: beaconState,
-    crosslinked: [],
-  });
+  const load = new SimLoad(SIM_NETWORK_ID, s.shards, ACCOUNTS_PER_SHARD, s.seed);
+  const g = await simGenesis(s, keys, load, verifier.verify);
+  const { ledger, beaconState, beaconGenesis, genesisExecs, shardGenesisBlock } = g;
+  const beaconSet: ValidatorSet = { epoch: 0n, validators: g.registry };
 
   // --- Canonical chains (first honest commit per height) and the checks on them ----------------
   const canonical: string[][] = [[], ...Array.from({ length: s.shards }, () => [])];
@@ -316,7 +243,7 @@ export async function runShardScenario(input: Partial<ShardScenario> & { seed: n
     const timing = { baseTimeoutMs, maxTimeoutMs: 3 * baseTimeoutMs };
     const beacon = new ChainHost(
       { chain: BEACON_INDEX, validator: index, id: key.id },
-      { chainId: beaconChainId, genesisHash: beaconGenesis, self: key.id, ...timing },
+      { chainId: BEACON_CHAIN_ID, genesisHash: beaconGenesis, self: key.id, ...timing },
       { validators: beaconSet, signer, verify: verifier.verify },
       createEngine,
       world,
@@ -505,36 +432,6 @@ export async function runShardScenario(input: Partial<ShardScenario> & { seed: n
     virtualMs: endMs,
     events,
   };
-}
-
-/** The receipts `shard` may take next on `parentHeaderHex`, from headers crosslinked on the chain ending at `beaconHex`. */
-async function inboundFor(
-  ledger: SimLedger,
-  shard: number,
-  parentHeaderHex: string,
-  beaconHex: string,
-  beaconHeight: bigint,
-): Promise<InboundBundle[]> {
-  const parent = ledger.shards[shard]?.get(parentHeaderHex);
-  if (parent === undefined) return [];
-  const state = await SparseMerkleState.open(parent.kv);
-  const bundles: InboundBundle[] = [];
-  let room = MAX_INBOUND_RECEIPTS;
-  for (let source = 0; source < ledger.shards.length && room > 0; source++) {
-    if (source === shard) continue;
-    let seq = decodeSeq(await state.get(inboxNextKey(source)));
-    for (;;) {
-      const found = ledger.emitted
-        .get(`${source}>${shard}#${seq}`)
-        ?.find((c) => ledger.isCrosslinked(c.exec.headerHex, beaconHeight, beaconHex));
-      if (found === undefined || room === 0) break;
-      const bundle = bundleFor(found.exec.header, found.exec.outbox, shard, seq, room);
-      bundles.push(bundle);
-      room -= bundle.receipts.length;
-      seq += BigInt(bundle.receipts.length);
-    }
-  }
-  return bundles;
 }
 
 function percentile(values: readonly number[], q: number): number | null {
