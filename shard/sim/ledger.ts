@@ -144,10 +144,9 @@ export class ShardLedger {
     proposer: string,
   ): Promise<void> {
     await state.commit();
-    const exec = await this.world.summarize(this.shard, payload, kv);
+    const exec = await this.world.summarize(this.shard, payload, kv, outbox);
     this.verdicts.set(`${exec.headerHex}/${proposer}`, { valid: true });
     if (this.execs.has(exec.headerHex)) return;
-    exec.outbox = outbox;
     this.execs.set(exec.headerHex, exec);
     this.world.indexOutbox(exec);
   }
@@ -249,7 +248,12 @@ export class SimLedger {
     });
   }
 
-  async summarize(shard: number, payload: ShardBlockPayload, kv: MemoryKv): Promise<ShardExec> {
+  async summarize(
+    shard: number,
+    payload: ShardBlockPayload,
+    kv: MemoryKv,
+    outbox: CrossReceipt[] = [],
+  ): Promise<ShardExec> {
     const state = await SparseMerkleState.open(kv);
     let held = 0n;
     for (const a of this.accounts[shard] ?? []) {
@@ -265,7 +269,7 @@ export class SimLedger {
       headerHex: toHex(headerHash(payload.header)),
       body: payload.body,
       kv,
-      outbox: [],
+      outbox,
       held,
       issued: t.genesisSupply + t.minted - t.burned,
     };

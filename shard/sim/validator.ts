@@ -7,7 +7,7 @@ import type { CertifiedBlock } from "../../consensus/beacon/crosslink.ts";
 import type { CommittedBlock, Signer } from "../../consensus/interface.ts";
 import { blockCodec, decodeQuorumCert } from "../../consensus/messages.ts";
 import type { CommitRecord } from "../../consensus/sim/invariants.ts";
-import { decode, fromHex } from "../../crypto/index.ts";
+import { decode, fromHex, toHex } from "../../crypto/index.ts";
 import { buildBeaconPayload, type CommittedShardBlock } from "../beacon-block.ts";
 import { decodeShardBlockPayload, encodeShardBlockPayload, type InboundBundle } from "../body.ts";
 import { nextShardEpoch, type ShardEpoch } from "../epoch-handover.ts";
@@ -96,7 +96,7 @@ export class SimValidator {
     const parent = shardLedger?.ofBlock(parentHex);
     if (shardLedger === undefined || parent === undefined) return null;
     // The newest beacon block committed here, but never one below what the parent built on.
-    let beacon = { height: parent.header.beaconHeight, hex: toHexOf(parent.header.beaconHash) };
+    let beacon = { height: parent.header.beaconHeight, hex: toHex(parent.header.beaconHash) };
     const tip = this.beaconTip;
     if (tip.height > beacon.height) beacon = tip;
     if (beacon.height === 0n) beacon = { height: 0n, hex: this.beaconGenesisHex };
@@ -125,7 +125,7 @@ export class SimValidator {
     }
     const at = this.beaconChain[Number(header.beaconHeight)];
     if (at === undefined) return undefined;
-    if (at !== toHexOf(header.beaconHash)) return false;
+    if (at !== toHex(header.beaconHash)) return false;
     const verdict = await this.services.ledger.shards[shard]?.judge(blockHex, parentHex, proposer, payload);
     return verdict?.valid ?? false;
   }
@@ -144,7 +144,7 @@ export class SimValidator {
     const beaconEpoch = epochOfHeight(header.beaconHeight, this.services.ledger.beaconParams.epochLength);
     const next = nextShardEpoch(current, block.height, beaconEpoch);
     if (next === null) return;
-    const beacon = this.services.ledger.beacon.get(toHexOf(header.beaconHash));
+    const beacon = this.services.ledger.beacon.get(toHex(header.beaconHash));
     const set = beacon === undefined ? undefined : committeeSetOf(beacon.state, shard, next.epoch);
     if (set === undefined) return; // cannot happen with a committed beacon block; the shard stays put
     this.shardEpochs[shard] = next;
@@ -154,8 +154,4 @@ export class SimValidator {
   private proposerOf(): string {
     return this.id;
   }
-}
-
-function toHexOf(b: Uint8Array): string {
-  return Buffer.from(b).toString("hex");
 }
