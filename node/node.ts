@@ -13,25 +13,28 @@
 import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { ValidatorSet } from "../consensus/index.ts";
 import { BatchVerifier, CodedError, decryptKey, equalBytes, findKeyFile, fromHex, toHex } from "../crypto/index.ts";
-import { applyGenesis, type Genesis, genesisHash, parseGenesis, vmParamsOf } from "../genesis/index.ts";
-import { startRpcServer } from "../rpc/index.ts";
-import { shardPayloadDigest } from "../shard/body.ts";
-import { SparseMerkleState } from "../vm/index.ts";
-import { BlockStore, type ChainTip } from "./chain/block-store.ts";
-import { type ChainMode, ChainRunner } from "./chain/chain-runner.ts";
+import { type Genesis, genesisHash, parseGenesis } from "../genesis/index.ts";
+import { type RpcNodeApi, startRpcServer } from "../rpc/index.ts";
+import type { ChainRunner } from "./chain/chain-runner.ts";
 import { ChainError, ChainErrorCode } from "./chain/errors.ts";
-import { PendingBlocks } from "./chain/pending-blocks.ts";
-import { StagedKv } from "./chain/staged-kv.ts";
-import { tipHeaderOf } from "./chain/stored-payload.ts";
 import { loadNodeConfig, type NodeConfig } from "./config.ts";
 import { Network } from "./net/index.ts";
 import { nodeRpcApi } from "./node-rpc.ts";
+import {
+  type NodeChains,
+  type OpenedShardChain,
+  type OpenShardChain,
+  openShardChain,
+  shardChainName,
+} from "./open-shard-chain.ts";
+import { chainMetrics } from "./ops/chain-metrics.ts";
 import { createLogger, type Logger, NodeMetrics, startMetricsServer } from "./ops/index.ts";
+import { routedRpcApi } from "./shards/rpc-router.ts";
+import { openShardedChains } from "./shards/sharded-chains.ts";
 import { readDbMeta, writeDbMeta } from "./storage/db-meta.ts";
 import { LevelKv } from "./storage/level-kv.ts";
-import { SafetyFile } from "./storage/safety-file.ts";
+import { validatorSetOf } from "./validator-set.ts";
 
 export interface StartNodeOptions {
   home: string;
@@ -46,17 +49,16 @@ export class NodeError extends CodedError<"NODE_NO_KEY" | "NODE_UNSUPPORTED_GENE
   override name = "NodeError";
 }
 
-/** The shard this release runs; the beacon chain and more shards come with sharding. */
-const CHAIN_NAME = "shard-0";
-const CHAIN_PREFIX = Uint8Array.of(0x10, 0x00);
-
 export class UbnNode {
   readonly home: string;
   readonly genesis: Genesis;
   readonly config: NodeConfig;
   readonly log: Logger;
   readonly metrics: NodeMetrics;
+  /** Shard 0's chain (the only one on a single-shard network). */
   readonly chain: ChainRunner;
+  /** Every chain this node hosts. */
+  readonly chains: NodeChains;
   readonly network: Network;
   rpcUrl = "";
   metricsUrl: string | null = null;
@@ -72,6 +74,7 @@ export class UbnNode {
     metrics: NodeMetrics;
     chain: ChainRunner;
     network: Network;
+    chains: NodeChains;
   }) {
     this.home = f.home;
     this.genesis = f.genesis;
@@ -79,18 +82,13 @@ export class UbnNode {
     this.log = f.log;
     this.metrics = f.metrics;
     this.chain = f.chain;
+    this.chains = f.chains;
     this.network = f.network;
   }
 
   static async start(opts: StartNodeOptions): Promise<UbnNode> {
     const home = opts.home;
     const genesis = parseGenesis(await readFile(join(home, "genesis.json"), "utf8"));
-    if (genesis.shardCount !== 1) {
-      throw new NodeError(
-        "NODE_UNSUPPORTED_GENESIS",
-        `genesis has ${genesis.shardCount} shards; this release runs single-shard chains (ubn genesis init --shards 1)`,
-      );
-    }
     const config = await loadNodeConfig(join(home, "config.json"));
     opts.config?.(config);
     const log = opts.log ?? createLogger({ level: config.log.level as never, name: "ubn" });
@@ -114,94 +112,49 @@ export class UbnNode {
       const secretKey = await unlockValidatorKey(home, config, opts.password);
       const identity = secretKey ?? (await nodeKey(home));
 
-      // 2. The chain's state and tip, from genesis on the first start.
-      const db = new StagedKv(level);
-      const store = new BlockStore(db, CHAIN_PREFIX);
-      const safety = await SafetyFile.open(join(home, "safety"), CHAIN_NAME);
-      closers.push(() => safety.file.close());
-      let safetyState = safety.state;
-      const stateKv = store.stateKv();
-      const state = await readOrCorrupt(level.path, () => SparseMerkleState.open(stateKv));
-      let tip = await readOrCorrupt(level.path, () => store.tip());
-      if (tip === undefined) tip = await initChain(state, store, db, genesis, gHash);
       if (meta === undefined) await writeDbMeta(level, { chainId: genesis.chainId, genesisHash: gHash });
-      const pending = await readOrCorrupt(level.path, () =>
-        PendingBlocks.load(
-          db,
-          store.pendingPrefix(),
-          `${genesis.chainId}/${CHAIN_NAME}`,
-          shardPayloadDigest,
-          (tip as ChainTip).height,
-        ),
-      );
       const verifier = new BatchVerifier();
       closers.push(() => verifier.close());
 
-      // 3. The network.
+      // 2. The network.
       const network = await Network.create(
         { secretKey: identity, listen: config.p2p.listen, bootstrap: config.p2p.bootstrap },
         log.child({ module: "net" }),
       );
       closers.push(() => network.stop());
 
+      // 3. The chains: their state and tip (from genesis on the first start) and their runners.
       const metrics = new NodeMetrics();
-      const chainLog = log.child({ chain: CHAIN_NAME });
       let node: UbnNode | null = null;
-      const chain = new ChainRunner(
-        {
-          chainId: genesis.chainId,
-          name: CHAIN_NAME,
-          genesisHash: gHash,
-          payloadDigest: shardPayloadDigest,
-          validators: validatorSetOf(genesis),
-          secretKey,
-          baseTimeoutMs: genesis.params.proposeTimeoutMs,
-          // Back-off stops at 3x: with a crashed validator, its rounds and the rounds whose
-          // votes go to it time out back to back, and an 8x cap stalled a 4-node devnet for
-          // 10-15 s at a time. Skipping crashed leaders (leader reputation) is the real fix.
-          maxTimeoutMs: genesis.params.proposeTimeoutMs * 3,
-          blockIntervalMs: genesis.params.blockIntervalMs,
-          emptyBlocks: config.chain.emptyBlocks,
-          // A block this node proposes must also execute, twice over (here and at every
-          // validator), well within a round timeout: the node packs at most maxProposalTxs.
-          maxBlockTxs: Math.min(genesis.params.maxBlockTxs, config.chain.maxProposalTxs),
-          maxBlockBytes: genesis.params.maxBlockBytes,
-          maxClockSkewMs: config.chain.maxClockSkewMs,
-          behindBlocks: config.chain.behindBlocks,
-          mempool: config.mempool,
-        },
-        {
-          params: vmParamsOf(genesis),
-          db,
-          store,
-          state,
-          stateKv,
-          pending,
-          safety: {
-            read: async () => safetyState,
-            write: async (state) => {
-              await safety.file.write(state);
-              safetyState = state;
-            },
-          },
-          verifier,
-          network,
-          log: chainLog,
-          metrics: chainMetrics(metrics, CHAIN_NAME),
-          onFatal: (e) => node?.onFatal(e),
-          now: () => Date.now(),
-        },
-        tip,
-        await readOrCorrupt(level.path, () => tipHeaderOf(store, tip as ChainTip)),
-      );
-      node = new UbnNode({ home, genesis, config, log, metrics, chain, network });
+      const common = {
+        home,
+        level,
+        genesis,
+        genesisHash: gHash,
+        config,
+        secretKey,
+        verifier,
+        network,
+        metrics,
+        log,
+        onFatal: (e: unknown) => node?.onFatal(e),
+        closers,
+        readOrCorrupt: <T>(read: () => Promise<T>) => readOrCorrupt(level.path, read),
+      };
+      const chains =
+        genesis.shardCount === 1
+          ? await singleShard(common)
+          : await openShardedChains({ ...common, log: (name) => log.child({ chain: name }) });
+      const chain = chains.shards[0] as OpenedShardChain;
+      node = new UbnNode({ home, genesis, config, log, metrics, chain: chain.chain, network, chains });
       network.onPeer(() => metrics.peers.set(network.peers().length));
       log.info(
         {
           chainId: genesis.chainId,
           genesis: toHex(gHash),
-          height: String(tip.height),
-          validator: chain.selfId !== null,
+          shards: genesis.shardCount,
+          heights: chains.shards.map((c) => String(c.chain.executor.tip.height)),
+          validator: chain.chain.selfId !== null,
           id: network.id,
           listen: network.listenAddresses(),
         },
@@ -211,26 +164,18 @@ export class UbnNode {
       // 4. The RPC endpoint first, so that operators and wallets see a node that is catching
       // up (ubn_syncing, /health?synced), then consensus after catching up.
       const self = node;
-      const rpc = await startRpcServer(
-        nodeRpcApi({
-          chain,
-          store,
-          stateKv,
-          state,
-          params: vmParamsOf(genesis),
-          genesisHash: gHash,
-          network,
-          stopping: () => self.stopping,
-        }),
-        {
-          ...config.rpc,
-          onInternalError: (e, method) => log.error({ err: String(e), method }, "rpc internal error"),
-        },
+      const apis = chains.shards.map((c) =>
+        nodeRpcApi({ ...c, genesisHash: gHash, network, stopping: () => self.stopping }),
       );
+      const api = chains.beacon === null ? (apis[0] as RpcNodeApi) : routedRpcApi(apis, chains.layout);
+      const rpc = await startRpcServer(api, {
+        ...config.rpc,
+        onInternalError: (e, method) => log.error({ err: String(e), method }, "rpc internal error"),
+      });
       closers.push(() => rpc.close());
       node.rpcUrl = rpc.url;
-      await chain.start();
-      closers.push(() => chain.stop());
+      closers.push(() => chains.stop());
+      await chains.start();
       if (config.metrics !== null) {
         const m = await startMetricsServer(metrics, config.metrics);
         closers.push(() => m.close());
@@ -239,7 +184,7 @@ export class UbnNode {
       // Only a node that started owns its parts; a failure above closes them here instead.
       node.closers.push(...closers);
       closers.length = 0;
-      log.info({ rpc: node.rpcUrl, metrics: node.metricsUrl, mode: chain.mode }, "node started");
+      log.info({ rpc: node.rpcUrl, metrics: node.metricsUrl, mode: chain.chain.mode }, "node started");
       return node;
     } catch (e) {
       await undo();
@@ -292,33 +237,30 @@ async function readOrCorrupt<T>(path: string, read: () => Promise<T>): Promise<T
   }
 }
 
-function validatorSetOf(genesis: Genesis): ValidatorSet {
-  const validators = genesis.validators
-    .map((v) => ({ id: toHex(v.publicKey), publicKey: v.publicKey, stake: v.stake }))
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { epoch: 0n, validators };
-}
-
-async function initChain(
-  state: SparseMerkleState,
-  store: BlockStore,
-  db: StagedKv,
-  genesis: Genesis,
-  gHash: Uint8Array,
-): Promise<ChainTip> {
-  const stateRoot = await applyGenesis(state, genesis, { shard: 0 });
-  const tip: ChainTip = {
-    height: 0n,
-    hash: gHash,
-    epoch: 0n,
-    round: 0n,
-    stateRoot,
-    timeMs: BigInt(genesis.genesisTimeMs),
+/** A single-shard network: shard 0 run by every validator, no beacon chain. */
+async function singleShard(
+  c: Omit<OpenShardChain, "shard" | "validators" | "metrics" | "log"> & {
+    metrics: NodeMetrics;
+    log: Logger;
+  },
+): Promise<NodeChains> {
+  const name = shardChainName(0);
+  const opened = await openShardChain({
+    ...c,
+    shard: 0,
+    validators: validatorSetOf(c.genesis),
+    log: c.log.child({ chain: name }),
+    metrics: chainMetrics(c.metrics, name),
+  });
+  return {
+    shards: [opened],
+    beacon: null,
+    layout: () => {
+      throw new Error("a single-shard network has no routed layout");
+    },
+    start: () => opened.chain.start(),
+    stop: () => opened.chain.stop(),
   };
-  store.stageCommit({ tip, block: null, txHashes: [], receipts: [] });
-  await state.commit();
-  await db.flushStaged();
-  return tip;
 }
 
 async function unlockValidatorKey(
@@ -344,37 +286,4 @@ async function nodeKey(home: string): Promise<Uint8Array> {
   const key = new Uint8Array(randomBytes(32));
   await writeFile(path, `${toHex(key)}\n`, { mode: 0o600, flag: "wx" });
   return key;
-}
-
-function chainMetrics(m: NodeMetrics, chain: string) {
-  const modeValue: Record<ChainMode, number> = { consensus: 0, following: 0, syncing: 1 };
-  const last = { round: 0, timeouts: 0 };
-  return {
-    committed(info: { height: bigint; txs: number; latencyMs: number | null }) {
-      m.chainHeight.set({ chain }, Number(info.height));
-      m.blocksCommitted.inc();
-      if (info.txs > 0) m.txsCommitted.inc(info.txs);
-      if (info.latencyMs !== null) m.commitLatency.observe({ chain }, info.latencyMs / 1000);
-    },
-    mode(mode: ChainMode) {
-      m.syncState.set({ chain }, modeValue[mode]);
-    },
-    mempool(txs: number, bytes: number) {
-      m.mempoolTxs.set({ chain }, txs);
-      m.mempoolBytes.set({ chain }, bytes);
-    },
-    synced(blocks: number) {
-      m.syncBlocks.inc(blocks);
-    },
-    consensus(now: { round: bigint; timeouts: number }) {
-      // Counters take increments; the engine reports totals, and a new engine starts from 0.
-      const round = Number(now.round);
-      if (round > last.round) m.consensusViews.inc(round - last.round);
-      const newTimeouts = now.timeouts >= last.timeouts ? now.timeouts - last.timeouts : now.timeouts;
-      if (newTimeouts > 0) m.consensusTimeouts.inc(newTimeouts);
-      last.round = round;
-      last.timeouts = now.timeouts;
-      m.consensusRound.set(round);
-    },
-  };
 }

@@ -187,14 +187,14 @@ export interface RpcNodeApi {
   getAccount(address: Uint8Array, tag?: RpcStateTag): Promise<RpcAccount>;
   /** The receipt of a committed transaction; null if the node knows no such committed transaction. */
   getTransactionReceipt(hash: Uint8Array): Promise<RpcReceipt | null>;
-  /** Last committed height. */
-  blockNumber(): bigint;
-  /** A committed block by height; null above the committed tip (and for the genesis, height 0). */
-  getBlockByNumber(height: bigint): Promise<RpcBlock | null>;
+  /** Last committed height (of `shard`, 0 when omitted). */
+  blockNumber(shard?: number): bigint;
+  /** A committed block of `shard` (0 when omitted) by height; null above the committed tip (and for the genesis, height 0). */
+  getBlockByNumber(height: bigint, shard?: number): Promise<RpcBlock | null>;
   /** A committed block by hash; null if unknown. */
   getBlockByHash(hash: Uint8Array): Promise<RpcBlock | null>;
   /** A committed block's transactions, decoded, in block order; null above the committed tip. */
-  getBlockTransactions(height: bigint): Promise<RpcTransaction[] | null>;
+  getBlockTransactions(height: bigint, shard?: number): Promise<RpcTransaction[] | null>;
   getTransactionByHash(hash: Uint8Array): Promise<RpcTransaction | null>;
   getTransactionStatus(hash: Uint8Array): Promise<RpcTxStatus>;
   /** Fee for `tx` (signed or not: only its size and type matter), or for a typical transfer. */

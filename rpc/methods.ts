@@ -73,11 +73,11 @@ export function createMethodTable(api: RpcNodeApi, access: MethodAccess = { admi
     }
     return Number(n);
   };
-  const withTransactions = async (block: RpcBlock | null, full: boolean) => {
+  const withTransactions = async (block: RpcBlock | null, full: boolean, onShard?: number) => {
     if (block === null) return null;
     if (!full) return blockToJson(block);
     // One read of the block for all its transactions, not one lookup per transaction.
-    const txs = await api.getBlockTransactions(block.height);
+    const txs = await api.getBlockTransactions(block.height, onShard);
     if (txs === null) throw new Error(`the transactions of block ${block.height} are missing`);
     return blockToJson(block, txs);
   };
@@ -96,10 +96,7 @@ export function createMethodTable(api: RpcNodeApi, access: MethodAccess = { admi
       "ubn_blockNumber",
       {
         params: ["shard?"],
-        call: ([s]) => {
-          shard(s);
-          return toQuantity(api.blockNumber());
-        },
+        call: ([s]) => toQuantity(api.blockNumber(shard(s))),
       },
     ],
     ["ubn_getShardLayout", { params: [], call: () => shardLayoutToJson(api.shardLayout()) }],
@@ -175,11 +172,12 @@ export function createMethodTable(api: RpcNodeApi, access: MethodAccess = { admi
     [
       "ubn_getBlockByNumber",
       {
-        params: ["height", "fullTransactions?"],
-        call: async ([height, full]) => {
+        params: ["height", "fullTransactions?", "shard?"],
+        call: async ([height, full, s]) => {
+          const k = shard(s);
           const ref = blockRefParam(height, "height");
-          const h = ref === "earliest" ? 1n : ref === "latest" || ref === "finalized" ? api.blockNumber() : ref;
-          return withTransactions(await api.getBlockByNumber(h), booleanParam(full, "fullTransactions", false));
+          const h = ref === "earliest" ? 1n : ref === "latest" || ref === "finalized" ? api.blockNumber(k) : ref;
+          return withTransactions(await api.getBlockByNumber(h, k), booleanParam(full, "fullTransactions", false), k);
         },
       },
     ],

@@ -22,6 +22,7 @@ import {
   u32,
   u64,
 } from "../../crypto/index.ts";
+import { type CrossReceipt, crossReceiptCodec } from "../../vm/cross-shard/receipt.ts";
 import type { KvOp, KvStore, Receipt } from "../../vm/index.ts";
 import { PrefixedKv, receiptCodec } from "../../vm/index.ts";
 import type { StagedKv } from "./staged-kv.ts";
@@ -35,6 +36,7 @@ const Bucket = {
   tip: 0x05,
   // 0x06 is not used: the safety state has its own file (node/storage/safety-file.ts).
   pending: 0x07,
+  outbox: 0x08,
 } as const;
 
 export const storedBlockCodec = struct("StoredBlock", {
@@ -61,12 +63,15 @@ const txLocationCodec = struct("TxLocation", { height: u64, index: u32 });
 export type TxLocation = CodecType<typeof txLocationCodec>;
 
 const receiptsCodec = list(receiptCodec, 1 << 17);
+const outboxCodec = list(crossReceiptCodec, 1 << 17);
 
 export interface CommitRecord {
   tip: ChainTip;
   block: StoredBlock | null;
   txHashes: readonly Uint8Array[];
   receipts: readonly Receipt[];
+  /** Cross-shard receipts the block emitted (kept so destination proposers can prove them). */
+  outbox?: readonly CrossReceipt[];
 }
 
 export class BlockStore {
@@ -131,7 +136,16 @@ export class BlockStore {
     if (r.receipts.length > 0) {
       ops.push({ type: "put", key: this.key(Bucket.receipts, h), value: encode(receiptsCodec, [...r.receipts]) });
     }
+    if (r.outbox !== undefined && r.outbox.length > 0) {
+      ops.push({ type: "put", key: this.key(Bucket.outbox, h), value: encode(outboxCodec, [...r.outbox]) });
+    }
     this.db.stage(ops);
+  }
+
+  /** The cross-shard receipts the committed block at `height` emitted. */
+  async outboxAt(height: bigint): Promise<CrossReceipt[]> {
+    const b = await this.db.get(this.key(Bucket.outbox, u64be(height)));
+    return b === undefined ? [] : decode(outboxCodec, b);
   }
 
   private key(bucket: number, id?: Uint8Array): Uint8Array {

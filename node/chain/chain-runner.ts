@@ -42,7 +42,7 @@ import type { BlockStore } from "./block-store.ts";
 import { ChainEvents } from "./chain-events.ts";
 import { ConsensusHost, type HostLogger } from "./consensus-host.ts";
 import { ConsensusRelay } from "./consensus-relay.ts";
-import { ChainExecutor, type CommittedInfo } from "./executor.ts";
+import { ChainExecutor, type CommittedInfo, type ShardLinks } from "./executor.ts";
 import type { PendingBlocks } from "./pending-blocks.ts";
 import { Proposer } from "./proposer.ts";
 import type { StagedKv } from "./staged-kv.ts";
@@ -111,6 +111,8 @@ export interface ChainRunnerModules {
   metrics: ChainMetricsSink;
   onFatal(e: unknown): void;
   now(): number;
+  /** The beacon chain and the other shards, on a sharded network. */
+  links?: ShardLinks;
 }
 
 export type CommitListener = (info: CommittedInfo) => void;
@@ -121,8 +123,8 @@ export class ChainRunner {
   readonly executor: ChainExecutor;
   readonly mempool: Mempool;
   private readonly proposer: Proposer | null;
-  private readonly host: ConsensusHost | null;
-  private readonly sync: FastSync;
+  private readonly host: ConsensusHost<CommittedInfo> | null;
+  private readonly sync: FastSync<CommittedInfo>;
   private readonly intake: TxIntake;
   private readonly relay: ConsensusRelay;
   private readonly validatorIds: Set<string>;
@@ -157,6 +159,7 @@ export class ChainRunner {
       alreadyVerified: (tx) => this.intake.isVerified(tx),
       known: (hex) => modules.pending.get(hex),
       onExecuted: (hash, block) => this.events.executed(hash, block),
+      links: modules.links,
     });
     this.mempool = new Mempool(opts.mempool, {
       params: modules.params,

@@ -15,7 +15,7 @@
 // to the bound (messages beyond it are dropped, timers and answers never are).
 import type { Action, CommittedBlock, Input, JolteonEngine } from "../../consensus/index.ts";
 import { fromHex } from "../../crypto/index.ts";
-import type { ChainExecutor, CommittedInfo } from "./executor.ts";
+import type { BlockExecutor } from "./block-executor.ts";
 
 export interface HostLogger {
   info(obj: object, msg: string): void;
@@ -24,11 +24,11 @@ export interface HostLogger {
   debug(obj: object, msg: string): void;
 }
 
-export interface ConsensusHostModules {
+export interface ConsensusHostModules<I> {
   createEngine(persisted: Uint8Array | undefined): JolteonEngine;
   /** Where the safety state lives; write() resolves once it is durable. */
   safety: { read(): Promise<Uint8Array | undefined>; write(state: Uint8Array): Promise<void> };
-  executor: ChainExecutor;
+  executor: BlockExecutor<I>;
   broadcast(bytes: Uint8Array): void;
   send(to: string, bytes: Uint8Array): void;
   /** Asked for a payload for `round`; calls `answer` once it has one (or never, if the round passes). */
@@ -38,7 +38,7 @@ export interface ConsensusHostModules {
   ): void;
   /** A block's payload arrived for validation (the proposer uses the time for its block interval). */
   blockSeen(hash: Uint8Array, nowMs: number): void;
-  onCommitted(info: CommittedInfo, block: CommittedBlock): Promise<void>;
+  onCommitted(info: I, block: CommittedBlock): Promise<void>;
   /** Fatal: the node cannot go on (its store or execution diverged). */
   onFatal(error: unknown): void;
   now(): number;
@@ -48,8 +48,8 @@ export interface ConsensusHostModules {
 
 const MAX_QUEUED_MESSAGES = 20_000;
 
-export class ConsensusHost {
-  private readonly m: ConsensusHostModules;
+export class ConsensusHost<I> {
+  private readonly m: ConsensusHostModules<I>;
   private engine: JolteonEngine | null = null;
   private readonly queue: Input[] = [];
   private queuedMessages = 0;
@@ -60,7 +60,7 @@ export class ConsensusHost {
   private generation = 0;
   droppedMessages = 0;
 
-  constructor(modules: ConsensusHostModules) {
+  constructor(modules: ConsensusHostModules<I>) {
     this.m = modules;
   }
 

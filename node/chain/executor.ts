@@ -14,10 +14,17 @@
 import type { BatchVerifier } from "../../crypto/index.ts";
 import { addressBytesOf, equalBytes, sha256, toHex } from "../../crypto/index.ts";
 import { buildShardBlock, type ShardBlockContext, validateShardBlock } from "../../shard/block-exec.ts";
-import { decodeShardBlockPayload, encodeShardBlockPayload, type ShardBlockPayload } from "../../shard/body.ts";
+import {
+  decodeShardBlockPayload,
+  encodeShardBlockPayload,
+  type InboundBundle,
+  type ShardBlockPayload,
+} from "../../shard/body.ts";
 import { isShardError } from "../../shard/errors.ts";
 import type { ShardHeader } from "../../shard/header.ts";
+import type { CrossReceipt } from "../../vm/cross-shard/receipt.ts";
 import { type AuthenticatedState, BlockError, type BlockResult, type Receipt, type VmParams } from "../../vm/index.ts";
+import type { BlockExecutor, BlockToCommit, Verdict } from "./block-executor.ts";
 import type { BlockStore, ChainTip } from "./block-store.ts";
 import { ChainError, ChainErrorCode } from "./errors.ts";
 import { RecordingState, replayWrites, type StateWrite } from "./recording-state.ts";
@@ -32,20 +39,8 @@ export interface ExecutedBlock {
   payload: ShardBlockPayload;
   writes: StateWrite[];
   receipts: Receipt[];
-}
-
-export interface BlockToCommit {
-  height: bigint;
-  round: bigint;
-  epoch: bigint;
-  hash: Uint8Array;
-  parent: Uint8Array;
-  /** Proposer's Ed25519 public key. */
-  proposer: Uint8Array;
-  payload: Uint8Array;
-  certificate: Uint8Array;
-  /** Canonical consensus block. */
-  encoded: Uint8Array;
+  /** The cross-shard receipts the block emitted, in outbox order. */
+  outbox: CrossReceipt[];
 }
 
 export interface CommittedInfo {
@@ -54,9 +49,12 @@ export interface CommittedInfo {
   receipts: Receipt[];
   /** The state writes the block made (so caches of committed state can drop them). */
   writes: readonly StateWrite[];
+  /** The cross-shard receipts the block emitted (destination shards take them once crosslinked). */
+  outbox: readonly CrossReceipt[];
+  /** The canonical consensus block and the certificate it was committed with (crosslinks prove them). */
+  encoded: Uint8Array;
+  certificate: Uint8Array;
 }
-
-export type Verdict = { valid: true } | { valid: false; reason: string };
 
 /** A block the node has seen (in a proposal or a sync response) but maybe not executed. */
 export interface KnownBlock {
@@ -77,6 +75,20 @@ export interface ExecutorModules {
   alreadyVerified?: (encodedTx: Uint8Array) => boolean;
   /** A proposed block was executed and found valid here (or this node proposed it): not final yet. */
   onExecuted?: (hash: Uint8Array, block: ExecutedBlock) => void;
+  /** On a sharded network: the beacon chain and the other shards as this node follows them. */
+  links?: ShardLinks;
+}
+
+/** What a shard's blocks need from the beacon chain and the other shards (node/shards/). */
+export interface ShardLinks {
+  /** The beacon block a new block builds on: the newest committed here, never below the parent's. */
+  beaconFor(parent: ShardHeader): { height: bigint; hash: Uint8Array };
+  beaconCommitted(height: bigint, hash: Uint8Array): boolean;
+  isCrosslinked(source: number, headerHash: Uint8Array, beaconHeight: bigint): boolean;
+  /** Proven receipts for this shard, from headers crosslinked at or below `beaconHeight`, on `state`. */
+  inbound(state: AuthenticatedState, beaconHeight: bigint): Promise<InboundBundle[]>;
+  /** Resolves once beacon block `height` is committed here, or after `ms` (a block may build on one we lack yet). */
+  waitForBeacon(height: bigint, ms: number): Promise<void>;
 }
 
 /** Uncommitted executed blocks kept at most (the engine bounds them far lower in practice). */
@@ -85,8 +97,12 @@ const MAX_RESULTS = 4096;
 const MAX_FILL = 256;
 /** A single-chain network has no beacon chain: every block names height 0 and a zero hash. */
 const NO_BEACON = { height: 0n, hash: new Uint8Array(32) };
+/** How long a validator waits for the beacon block a proposal names before judging it. */
+const BEACON_WAIT_MS = 1500;
 
-export class ChainExecutor {
+export type { BlockToCommit, Verdict } from "./block-executor.ts";
+
+export class ChainExecutor implements BlockExecutor<CommittedInfo> {
   private readonly m: ExecutorModules;
   private current: ChainTip;
   /** The header of the committed tip: the parent of the next block. */
@@ -117,13 +133,36 @@ export class ChainExecutor {
     nowMs: number,
     maxClockSkewMs: number,
   ): Promise<Verdict> {
+    let payload: ShardBlockPayload;
+    try {
+      payload = decodeShardBlockPayload(payloadBytes);
+    } catch (e) {
+      return Promise.resolve({ valid: false, reason: `payload does not decode: ${(e as Error).message}` });
+    }
+    return this.afterBeacon(payload, () =>
+      this.validateDecoded(hash, parent, height, round, payload, proposer, nowMs, maxClockSkewMs),
+    );
+  }
+
+  /** A block may name a beacon block its proposer committed a moment before this node did. */
+  private async afterBeacon<T>(payload: ShardBlockPayload, f: () => Promise<T>): Promise<T> {
+    const links = this.m.links;
+    if (links !== undefined && !links.beaconCommitted(payload.header.beaconHeight, payload.header.beaconHash))
+      await links.waitForBeacon(payload.header.beaconHeight, BEACON_WAIT_MS);
+    return f();
+  }
+
+  private validateDecoded(
+    hash: Uint8Array,
+    parent: Uint8Array,
+    height: bigint,
+    round: bigint,
+    payload: ShardBlockPayload,
+    proposer: Uint8Array,
+    nowMs: number,
+    maxClockSkewMs: number,
+  ): Promise<Verdict> {
     return this.exclusive(async () => {
-      let payload: ShardBlockPayload;
-      try {
-        payload = decodeShardBlockPayload(payloadBytes);
-      } catch (e) {
-        return { valid: false, reason: `payload does not decode: ${(e as Error).message}` };
-      }
       const chain = await this.ensureChain(toHex(parent), height);
       if (chain === null) return { valid: false, reason: "parent is not a known block above the committed tip" };
       if (payload.header.timeMs > BigInt(nowMs + maxClockSkewMs))
@@ -143,6 +182,7 @@ export class ChainExecutor {
         payload,
         writes: run.writes,
         receipts: run.result.receipts,
+        outbox: run.result.outbox,
       };
       this.remember(toHex(hash), executed);
       this.m.onExecuted?.(hash, executed);
@@ -168,12 +208,15 @@ export class ChainExecutor {
         throw new ChainError(ChainErrorCode.outOfOrder, `asked to build on ${toHex(parent)}, which is not known here`);
       }
       let built: Awaited<ReturnType<typeof buildShardBlock>> | undefined;
+      const links = this.m.links;
+      const parentHeader = this.headerAfter(chain);
+      const beacon = links === undefined ? NO_BEACON : links.beaconFor(parentHeader);
       const run = await this.run(chain, proposer, async (state, ctx) => {
         built = await buildShardBlock(state, ctx, {
-          beacon: NO_BEACON,
+          beacon,
           timeMs: BigInt(nowMs),
           txs: candidates,
-          inbound: [],
+          inbound: links === undefined ? [] : await links.inbound(state, beacon.height),
         });
         return built.result;
       });
@@ -187,6 +230,7 @@ export class ChainExecutor {
         payload,
         writes: run.writes,
         receipts: run.result.receipts,
+        outbox: run.result.outbox,
       });
       if (this.built.size > 64) this.built.delete(this.built.keys().next().value as string);
       return { payload: bytes, dropped };
@@ -249,6 +293,7 @@ export class ChainExecutor {
           payload,
           writes: run.writes,
           receipts: run.result.receipts,
+          outbox: run.result.outbox,
         };
       }
       const state = this.m.state;
@@ -267,6 +312,7 @@ export class ChainExecutor {
         block: { hash: b.hash, block: b.encoded, certificate: b.certificate },
         txHashes: r.receipts.map((x) => x.txHash),
         receipts: r.receipts,
+        outbox: r.outbox,
       });
       let root: Uint8Array;
       try {
@@ -287,7 +333,15 @@ export class ChainExecutor {
       this.currentHeader = r.payload.header;
       this.results.delete(hex);
       for (const [k, v] of this.results) if (v.height <= tip.height) this.results.delete(k);
-      return { tip, payload: r.payload, receipts: r.receipts, writes: r.writes };
+      return {
+        tip,
+        payload: r.payload,
+        receipts: r.receipts,
+        writes: r.writes,
+        outbox: r.outbox,
+        encoded: b.encoded,
+        certificate: b.certificate,
+      };
     });
   }
 
@@ -338,6 +392,7 @@ export class ChainExecutor {
     proposer: Uint8Array,
     f: (state: AuthenticatedState, ctx: ShardBlockContext) => Promise<BlockResult>,
   ): Promise<{ writes: StateWrite[]; result: BlockResult }> {
+    const links = this.m.links;
     return this.onTopOf(chain, async (state) => {
       const recording = new RecordingState(state);
       const result = await f(recording, {
@@ -345,10 +400,12 @@ export class ChainExecutor {
         parent: this.headerAfter(chain),
         proposer: addressBytesOf(proposer),
         execution: { verifier: this.m.verifier, alreadyVerified: this.m.alreadyVerified },
-        // One chain and no beacon chain yet: blocks build on "beacon block 0", and no receipt
-        // arrives from anywhere.
-        beaconCommitted: (height, hash) => height === 0n && equalBytes(hash, NO_BEACON.hash),
-        isCrosslinked: () => false,
+        // A single-chain network has no beacon chain: blocks build on "beacon block 0", and no
+        // receipt arrives from anywhere.
+        beaconCommitted: (height, hash) =>
+          links === undefined ? height === 0n && equalBytes(hash, NO_BEACON.hash) : links.beaconCommitted(height, hash),
+        isCrosslinked: (source, headerHash, beaconHeight) =>
+          links?.isCrosslinked(source, headerHash, beaconHeight) === true,
       });
       return { writes: recording.writes.slice(), result };
     });
@@ -385,6 +442,7 @@ export class ChainExecutor {
           payload,
           writes: run.writes,
           receipts: run.result.receipts,
+          outbox: run.result.outbox,
         });
       } catch (e) {
         if (e instanceof BlockError || isShardError(e) || (e as { name?: string }).name === "EncodingError")

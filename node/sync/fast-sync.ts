@@ -6,7 +6,7 @@
 
 import { blockCodec } from "../../consensus/index.ts";
 import { decode, equalBytes } from "../../crypto/index.ts";
-import type { ChainExecutor, CommittedInfo } from "../chain/executor.ts";
+import type { BlockExecutor } from "../chain/block-executor.ts";
 import { SyncError } from "./errors.ts";
 import type { SyncProgress } from "./progress.ts";
 import { type BlocksResponse, decodeBlocksResponse, encodeBlocksRequest } from "./protocol.ts";
@@ -22,13 +22,13 @@ export interface FastSyncOptions {
 
 export const defaultFastSyncOptions: FastSyncOptions = { window: 127, parallel: 4, requestTimeoutMs: 10_000 };
 
-export interface FastSyncModules {
+export interface FastSyncModules<I> {
   peers(): string[];
   request(peer: string, bytes: Uint8Array, timeoutMs: number): Promise<Uint8Array>;
   penalize(peer: string, reason: string): void;
-  executor: ChainExecutor;
+  executor: BlockExecutor<I>;
   range: RangeContext;
-  onApplied(info: CommittedInfo): Promise<void>;
+  onApplied(info: I): Promise<void>;
   progress: SyncProgress;
   log: { info(o: object, m: string): void; warn(o: object, m: string): void; debug(o: object, m: string): void };
 }
@@ -38,12 +38,12 @@ export interface PeerTip {
   height: bigint;
 }
 
-export class FastSync {
+export class FastSync<I> {
   private readonly opts: FastSyncOptions;
-  private readonly m: FastSyncModules;
+  private readonly m: FastSyncModules<I>;
   blocksApplied = 0n;
 
-  constructor(opts: Partial<FastSyncOptions>, modules: FastSyncModules) {
+  constructor(opts: Partial<FastSyncOptions>, modules: FastSyncModules<I>) {
     this.opts = { ...defaultFastSyncOptions, ...opts };
     this.m = modules;
   }

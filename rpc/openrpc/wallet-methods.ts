@@ -42,7 +42,7 @@ export const walletMethods: MethodObject[] = [
   }),
   method("ubn_blockNumber", {
     summary: "The last committed height of a shard.",
-    description: "Only shard 0 exists today; another shard answers unknownShard.",
+    description: "A shard the chain does not have answers unknownShard (ubn_getShardLayout lists them).",
     tag: "wallet",
     params: [optionalParam("shard", r("Quantity"), "The shard; default 0.")],
     result: result("height", r("Quantity")),
@@ -127,7 +127,12 @@ export const walletMethods: MethodObject[] = [
   method("ubn_getBlockByNumber", {
     summary: "A committed block by height or tag; null above the committed tip.",
     tag: "wallet",
-    params: [param("height", r("BlockRef"), "A height, or latest / finalized / earliest."), fullTransactions],
+    params: [
+      param("height", r("BlockRef"), "A height, or latest / finalized / earliest."),
+      fullTransactions,
+      optionalParam("shard", r("Quantity"), "The shard whose block; default 0."),
+    ],
+    errors: [error("unknownShard")],
     result: result("block", nullable(r("Block"))),
     examples: [
       example("by height", [E.blockHeight], EXAMPLE_BLOCK),

@@ -15,6 +15,9 @@ function committed(height: bigint, wrote: Uint8Array[]): CommittedInfo {
     payload: { header: genesisShardHeader(0, h(0), h(0)), body: { txs: [], inbound: [] } },
     receipts: [],
     writes: wrote.map((address) => ({ key: accountKey(address), value: Uint8Array.of(1) })),
+    outbox: [],
+    encoded: new Uint8Array(0),
+    certificate: new Uint8Array(0),
   };
 }
 

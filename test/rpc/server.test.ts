@@ -15,9 +15,10 @@ describe("JSON-RPC errors", () => {
       code: -32602,
       message: "ubn_chainId takes no params, got 1",
     });
-    expect(await errorOf("ubn_getBlockByNumber", ["0x1", false, 3])).toEqual({
+    expect(await errorOf("ubn_getBlockByNumber", ["0x1", false, "0x0", 3])).toEqual({
       code: -32602,
-      message: "ubn_getBlockByNumber takes 1 to 2 params (height, fullTransactions (optional)), got 3",
+      message:
+        "ubn_getBlockByNumber takes 1 to 3 params (height, fullTransactions (optional), shard (optional)), got 4",
     });
     expect((await errorOf("ubn_getAccount", { address: formatAddress(ADDRESS) })).code).toBe(-32602);
   });

@@ -22,6 +22,7 @@ function executed(height: bigint, txs: number[]): ExecutedBlock {
     payload: payloadOf(txs),
     writes: [],
     receipts: txs.map(receipt),
+    outbox: [],
   };
 }
 
@@ -31,6 +32,9 @@ function committed(height: bigint, txs: number[]): CommittedInfo {
     payload: payloadOf(txs),
     receipts: txs.map(receipt),
     writes: [],
+    outbox: [],
+    encoded: new Uint8Array(0),
+    certificate: new Uint8Array(0),
   };
 }
 

@@ -1,0 +1,160 @@
+// Opens one shard chain of this node: its slice of the database (prefix 0x10, shard), its
+// safety file, its state (from genesis on the first start), the blocks kept above its tip,
+// and the ChainRunner that runs it. Used once on a single-shard network and once per shard
+// on a sharded one (node/shards/sharded-chains.ts).
+import { join } from "node:path";
+import type { ValidatorSet } from "../consensus/index.ts";
+import type { BatchVerifier } from "../crypto/index.ts";
+import { applyGenesis, type Genesis, vmParamsOf } from "../genesis/index.ts";
+import type { RpcShardLayout } from "../rpc/index.ts";
+import { shardPayloadDigest } from "../shard/body.ts";
+import { SparseMerkleState, type VmParams } from "../vm/index.ts";
+import { BlockStore, type ChainTip } from "./chain/block-store.ts";
+import { type ChainMetricsSink, type ChainNetwork, ChainRunner } from "./chain/chain-runner.ts";
+import type { HostLogger } from "./chain/consensus-host.ts";
+import type { ShardLinks } from "./chain/executor.ts";
+import { PendingBlocks } from "./chain/pending-blocks.ts";
+import { StagedKv } from "./chain/staged-kv.ts";
+import { tipHeaderOf } from "./chain/stored-payload.ts";
+import type { NodeConfig } from "./config.ts";
+import type { BeaconRunner } from "./shards/beacon-runner.ts";
+import type { LevelKv } from "./storage/level-kv.ts";
+import { SafetyFile } from "./storage/safety-file.ts";
+
+export interface OpenShardChain {
+  home: string;
+  level: LevelKv;
+  genesis: Genesis;
+  genesisHash: Uint8Array;
+  config: NodeConfig;
+  shard: number;
+  validators: ValidatorSet;
+  secretKey: Uint8Array | undefined;
+  verifier: BatchVerifier;
+  network: ChainNetwork;
+  log: HostLogger;
+  metrics: ChainMetricsSink;
+  onFatal(e: unknown): void;
+  /** The beacon chain and the other shards, on a sharded network. */
+  links?: ShardLinks;
+  /** Where to register what must be closed when the node stops. */
+  closers: (() => Promise<void>)[];
+  /** Wraps reads of stored records, so that damage reads as a damaged database. */
+  readOrCorrupt<T>(read: () => Promise<T>): Promise<T>;
+}
+
+export interface OpenedShardChain {
+  chain: ChainRunner;
+  store: BlockStore;
+  state: SparseMerkleState;
+  stateKv: { get(key: Uint8Array): Promise<Uint8Array | undefined> };
+  params: VmParams;
+}
+
+export function shardChainName(shard: number): string {
+  return `shard-${shard}`;
+}
+
+export async function openShardChain(o: OpenShardChain): Promise<OpenedShardChain> {
+  const { genesis, config } = o;
+  const name = shardChainName(o.shard);
+  const params: VmParams =
+    genesis.shardCount === 1
+      ? vmParamsOf(genesis)
+      : { ...vmParamsOf(genesis), chain: { id: o.shard, shardCount: genesis.shardCount } };
+  const db = new StagedKv(o.level);
+  const store = new BlockStore(db, Uint8Array.of(0x10, o.shard));
+  const safety = await SafetyFile.open(join(o.home, "safety"), name);
+  o.closers.push(() => safety.file.close());
+  let safetyState = safety.state;
+  const stateKv = store.stateKv();
+  const state = await o.readOrCorrupt(() => SparseMerkleState.open(stateKv));
+  let tip = await o.readOrCorrupt(() => store.tip());
+  if (tip === undefined) tip = await initChain(state, store, db, genesis, o.genesisHash, o.shard);
+  const at = tip;
+  const pending = await o.readOrCorrupt(() =>
+    PendingBlocks.load(db, store.pendingPrefix(), `${genesis.chainId}/${name}`, shardPayloadDigest, at.height),
+  );
+  const chain = new ChainRunner(
+    {
+      chainId: genesis.chainId,
+      name,
+      genesisHash: o.genesisHash,
+      payloadDigest: shardPayloadDigest,
+      validators: o.validators,
+      secretKey: o.secretKey,
+      baseTimeoutMs: genesis.params.proposeTimeoutMs,
+      // Back-off stops at 3x: with a crashed validator, its rounds and the rounds whose
+      // votes go to it time out back to back, and an 8x cap stalled a 4-node devnet for
+      // 10-15 s at a time. Skipping crashed leaders (leader reputation) is the real fix.
+      maxTimeoutMs: genesis.params.proposeTimeoutMs * 3,
+      blockIntervalMs: genesis.params.blockIntervalMs,
+      emptyBlocks: config.chain.emptyBlocks,
+      // A block this node proposes must also execute, twice over (here and at every
+      // validator), well within a round timeout: the node packs at most maxProposalTxs.
+      maxBlockTxs: Math.min(genesis.params.maxBlockTxs, config.chain.maxProposalTxs),
+      maxBlockBytes: genesis.params.maxBlockBytes,
+      maxClockSkewMs: config.chain.maxClockSkewMs,
+      behindBlocks: config.chain.behindBlocks,
+      mempool: config.mempool,
+    },
+    {
+      params,
+      db,
+      store,
+      state,
+      stateKv,
+      pending,
+      safety: {
+        read: async () => safetyState,
+        write: async (s) => {
+          await safety.file.write(s);
+          safetyState = s;
+        },
+      },
+      verifier: o.verifier,
+      network: o.network,
+      log: o.log,
+      metrics: o.metrics,
+      onFatal: o.onFatal,
+      now: () => Date.now(),
+      links: o.links,
+    },
+    tip,
+    await o.readOrCorrupt(() => tipHeaderOf(store, at, o.shard)),
+  );
+  return { chain, store, state, stateKv, params };
+}
+
+async function initChain(
+  state: SparseMerkleState,
+  store: BlockStore,
+  db: StagedKv,
+  genesis: Genesis,
+  gHash: Uint8Array,
+  shard: number,
+): Promise<ChainTip> {
+  const stateRoot = await applyGenesis(state, genesis, { shard });
+  const tip: ChainTip = {
+    height: 0n,
+    hash: gHash,
+    epoch: 0n,
+    round: 0n,
+    stateRoot,
+    timeMs: BigInt(genesis.genesisTimeMs),
+  };
+  store.stageCommit({ tip, block: null, txHashes: [], receipts: [] });
+  await state.commit();
+  await db.flushStaged();
+  return tip;
+}
+
+/** Every chain a node hosts: its shards (one on a single-shard network) and the beacon chain. */
+export interface NodeChains {
+  shards: OpenedShardChain[];
+  beacon: BeaconRunner | null;
+  /** ubn_getShardLayout on a sharded network: S, the address rule, the committees now. */
+  layout(): RpcShardLayout;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}

@@ -1,0 +1,36 @@
+// A chain's numbers as the node's Prometheus metrics see them (one label value per chain).
+import type { ChainMetricsSink, ChainMode } from "../chain/chain-runner.ts";
+import type { NodeMetrics } from "./metrics.ts";
+
+export function chainMetrics(m: NodeMetrics, chain: string): ChainMetricsSink {
+  const modeValue: Record<ChainMode, number> = { consensus: 0, following: 0, syncing: 1 };
+  const last = { round: 0, timeouts: 0 };
+  return {
+    committed(info: { height: bigint; txs: number; latencyMs: number | null }) {
+      m.chainHeight.set({ chain }, Number(info.height));
+      m.blocksCommitted.inc();
+      if (info.txs > 0) m.txsCommitted.inc(info.txs);
+      if (info.latencyMs !== null) m.commitLatency.observe({ chain }, info.latencyMs / 1000);
+    },
+    mode(mode: ChainMode) {
+      m.syncState.set({ chain }, modeValue[mode]);
+    },
+    mempool(txs: number, bytes: number) {
+      m.mempoolTxs.set({ chain }, txs);
+      m.mempoolBytes.set({ chain }, bytes);
+    },
+    synced(blocks: number) {
+      m.syncBlocks.inc(blocks);
+    },
+    consensus(now: { round: bigint; timeouts: number }) {
+      // Counters take increments; the engine reports totals, and a new engine starts from 0.
+      const round = Number(now.round);
+      if (round > last.round) m.consensusViews.inc(round - last.round);
+      const newTimeouts = now.timeouts >= last.timeouts ? now.timeouts - last.timeouts : now.timeouts;
+      if (newTimeouts > 0) m.consensusTimeouts.inc(newTimeouts);
+      last.round = round;
+      last.timeouts = now.timeouts;
+      m.consensusRound.set(round);
+    },
+  };
+}

@@ -1,0 +1,246 @@
+// The beacon chain hosted by the node: its block store, the beacon executor, the consensus
+// engine (every validator is a member), fast sync, and its gossip topic and protocols. The
+// same parts as a shard's ChainRunner (node/chain/chain-runner.ts) without a mempool: a beacon
+// block carries its proposer's clock, reveal and crosslinks, built when the engine asks.
+import { createEngine, type JolteonEngine, type ValidatorSet } from "../../consensus/index.ts";
+import {
+  type BatchVerifier,
+  EncodingError,
+  nativeSigner,
+  publicKeyOf,
+  sha256,
+  toHex,
+  verifyNative,
+} from "../../crypto/index.ts";
+import type { CommittedShardChain } from "../../shard/beacon-block.ts";
+import type { BlockStore } from "../chain/block-store.ts";
+import type { ChainNetwork } from "../chain/chain-runner.ts";
+import { ConsensusHost, type HostLogger } from "../chain/consensus-host.ts";
+import { ConsensusRelay } from "../chain/consensus-relay.ts";
+import type { PendingBlocks } from "../chain/pending-blocks.ts";
+import { FastSync } from "../sync/fast-sync.ts";
+import { SyncProgress } from "../sync/progress.ts";
+import { blocksProtocol, serveBlocks } from "../sync/protocol.ts";
+import type { BeaconCommitted, BeaconExecutor } from "./beacon-executor.ts";
+
+export const BEACON_CHAIN_NAME = "beacon";
+
+export interface BeaconRunnerOptions {
+  chainId: string;
+  genesisHash: Uint8Array;
+  validators: ValidatorSet;
+  secretKey?: Uint8Array;
+  baseTimeoutMs: number;
+  maxTimeoutMs: number;
+  /** At least this long between two beacon blocks this node proposes. */
+  blockIntervalMs: number;
+  maxClockSkewMs: number;
+  behindBlocks: number;
+}
+
+export interface BeaconRunnerModules {
+  executor: BeaconExecutor;
+  store: BlockStore;
+  pending: PendingBlocks;
+  safety: { read(): Promise<Uint8Array | undefined>; write(state: Uint8Array): Promise<void> };
+  verifier: BatchVerifier;
+  network: ChainNetwork;
+  /** Each shard's committed blocks as this node follows them (what crosslinks prove). */
+  shards(): readonly CommittedShardChain[];
+  onCommitted(info: BeaconCommitted): void;
+  log: HostLogger;
+  onFatal(e: unknown): void;
+  now(): number;
+}
+
+export class BeaconRunner {
+  readonly opts: BeaconRunnerOptions;
+  private readonly m: BeaconRunnerModules;
+  private readonly host: ConsensusHost<BeaconCommitted> | null;
+  private readonly relay: ConsensusRelay;
+  private readonly sync: FastSync<BeaconCommitted>;
+  readonly selfId: string | null;
+  private lastBuiltAt = 0;
+  private watcher: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private switching: Promise<void> = Promise.resolve();
+  private syncing = true;
+
+  constructor(opts: BeaconRunnerOptions, modules: BeaconRunnerModules) {
+    this.opts = opts;
+    this.m = modules;
+    const ids = new Set(opts.validators.validators.map((v) => v.id));
+    const self = opts.secretKey === undefined ? null : toHex(publicKeyOf(opts.secretKey));
+    this.selfId = self !== null && ids.has(self) ? self : null;
+    const executor = modules.executor;
+    const secretKey = opts.secretKey;
+    if (this.selfId !== null && secretKey !== undefined) {
+      const selfId = this.selfId;
+      const selfKey = publicKeyOf(secretKey);
+      const signer = nativeSigner(secretKey);
+      this.host = new ConsensusHost<BeaconCommitted>({
+        createEngine: (persisted) => this.createEngine(selfId, signer, persisted),
+        safety: modules.safety,
+        executor,
+        broadcast: (bytes) => this.relay.broadcast(bytes),
+        send: (to, bytes) => this.relay.send(to, bytes),
+        requestPayload: (req, answer) => {
+          // Paced: a beacon block every blockIntervalMs at most from this proposer.
+          const wait = Math.max(0, this.lastBuiltAt + opts.blockIntervalMs - modules.now());
+          setTimeout(() => {
+            if (this.stopped) return;
+            const payload = executor.build(
+              req.parentHash,
+              req.height,
+              selfKey,
+              signer,
+              modules.shards(),
+              modules.now(),
+            );
+            this.lastBuiltAt = modules.now();
+            if (payload !== null) answer(payload);
+          }, wait).unref();
+        },
+        blockSeen: () => {},
+        onCommitted: async (info) => modules.onCommitted(info),
+        onFatal: modules.onFatal,
+        now: modules.now,
+        maxClockSkewMs: opts.maxClockSkewMs,
+        log: modules.log,
+      });
+    } else {
+      this.host = null;
+    }
+    const host = this.host;
+    this.relay = new ConsensusRelay({
+      chainId: this.consensusChainId,
+      payloadDigest: sha256,
+      validatorIds: ids,
+      topic: `/ubn/${opts.chainId}/${BEACON_CHAIN_NAME}/consensus/1`,
+      directProtocol: this.directProtocol,
+      network: modules.network,
+      pending: modules.pending,
+      tip: () => executor.tip,
+      deliver: host === null ? null : (from, bytes) => host.deliver(from, bytes),
+      engineRunning: () => host?.active === true,
+      proposed: (hash, _round, payload) => executor.adoptBuilt(hash, payload),
+      log: modules.log,
+    });
+    this.sync = new FastSync<BeaconCommitted>(
+      {},
+      {
+        peers: () => modules.network.peers(),
+        request: (peer, bytes, timeoutMs) => modules.network.request(peer, this.blocksProtocol, bytes, { timeoutMs }),
+        penalize: (peer, reason) => modules.network.penalize(peer, reason),
+        executor,
+        range: {
+          chainId: this.consensusChainId,
+          payloadDigest: sha256,
+          genesisHash: opts.genesisHash,
+          validators: opts.validators,
+          verify: (items) => modules.verifier.verify(items),
+        },
+        onApplied: async (info) => modules.onCommitted(info),
+        progress: new SyncProgress(modules.log, modules.now),
+        log: modules.log,
+      },
+    );
+  }
+
+  /** The chain id beacon consensus signs with. */
+  get consensusChainId(): string {
+    return `${this.opts.chainId}/${BEACON_CHAIN_NAME}`;
+  }
+
+  get engine(): JolteonEngine | null {
+    return this.host?.current ?? null;
+  }
+
+  get mode(): "syncing" | "consensus" | "following" {
+    if (this.syncing) return "syncing";
+    return this.host === null ? "following" : "consensus";
+  }
+
+  async start(): Promise<void> {
+    const net = this.m.network;
+    net.handle(this.blocksProtocol, async (from, req) => {
+      try {
+        return await serveBlocks(this.m.store, this.m.executor.tip.height, req);
+      } catch (e) {
+        if (e instanceof EncodingError) net.penalize(from, "blocks request does not decode");
+        throw e;
+      }
+    });
+    net.subscribe(`/ubn/${this.opts.chainId}/${BEACON_CHAIN_NAME}/consensus/1`, (_from, data) =>
+      this.relay.receive(data, "gossip"),
+    );
+    net.onDirect(this.directProtocol, (from, data) => this.relay.receive(data, "direct", from));
+    await this.catchUpThenRun();
+    this.watcher = setInterval(() => this.watch(), this.host === null ? 250 : 2000);
+    this.watcher.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.watcher !== null) clearInterval(this.watcher);
+    await this.host?.stop();
+    await this.switching;
+  }
+
+  private async catchUpThenRun(): Promise<void> {
+    this.syncing = true;
+    await this.sync.catchUp(() => this.stopped);
+    if (this.stopped) return;
+    this.syncing = false;
+    if (this.host !== null) await this.host.start();
+  }
+
+  /** A validator that fell behind leaves consensus for fast sync; a full node keeps syncing. */
+  private watch(): void {
+    if (this.stopped) return;
+    this.switching = this.switching.then(async () => {
+      if (this.stopped) return;
+      if (this.host === null) {
+        await this.sync.catchUp(() => this.stopped);
+        return;
+      }
+      let best = 0n;
+      for (const t of await this.sync.peerTips()) if (t.height > best) best = t.height;
+      if (best <= this.m.executor.tip.height + BigInt(this.opts.behindBlocks)) return;
+      this.m.log.info(
+        { height: String(this.m.executor.tip.height), peers: String(best) },
+        "beacon fell behind: syncing",
+      );
+      await this.host.stop();
+      await this.catchUpThenRun();
+    });
+  }
+
+  private createEngine(self: string, signer: (m: Uint8Array) => Uint8Array, persisted: Uint8Array | undefined) {
+    const tip = this.m.executor.tip;
+    return createEngine(
+      {
+        chainId: this.consensusChainId,
+        genesisHash: this.opts.genesisHash,
+        self,
+        baseTimeoutMs: this.opts.baseTimeoutMs,
+        maxTimeoutMs: this.opts.maxTimeoutMs,
+      },
+      {
+        validators: this.opts.validators,
+        signer,
+        verify: (items) => items.map((it) => verifyNative(it.publicKey, it.message, it.signature)),
+        persisted,
+        resumeFrom: { epoch: tip.epoch, round: tip.round, height: tip.height, hash: tip.hash },
+      },
+    );
+  }
+
+  private get directProtocol(): string {
+    return `/ubn/${this.opts.chainId}/${BEACON_CHAIN_NAME}/consensus-direct/1`;
+  }
+
+  private get blocksProtocol(): string {
+    return blocksProtocol(this.opts.chainId, BEACON_CHAIN_NAME);
+  }
+}

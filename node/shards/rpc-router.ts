@@ -1,0 +1,78 @@
+// JSON-RPC on a sharded network: one API per shard (node/node-rpc.ts over that shard's chain),
+// and this router in front. A transaction goes to its sender's shard and an account read to
+// the address's shard (the address rule fixed at genesis); a hash lookup asks every shard;
+// block reads take a shard (0 when omitted); the status and health summarize every shard.
+import { addressBytesOf } from "../../crypto/index.ts";
+import { RpcError, RpcErrorCode, type RpcNodeApi, type RpcShardLayout } from "../../rpc/index.ts";
+import { shardOfAddress } from "../../vm/cross-shard/shard-of.ts";
+import { decodeTransaction } from "../../vm/index.ts";
+
+export function routedRpcApi(shards: readonly RpcNodeApi[], layout: () => RpcShardLayout): RpcNodeApi {
+  const S = shards.length;
+  const first = shards[0] as RpcNodeApi;
+  const onShard = (k: number | undefined): RpcNodeApi => shards[k ?? 0] ?? first;
+  const byAddress = (address: Uint8Array) => onShard(shardOfAddress(address, S));
+  /** The first answer that is not null (or not "unknown"), asking shard after shard. */
+  async function anyShard<T>(ask: (api: RpcNodeApi) => Promise<T>, found: (t: T) => boolean): Promise<T> {
+    let last: T | undefined;
+    for (const api of shards) {
+      last = await ask(api);
+      if (found(last)) return last;
+    }
+    return last as T;
+  }
+  return {
+    ...first,
+    async sendRawTransaction(tx) {
+      let sender: Uint8Array;
+      try {
+        sender = addressBytesOf(decodeTransaction(tx).sender);
+      } catch (e) {
+        throw new RpcError(RpcErrorCode.invalidTransaction, `tx does not decode: ${(e as Error).message}`);
+      }
+      return byAddress(sender).sendRawTransaction(tx);
+    },
+    getAccount: (address, tag) => byAddress(address).getAccount(address, tag),
+    getProof: (address) => byAddress(address).getProof(address),
+    getTransactionReceipt: (hash) =>
+      anyShard(
+        (a) => a.getTransactionReceipt(hash),
+        (r) => r !== null,
+      ),
+    getTransactionByHash: (hash) =>
+      anyShard(
+        (a) => a.getTransactionByHash(hash),
+        (r) => r !== null,
+      ),
+    getTransactionStatus: (hash) =>
+      anyShard(
+        (a) => a.getTransactionStatus(hash),
+        (r) => r.status !== "unknown",
+      ),
+    getBlockByHash: (hash) =>
+      anyShard(
+        (a) => a.getBlockByHash(hash),
+        (r) => r !== null,
+      ),
+    blockNumber: (shard) => onShard(shard).blockNumber(),
+    getBlockByNumber: (height, shard) => onShard(shard).getBlockByNumber(height),
+    getBlockTransactions: (height, shard) => onShard(shard).getBlockTransactions(height),
+    shardLayout: layout,
+    status() {
+      // Height, hash and root are shard 0's (ubn_blockNumber takes a shard); the rest is the node's.
+      const s = shards.map((a) => a.status());
+      const base = s[0] as ReturnType<RpcNodeApi["status"]>;
+      return { ...base, syncing: s.some((x) => x.syncing), mempoolSize: s.reduce((n, x) => n + x.mempoolSize, 0) };
+    },
+    health() {
+      const h = shards.map((a) => a.health());
+      return { ok: h.every((x) => x.ok), detail: { ...(h[0] as ReturnType<RpcNodeApi["health"]>).detail } };
+    },
+    subscribe(listener) {
+      const stops = shards.map((a) => a.subscribe(listener));
+      return () => {
+        for (const s of stops) s();
+      };
+    },
+  };
+}

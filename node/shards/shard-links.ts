@@ -1,0 +1,47 @@
+// A shard chain's view of the rest of the network (node/chain/executor.ts ShardLinks): which
+// beacon block a new block builds on, whether the beacon block a proposal names is final here,
+// whether a receipt's source header is crosslinked, and the receipts this shard may take next.
+import type { InboundBundle } from "../../shard/body.ts";
+import type { ShardHeader } from "../../shard/header.ts";
+import { bundleFor } from "../../shard/outbox.ts";
+import { decodeSeq, inboxNextKey } from "../../vm/cross-shard/records.ts";
+import type { AuthenticatedState } from "../../vm/index.ts";
+import type { ShardLinks } from "../chain/executor.ts";
+import type { BeaconView } from "./beacon-view.ts";
+import type { ShardRecords } from "./shard-records.ts";
+
+/** Receipts one block takes at most (execution cost stays well inside a round). */
+const MAX_INBOUND_RECEIPTS = 256;
+
+export function shardLinks(shard: number, beacon: BeaconView, records: readonly ShardRecords[]): ShardLinks {
+  return {
+    beaconFor(parent: ShardHeader) {
+      const tip = beacon.tip;
+      // Never below what the parent built on (the rule every validator checks).
+      if (tip.height < parent.beaconHeight) return { height: parent.beaconHeight, hash: parent.beaconHash };
+      return { height: tip.height, hash: tip.hash };
+    },
+    beaconCommitted: (height, hash) => beacon.isCommitted(height, hash),
+    isCrosslinked: (source, headerHash, beaconHeight) => beacon.isCrosslinked(source, headerHash, beaconHeight),
+    waitForBeacon: (height, ms) => beacon.waitFor(height, ms),
+    async inbound(state: AuthenticatedState, beaconHeight: bigint): Promise<InboundBundle[]> {
+      const bundles: InboundBundle[] = [];
+      let room = MAX_INBOUND_RECEIPTS;
+      for (const source of records) {
+        if (source.shard === shard) continue;
+        let seq = decodeSeq(await state.get(inboxNextKey(source.shard)));
+        // One bundle per source block, in seq order, while the blocks are crosslinked.
+        for (let guard = 0; room > 0 && guard < MAX_INBOUND_RECEIPTS; guard++) {
+          const block = source.emitted(shard, seq);
+          if (block === undefined || !beacon.isCrosslinked(source.shard, block.headerHash, beaconHeight)) break;
+          const bundle = bundleFor(block.header, block.outbox, shard, seq, room);
+          if (bundle.receipts.length === 0) break;
+          bundles.push(bundle);
+          room -= bundle.receipts.length;
+          seq += BigInt(bundle.receipts.length);
+        }
+      }
+      return bundles;
+    },
+  };
+}

@@ -1,0 +1,92 @@
+// What this node keeps of each shard's committed blocks for the other chains:
+//   - the beacon proposer crosslinks a shard's new headers with a commit proof, so it needs the
+//     blocks above the last crosslink with their certificates (CommittedShardChain);
+//   - a destination shard's proposer takes receipts out of source blocks' outboxes, so it needs
+//     each source block's header and outbox, found by (destination, seq).
+// Every node follows every shard (a member through consensus, the others by fast sync), so
+// these are fed by each shard runner's commits, and rebuilt from the block store at start.
+import type { CertifiedBlock } from "../../consensus/beacon/crosslink.ts";
+import { blockCodec, decodeQuorumCert } from "../../consensus/index.ts";
+import { decode } from "../../crypto/index.ts";
+import type { CommittedShardBlock, CommittedShardChain } from "../../shard/beacon-block.ts";
+import { decodeShardBlockPayload } from "../../shard/body.ts";
+import { headerHash, type ShardHeader } from "../../shard/header.ts";
+import type { CrossReceipt } from "../../vm/cross-shard/receipt.ts";
+import type { BlockStore } from "../chain/block-store.ts";
+
+export interface EmittedBlock {
+  header: ShardHeader;
+  headerHash: Uint8Array;
+  outbox: readonly CrossReceipt[];
+}
+
+/** Committed blocks kept for crosslinking at most (a beacon stalled longer re-reads the store). */
+const KEPT_BLOCKS = 4096;
+
+export class ShardRecords implements CommittedShardChain {
+  readonly shard: number;
+  private tipHeight = 0;
+  private readonly blocks = new Map<number, CommittedShardBlock>();
+  /**
+   * `${destination}#${seq}` -> the block whose outbox holds that receipt. Never pruned yet: about
+   * 150 bytes per cross-shard transfer, which a long-lived network will want to drop once the
+   * destination has taken it.
+   */
+  private readonly bySeq = new Map<string, EmittedBlock>();
+
+  constructor(shard: number) {
+    this.shard = shard;
+  }
+
+  get height(): number {
+    return this.tipHeight;
+  }
+
+  at(height: number): CommittedShardBlock | undefined {
+    return this.blocks.get(height);
+  }
+
+  /** The committed block that emitted receipt `seq` for `destination`, if this node has it. */
+  emitted(destination: number, seq: bigint): EmittedBlock | undefined {
+    return this.bySeq.get(`${destination}#${seq}`);
+  }
+
+  /** A block committed on this shard (in height order). */
+  add(
+    height: bigint,
+    encoded: Uint8Array,
+    certificate: Uint8Array,
+    header: ShardHeader,
+    outbox: readonly CrossReceipt[],
+  ): void {
+    const h = Number(height);
+    const certified: CertifiedBlock = { block: decode(blockCodec, encoded), qc: decodeQuorumCert(certificate) };
+    this.blocks.set(h, { certified, header });
+    this.tipHeight = h;
+    this.blocks.delete(h - KEPT_BLOCKS);
+    this.addOutbox(header, outbox);
+  }
+
+  private addOutbox(header: ShardHeader, outbox: readonly CrossReceipt[]): void {
+    if (outbox.length === 0) return;
+    const emitted: EmittedBlock = { header, headerHash: headerHash(header), outbox };
+    for (const r of outbox) this.bySeq.set(`${r.destination}#${r.seq}`, emitted);
+  }
+
+  /** Loads the committed blocks from the store (start-up). */
+  static async load(shard: number, store: BlockStore, tipHeight: bigint): Promise<ShardRecords> {
+    const r = new ShardRecords(shard);
+    const from = tipHeight > BigInt(KEPT_BLOCKS) ? tipHeight - BigInt(KEPT_BLOCKS) + 1n : 1n;
+    for (let h = 1n; h <= tipHeight; h++) {
+      const outbox = await store.outboxAt(h);
+      if (outbox.length === 0 && h < from) continue;
+      const stored = await store.blockAt(h);
+      if (stored === undefined) throw new Error(`shard ${shard}: no stored block at ${h}`);
+      const header = decodeShardBlockPayload(decode(blockCodec, stored.block).payload).header;
+      if (h < from) r.addOutbox(header, outbox);
+      else r.add(h, stored.block, stored.certificate, header, outbox);
+    }
+    r.tipHeight = Number(tipHeight);
+    return r;
+  }
+}

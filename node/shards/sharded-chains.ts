@@ -1,0 +1,175 @@
+// A node of a sharded network: the beacon chain (every validator a member) and every shard
+// chain (its committee's members run consensus, everyone else follows it by fast sync, so that
+// each node can crosslink any shard and prove any shard's receipts to another).
+//
+// Committees: each shard runs the committee the genesis beacon state drew for epoch 0. The
+// beacon keeps drawing committees every epoch, but the node does not hand a shard over to the
+// next committee yet (the simulator does, shard/epoch-handover.ts); until it does, shards stay
+// in epoch 0 and their crosslinks are checked against the epoch-0 committees the beacon state
+// keeps for as long as a shard is crosslinked in that epoch.
+import { type BeaconParams, committeeSetOf, genesisBeaconState } from "../../consensus/beacon/beacon-state.ts";
+import { genesisMix } from "../../consensus/beacon/randomness.ts";
+import type { ValidatorSet } from "../../consensus/index.ts";
+import { sha256, verifyNative } from "../../crypto/index.ts";
+import { applyGenesis } from "../../genesis/index.ts";
+import type { RpcShardLayout } from "../../rpc/index.ts";
+import { shardHeaderLinker } from "../../shard/beacon-link.ts";
+import { bodyHash, EMPTY_BODY } from "../../shard/body.ts";
+import { genesisShardHeader, headerHash } from "../../shard/header.ts";
+import { MemoryKv, SparseMerkleState } from "../../vm/index.ts";
+import { BlockStore, type ChainTip } from "../chain/block-store.ts";
+import type { HostLogger } from "../chain/consensus-host.ts";
+import { PendingBlocks } from "../chain/pending-blocks.ts";
+import { StagedKv } from "../chain/staged-kv.ts";
+import {
+  type NodeChains,
+  type OpenedShardChain,
+  type OpenShardChain,
+  openShardChain,
+  shardChainName,
+} from "../open-shard-chain.ts";
+import { chainMetrics } from "../ops/chain-metrics.ts";
+import type { NodeMetrics } from "../ops/metrics.ts";
+import { SafetyFile } from "../storage/safety-file.ts";
+import { validatorSetOf } from "../validator-set.ts";
+import { BeaconExecutor } from "./beacon-executor.ts";
+import { BEACON_CHAIN_NAME, BeaconRunner } from "./beacon-runner.ts";
+import { BeaconView } from "./beacon-view.ts";
+import { shardLinks } from "./shard-links.ts";
+import { ShardRecords } from "./shard-records.ts";
+
+export type ShardedChainsOptions = Omit<OpenShardChain, "shard" | "validators" | "metrics" | "log" | "links"> & {
+  metrics: NodeMetrics;
+  log(chain: string): HostLogger;
+};
+
+const BEACON_PREFIX = Uint8Array.of(0x11, 0x00);
+
+export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeChains> {
+  const { genesis } = o;
+  const S = genesis.shardCount;
+  const validators = validatorSetOf(genesis);
+  const params: BeaconParams = {
+    chainId: genesis.chainId,
+    shardCount: S,
+    epochLength: BigInt(genesis.params.epochLength),
+    minCommitteeSize: genesis.params.committeeSize,
+    shardChainId: (k) => `${genesis.chainId}/${shardChainName(k)}`,
+    linkHeaders: shardHeaderLinker,
+  };
+  const genesisTime = BigInt(genesis.genesisTimeMs);
+  const shardGenesis: Uint8Array[] = [];
+  for (let k = 0; k < S; k++) {
+    const root = await applyGenesis(await SparseMerkleState.open(new MemoryKv()), genesis, { shard: k });
+    shardGenesis.push(headerHash({ ...genesisShardHeader(k, root, bodyHash(EMPTY_BODY)), timeMs: genesisTime }));
+  }
+  const state0 = genesisBeaconState(params, validators.validators, genesisMix(o.genesisHash), shardGenesis);
+  const view = new BeaconView({
+    height: 0n,
+    hash: o.genesisHash,
+    result: { state: state0, timeMs: genesisTime, crosslinked: [] },
+  });
+
+  // Shards: each with its epoch-0 committee; links see the beacon view and every shard's records.
+  const records: ShardRecords[] = [];
+  const shards: OpenedShardChain[] = [];
+  for (let k = 0; k < S; k++) {
+    const name = shardChainName(k);
+    const committee = committeeSetOf(state0, k, 0n) as ValidatorSet;
+    const opened = await openShardChain({
+      ...o,
+      shard: k,
+      validators: committee,
+      log: o.log(name),
+      metrics: chainMetrics(o.metrics, name),
+      links: shardLinks(k, view, records),
+    });
+    const r = await o.readOrCorrupt(() => ShardRecords.load(k, opened.store, opened.chain.executor.tip.height));
+    records.push(r);
+    opened.chain.onCommit((info) =>
+      r.add(info.tip.height, info.encoded, info.certificate, info.payload.header, info.outbox),
+    );
+    shards.push(opened);
+  }
+
+  // The beacon chain: its stored blocks re-applied, then its runner.
+  const db = new StagedKv(o.level);
+  const store = new BlockStore(db, BEACON_PREFIX);
+  let tip = await o.readOrCorrupt(() => store.tip());
+  if (tip === undefined) {
+    tip = { height: 0n, hash: o.genesisHash, epoch: 0n, round: 0n, stateRoot: state0.mix, timeMs: genesisTime };
+    store.stageCommit({ tip, block: null, txHashes: [], receipts: [] });
+    await db.flushStaged();
+  }
+  const at: ChainTip = tip;
+  const pending = await o.readOrCorrupt(() =>
+    PendingBlocks.load(db, store.pendingPrefix(), `${genesis.chainId}/${BEACON_CHAIN_NAME}`, sha256, at.height),
+  );
+  const executor = new BeaconExecutor(at, {
+    params,
+    verify: (items) => items.map((it) => verifyNative(it.publicKey, it.message, it.signature)),
+    store,
+    db,
+    view,
+    known: (hex) => pending.get(hex),
+  });
+  await o.readOrCorrupt(() => executor.replay());
+  const safety = await SafetyFile.open(`${o.home}/safety`, BEACON_CHAIN_NAME);
+  o.closers.push(() => safety.file.close());
+  let safetyState = safety.state;
+  const beaconLog = o.log(BEACON_CHAIN_NAME);
+  const beaconMetrics = chainMetrics(o.metrics, BEACON_CHAIN_NAME);
+  const beacon = new BeaconRunner(
+    {
+      chainId: genesis.chainId,
+      genesisHash: o.genesisHash,
+      validators,
+      secretKey: o.secretKey,
+      baseTimeoutMs: genesis.params.proposeTimeoutMs,
+      maxTimeoutMs: genesis.params.proposeTimeoutMs * 3,
+      blockIntervalMs: genesis.params.blockIntervalMs,
+      maxClockSkewMs: o.config.chain.maxClockSkewMs,
+      behindBlocks: o.config.chain.behindBlocks,
+    },
+    {
+      executor,
+      store,
+      pending,
+      safety: {
+        read: async () => safetyState,
+        write: async (s) => {
+          await safety.file.write(s);
+          safetyState = s;
+        },
+      },
+      verifier: o.verifier,
+      network: o.network,
+      shards: () => records,
+      onCommitted: (info) => beaconMetrics.committed({ height: info.tip.height, txs: 0, latencyMs: null }),
+      log: beaconLog,
+      onFatal: o.onFatal,
+      now: () => Date.now(),
+    },
+  );
+
+  return {
+    shards,
+    beacon,
+    layout: (): RpcShardLayout => ({
+      shards: S,
+      addressRule: `shard = the first four bytes of the address as a big-endian u32, modulo ${S}`,
+      chains: shards.map((s, k) => ({
+        shard: k,
+        name: shardChainName(k),
+        epoch: s.chain.opts.validators.epoch,
+        committee: s.chain.opts.validators.validators.map((v) => v.publicKey),
+      })),
+    }),
+    start: async () => {
+      await Promise.all([beacon.start(), ...shards.map((s) => s.chain.start())]);
+    },
+    stop: async () => {
+      await Promise.all([beacon.stop(), ...shards.map((s) => s.chain.stop())]);
+    },
+  };
+}
