@@ -97,6 +97,7 @@ export async function openShardChain(o: OpenShardChain): Promise<OpenedShardChai
       maxClockSkewMs: config.chain.maxClockSkewMs,
       behindBlocks: config.chain.behindBlocks,
       mempool: config.mempool,
+      observe: o.links !== undefined,
     },
     {
       params,

@@ -93,6 +93,12 @@ export interface ChainRunnerOptions {
   /** A validator more than this many blocks behind its peers leaves consensus for fast sync. */
   behindBlocks: number;
   mempool: Partial<MempoolOptions>;
+  /**
+   * A validator key outside this chain's validator set runs the engine as an observer instead
+   * of following by fast sync (a shard this validator does not serve: it commits the shard's
+   * blocks as the members do, to crosslink them and prove their receipts).
+   */
+  observe?: boolean;
 }
 
 export interface ChainRunnerModules {
@@ -181,7 +187,27 @@ export class ChainRunner {
       this.selfId = null;
     }
     const secretKey = opts.secretKey;
-    if (this.selfId !== null && secretKey !== undefined) {
+    if (this.selfId === null && secretKey !== undefined && opts.observe === true) {
+      // An observer: its engine follows the members' proposals and certificates and commits
+      // what they finalize, as soon as they do, but never votes or proposes.
+      const signer = nativeSigner(secretKey);
+      const self = toHex(publicKeyOfSecret(secretKey));
+      this.proposer = null;
+      this.host = new ConsensusHost({
+        createEngine: (persisted) => this.createEngine(self, signer, persisted),
+        safety: modules.safety,
+        executor: this.executor,
+        broadcast: (bytes) => this.relay.broadcast(bytes),
+        send: (to, bytes) => this.relay.send(to, bytes),
+        requestPayload: () => {},
+        blockSeen: (hash, now) => this.noteSeen(hash, now),
+        onCommitted: (info, block) => this.onCommitted(info, block),
+        onFatal: modules.onFatal,
+        now: modules.now,
+        maxClockSkewMs: opts.maxClockSkewMs,
+        log: modules.log,
+      });
+    } else if (this.selfId !== null && secretKey !== undefined) {
       const selfKey = publicKeyOfSecret(secretKey);
       this.proposer = new Proposer(
         {
@@ -198,6 +224,7 @@ export class ChainRunner {
           now: modules.now,
           onDropped: (txs) => this.mempool.discard(txs),
           log: modules.log,
+          crossShardWork: modules.links === undefined ? undefined : () => modules.links?.crossShardWork() === true,
         },
       );
       const proposer = this.proposer;
@@ -325,6 +352,11 @@ export class ChainRunner {
     await this.switching;
   }
 
+  /** Something a proposal could carry changed outside this chain (a beacon block, another shard's receipts). */
+  poke(): void {
+    this.proposer?.poke();
+  }
+
   /** Admits transactions submitted to this node (RPC); see TxIntake. */
   submit(txs: readonly Uint8Array[]): Promise<AddResult[]> {
     return this.intake.submit(txs);
@@ -379,7 +411,7 @@ export class ChainRunner {
       this.setMode("following");
       return;
     }
-    this.setMode("consensus");
+    this.setMode(this.selfId === null ? "following" : "consensus");
     await this.host.start();
   }
 

@@ -87,6 +87,8 @@ export interface ShardLinks {
   isCrosslinked(source: number, headerHash: Uint8Array, beaconHeight: bigint): boolean;
   /** Proven receipts for this shard, from headers crosslinked at or below `beaconHeight`, on `state`. */
   inbound(state: AuthenticatedState, beaconHeight: bigint): Promise<InboundBundle[]>;
+  /** Receipts wait for this shard, or its newest outbox waits for a crosslink: worth a block without transactions. */
+  crossShardWork(): boolean;
   /** Resolves once beacon block `height` is committed here, or after `ms` (a block may build on one we lack yet). */
   waitForBeacon(height: bigint, ms: number): Promise<void>;
 }

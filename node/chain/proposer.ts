@@ -33,6 +33,12 @@ export interface ProposerModules {
   /** Transactions a block could not carry (stale nonce, fee the payer cannot pay). */
   onDropped(txs: Uint8Array[]): void;
   log: HostLogger;
+  /**
+   * On a sharded network: receipts wait to be taken here, or this shard's newest receipts wait
+   * for a crosslink (which needs their block's commit proven by a child). Either is a reason for
+   * a block without transactions.
+   */
+  crossShardWork?: () => boolean;
 }
 
 interface Pending {
@@ -65,6 +71,10 @@ export class Proposer {
   }
 
   /** Something changed (transactions arrived): maybe a waiting proposal can go now. */
+  private crossShardWork(): boolean {
+    return this.m.crossShardWork?.() === true;
+  }
+
   poke(): void {
     this.nothingToCarry = false;
     if (this.pending !== null && this.timer === null) this.check();
@@ -97,7 +107,7 @@ export class Proposer {
       return;
     }
     const waiting = this.m.mempool.size > 0 && !this.nothingToCarry;
-    const work = waiting || this.m.executor.uncommittedTxsUpTo(p.parentHash) > 0;
+    const work = waiting || this.m.executor.uncommittedTxsUpTo(p.parentHash) > 0 || this.crossShardWork();
     if (!work && !this.opts.emptyBlocks) return;
     this.building = true;
     this.pending = null;
@@ -127,7 +137,12 @@ export class Proposer {
           );
     const selected = this.m.now();
     // Transactions waiting that no block can carry yet (a nonce gap) are no reason for a block.
-    if (candidates.length === 0 && !this.opts.emptyBlocks && executor.uncommittedTxsUpTo(p.parentHash) === 0) {
+    if (
+      candidates.length === 0 &&
+      !this.opts.emptyBlocks &&
+      executor.uncommittedTxsUpTo(p.parentHash) === 0 &&
+      !this.crossShardWork()
+    ) {
       this.nothingToCarry = true;
       if (this.pending === null) this.pending = p;
       return;

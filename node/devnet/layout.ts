@@ -16,6 +16,8 @@ const ISC = 10n ** 18n;
 
 export interface DevnetLayoutOptions {
   validators: number;
+  /** Shard chains (default 1: no beacon chain). */
+  shards?: number;
   /** Extra full nodes (no key). */
   fullNodes?: number;
   chainId?: string;
@@ -73,7 +75,7 @@ export async function createDevnetLayout(home: string, opts: DevnetLayoutOptions
   const genesis: Genesis = {
     chainId,
     genesisTimeMs: Math.floor(Date.now() / 1000) * 1000,
-    shardCount: 1,
+    shardCount: opts.shards ?? 1,
     validators: keys
       .slice(0, opts.validators)
       .map((k, i) => ({ name: `validator-${i}`, publicKey: k.publicKey, stake: 1000n * ISC })),

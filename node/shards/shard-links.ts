@@ -24,6 +24,22 @@ export function shardLinks(shard: number, beacon: BeaconView, records: readonly 
     beaconCommitted: (height, hash) => beacon.isCommitted(height, hash),
     isCrosslinked: (source, headerHash, beaconHeight) => beacon.isCrosslinked(source, headerHash, beaconHeight),
     waitForBeacon: (height, ms) => beacon.waitFor(height, ms),
+    crossShardWork(): boolean {
+      const own = records[shard];
+      if (own === undefined) return false;
+      // Our newest receipts are not crosslinked yet: their block needs committed children.
+      const crosslinked = beacon.tip.result.state.crosslinks[shard]?.height ?? 0n;
+      if (own.lastOutboxHeight > crosslinked) return true;
+      // Receipts for us wait in a crosslinked block of another shard.
+      for (const source of records) {
+        if (source.shard === shard) continue;
+        const next = own.nextFrom(source.shard);
+        if (source.highestSeq(shard) < next) continue;
+        const block = source.emitted(shard, next);
+        if (block !== undefined && beacon.isCrosslinked(source.shard, block.headerHash, beacon.tip.height)) return true;
+      }
+      return false;
+    },
     async inbound(state: AuthenticatedState, beaconHeight: bigint): Promise<InboundBundle[]> {
       const bundles: InboundBundle[] = [];
       let room = MAX_INBOUND_RECEIPTS;

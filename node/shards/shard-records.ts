@@ -9,7 +9,7 @@ import type { CertifiedBlock } from "../../consensus/beacon/crosslink.ts";
 import { blockCodec, decodeQuorumCert } from "../../consensus/index.ts";
 import { decode } from "../../crypto/index.ts";
 import type { CommittedShardBlock, CommittedShardChain } from "../../shard/beacon-block.ts";
-import { decodeShardBlockPayload } from "../../shard/body.ts";
+import { decodeShardBlockPayload, type InboundBundle } from "../../shard/body.ts";
 import { headerHash, type ShardHeader } from "../../shard/header.ts";
 import type { CrossReceipt } from "../../vm/cross-shard/receipt.ts";
 import type { BlockStore } from "../chain/block-store.ts";
@@ -33,6 +33,12 @@ export class ShardRecords implements CommittedShardChain {
    * destination has taken it.
    */
   private readonly bySeq = new Map<string, EmittedBlock>();
+  /** The newest committed height whose block emitted receipts. */
+  lastOutboxHeight = 0n;
+  /** Per destination, the highest seq emitted so far (-1: none). */
+  private readonly maxSeq = new Map<number, bigint>();
+  /** Per source shard, the next seq this shard expects (from its committed blocks' inbound receipts). */
+  private readonly inboxNext = new Map<number, bigint>();
 
   constructor(shard: number) {
     this.shard = shard;
@@ -44,6 +50,24 @@ export class ShardRecords implements CommittedShardChain {
 
   at(height: number): CommittedShardBlock | undefined {
     return this.blocks.get(height);
+  }
+
+  /** The highest receipt seq this shard emitted for `destination` (-1 when none). */
+  highestSeq(destination: number): bigint {
+    return this.maxSeq.get(destination) ?? -1n;
+  }
+
+  /** The next receipt seq this shard takes from `source`. */
+  nextFrom(source: number): bigint {
+    return this.inboxNext.get(source) ?? 0n;
+  }
+
+  /** Records what this shard's committed block took from other shards. */
+  took(inbound: readonly InboundBundle[]): void {
+    for (const b of inbound) {
+      const last = b.receipts[b.receipts.length - 1];
+      if (last !== undefined) this.inboxNext.set(b.header.shard, last.receipt.seq + 1n);
+    }
   }
 
   /** The committed block that emitted receipt `seq` for `destination`, if this node has it. */
@@ -69,13 +93,22 @@ export class ShardRecords implements CommittedShardChain {
 
   private addOutbox(header: ShardHeader, outbox: readonly CrossReceipt[]): void {
     if (outbox.length === 0) return;
+    if (header.height > this.lastOutboxHeight) this.lastOutboxHeight = header.height;
+    for (const r of outbox) if (r.seq > this.highestSeq(r.destination)) this.maxSeq.set(r.destination, r.seq);
     const emitted: EmittedBlock = { header, headerHash: headerHash(header), outbox };
     for (const r of outbox) this.bySeq.set(`${r.destination}#${r.seq}`, emitted);
   }
 
   /** Loads the committed blocks from the store (start-up). */
-  static async load(shard: number, store: BlockStore, tipHeight: bigint): Promise<ShardRecords> {
+  static async load(
+    shard: number,
+    store: BlockStore,
+    tipHeight: bigint,
+    inboxNext: (source: number) => Promise<bigint>,
+    shardCount: number,
+  ): Promise<ShardRecords> {
     const r = new ShardRecords(shard);
+    for (let s = 0; s < shardCount; s++) if (s !== shard) r.inboxNext.set(s, await inboxNext(s));
     const from = tipHeight > BigInt(KEPT_BLOCKS) ? tipHeight - BigInt(KEPT_BLOCKS) + 1n : 1n;
     for (let h = 1n; h <= tipHeight; h++) {
       const outbox = await store.outboxAt(h);

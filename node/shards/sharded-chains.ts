@@ -16,6 +16,7 @@ import type { RpcShardLayout } from "../../rpc/index.ts";
 import { shardHeaderLinker } from "../../shard/beacon-link.ts";
 import { bodyHash, EMPTY_BODY } from "../../shard/body.ts";
 import { genesisShardHeader, headerHash } from "../../shard/header.ts";
+import { decodeSeq, inboxNextKey } from "../../vm/cross-shard/records.ts";
 import { MemoryKv, SparseMerkleState } from "../../vm/index.ts";
 import { BlockStore, type ChainTip } from "../chain/block-store.ts";
 import type { HostLogger } from "../chain/consensus-host.ts";
@@ -84,11 +85,20 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
       metrics: chainMetrics(o.metrics, name),
       links: shardLinks(k, view, records),
     });
-    const r = await o.readOrCorrupt(() => ShardRecords.load(k, opened.store, opened.chain.executor.tip.height));
-    records.push(r);
-    opened.chain.onCommit((info) =>
-      r.add(info.tip.height, info.encoded, info.certificate, info.payload.header, info.outbox),
+    const r = await o.readOrCorrupt(() =>
+      ShardRecords.load(
+        k,
+        opened.store,
+        opened.chain.executor.tip.height,
+        async (source) => decodeSeq(await opened.state.get(inboxNextKey(source))),
+        S,
+      ),
     );
+    records.push(r);
+    opened.chain.onCommit((info) => {
+      r.add(info.tip.height, info.encoded, info.certificate, info.payload.header, info.outbox);
+      r.took(info.payload.body.inbound);
+    });
     shards.push(opened);
   }
 
@@ -127,7 +137,9 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
       secretKey: o.secretKey,
       baseTimeoutMs: genesis.params.proposeTimeoutMs,
       maxTimeoutMs: genesis.params.proposeTimeoutMs * 3,
-      blockIntervalMs: genesis.params.blockIntervalMs,
+      // Twice the shard block interval: the beacon only has to keep up with the shards'
+      // crosslinks, and every validator runs it besides its shards.
+      blockIntervalMs: genesis.params.blockIntervalMs * 2,
       maxClockSkewMs: o.config.chain.maxClockSkewMs,
       behindBlocks: o.config.chain.behindBlocks,
     },
@@ -152,6 +164,11 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
     },
   );
 
+  // A beacon block may crosslink receipts some shard can now take, or the outbox a shard was
+  // extending its chain for: every shard's proposer looks again.
+  view.onAppend(() => {
+    for (const s of shards) s.chain.poke();
+  });
   return {
     shards,
     beacon,

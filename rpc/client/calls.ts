@@ -100,8 +100,15 @@ export const ubn = {
   getBlockByNumber: <Full extends boolean = false>(
     height: BlockTag,
     fullTransactions?: Full,
+    shard?: bigint | number,
   ): RpcCall<ClientBlock<Full extends true ? ClientTransaction : Hex> | null> =>
-    call("ubn_getBlockByNumber", [blockTag(height), fullTransactions], nullOr(blockReader(fullTransactions))),
+    call(
+      "ubn_getBlockByNumber",
+      shard === undefined
+        ? [blockTag(height), fullTransactions]
+        : [blockTag(height), fullTransactions ?? false, toQuantity(shard)],
+      nullOr(blockReader(fullTransactions)),
+    ),
 
   getBlockByHash: <Full extends boolean = false>(
     hash: BytesLike,

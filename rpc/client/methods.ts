@@ -125,8 +125,9 @@ export abstract class RpcMethods {
   getBlockByNumber<Full extends boolean = false>(
     height: BlockTag,
     fullTransactions?: Full,
+    shard?: bigint | number,
   ): Promise<ClientBlock<Full extends true ? ClientTransaction : Hex> | null> {
-    return this.send(ubn.getBlockByNumber(height, fullTransactions));
+    return this.send(ubn.getBlockByNumber(height, fullTransactions, shard));
   }
 
   getBlockByHash<Full extends boolean = false>(

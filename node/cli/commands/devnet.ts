@@ -24,10 +24,11 @@ function count(ctx: CommandContext, name: string, fallback: number, max: number)
 const run: Command = {
   name: "run",
   summary: "run N validators on loopback until Ctrl-C",
-  usage: "[--validators N] [--home DIR]",
-  options: { validators: { type: "string" }, home: { type: "string" } },
+  usage: "[--validators N] [--shards S] [--home DIR]",
+  options: { validators: { type: "string" }, shards: { type: "string" }, home: { type: "string" } },
   optionHelp: [
     ["--validators N", "validator processes (default 4)"],
+    ["--shards S", "shard chains (default 1); with more than one, a beacon chain runs too"],
     ["--home DIR", "keep the devnet here; an existing one is restarted (default: a new temporary directory)"],
   ],
   details:
@@ -59,7 +60,10 @@ const run: Command = {
         );
       }
     } else {
-      const layout = await createDevnetLayout(home, { validators: count(ctx, "validators", 4, 64) });
+      const layout = await createDevnetLayout(home, {
+        validators: count(ctx, "validators", 4, 64),
+        shards: count(ctx, "shards", 1, 16),
+      });
       nodes = layout.nodes;
       chainId = layout.chainId;
     }
