@@ -22,6 +22,7 @@ import {
   type RpcTxStatus,
 } from "../rpc/index.ts";
 import { decodeShardBlockPayload } from "../shard/body.ts";
+import { shardOfAddress } from "../vm/cross-shard/shard-of.ts";
 import {
   accountKey,
   decodeAccount,
@@ -171,9 +172,19 @@ export function nodeRpcApi(m: NodeRpcModules): RpcNodeApi {
       const r = receipts[at.index];
       if (r === undefined || block === undefined || !equalBytes(r.txHash, hash)) return null;
       let gasless = false;
+      let credit: RpcReceipt["credit"] = null;
       try {
-        const tx = decodeBlockPayload(block.block).body.txs[at.index];
-        if (tx !== undefined) gasless = decodeTransaction(tx).sponsor !== null;
+        const raw = decodeBlockPayload(block.block).body.txs[at.index];
+        if (raw !== undefined) {
+          const tx = decodeTransaction(raw);
+          gasless = tx.sponsor !== null;
+          // A transfer to an address of another shard left as a receipt; the router finds the credit.
+          const chain = m.params.chain;
+          if (r.ok && chain !== undefined && tx.payload.type === "transfer") {
+            const dest = shardOfAddress(tx.payload.to, chain.shardCount);
+            if (dest !== chain.id) credit = { shard: dest, height: null };
+          }
+        }
       } catch {
         // A stored block always decodes; if not, the receipt is still worth returning.
       }
@@ -187,6 +198,8 @@ export function nodeRpcApi(m: NodeRpcModules): RpcNodeApi {
         feePaid: r.feePaid,
         gasless,
         events: r.events,
+        shard: m.params.chain?.id ?? 0,
+        credit,
       };
     },
 

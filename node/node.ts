@@ -167,7 +167,14 @@ export class UbnNode {
       const apis = chains.shards.map((c) =>
         nodeRpcApi({ ...c, genesisHash: gHash, network, stopping: () => self.stopping }),
       );
-      const api = chains.beacon === null ? (apis[0] as RpcNodeApi) : routedRpcApi(apis, chains.layout);
+      const api =
+        chains.beacon === null
+          ? (apis[0] as RpcNodeApi)
+          : routedRpcApi(
+              apis,
+              chains.layout,
+              (shard, origin) => chains.shards[shard]?.store.creditHeight(origin) ?? Promise.resolve(undefined),
+            );
       const rpc = await startRpcServer(api, {
         ...config.rpc,
         onInternalError: (e, method) => log.error({ err: String(e), method }, "rpc internal error"),

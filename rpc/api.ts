@@ -30,6 +30,13 @@ export interface RpcReceipt {
   /** True when a fee sponsor paid the fee, so the sender paid nothing. */
   gasless: boolean;
   events: readonly Event[];
+  /** The shard that executed the transaction. */
+  shard: number;
+  /**
+   * For a transfer to another shard: where the credit landed (its shard, and the height of the
+   * block there that credited it, null while the receipt is in flight). Null otherwise.
+   */
+  credit: { shard: number; height: bigint | null } | null;
 }
 
 export interface RpcStatus {

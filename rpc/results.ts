@@ -41,6 +41,8 @@ export interface RpcReceiptJson {
   feePaid: string;
   gasless: boolean;
   events: RpcEventJson[];
+  shard: string;
+  credit: { shard: string; height: string | null } | null;
 }
 
 export interface RpcStatusJson {
@@ -82,6 +84,11 @@ export function receiptToJson(r: RpcReceipt): RpcReceiptJson {
     feePaid: toQuantity(r.feePaid),
     gasless: r.gasless,
     events: r.events.map(eventToJson),
+    shard: toQuantity(r.shard),
+    credit:
+      r.credit === null
+        ? null
+        : { shard: toQuantity(r.credit.shard), height: r.credit.height === null ? null : toQuantity(r.credit.height) },
   };
 }
 

@@ -37,6 +37,7 @@ const Bucket = {
   // 0x06 is not used: the safety state has its own file (node/storage/safety-file.ts).
   pending: 0x07,
   outbox: 0x08,
+  credit: 0x09,
 } as const;
 
 export const storedBlockCodec = struct("StoredBlock", {
@@ -72,6 +73,8 @@ export interface CommitRecord {
   receipts: readonly Receipt[];
   /** Cross-shard receipts the block emitted (kept so destination proposers can prove them). */
   outbox?: readonly CrossReceipt[];
+  /** Hashes of the transactions (on other shards) whose receipts this block credited. */
+  credited?: readonly Uint8Array[];
 }
 
 export class BlockStore {
@@ -139,7 +142,14 @@ export class BlockStore {
     if (r.outbox !== undefined && r.outbox.length > 0) {
       ops.push({ type: "put", key: this.key(Bucket.outbox, h), value: encode(outboxCodec, [...r.outbox]) });
     }
+    for (const origin of r.credited ?? []) ops.push({ type: "put", key: this.key(Bucket.credit, origin), value: h });
     this.db.stage(ops);
+  }
+
+  /** The height of the block that credited the receipt of transaction `origin` (another shard's), if any. */
+  async creditHeight(origin: Uint8Array): Promise<bigint | undefined> {
+    const b = await this.db.get(this.key(Bucket.credit, origin));
+    return b === undefined ? undefined : readU64be(b);
   }
 
   /** The cross-shard receipts the committed block at `height` emitted. */

@@ -315,6 +315,7 @@ export class ChainExecutor implements BlockExecutor<CommittedInfo> {
         txHashes: r.receipts.map((x) => x.txHash),
         receipts: r.receipts,
         outbox: r.outbox,
+        credited: r.payload.body.inbound.flatMap((b) => b.receipts.map((p) => p.receipt.origin)),
       });
       let root: Uint8Array;
       try {

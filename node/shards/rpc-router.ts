@@ -7,7 +7,12 @@ import { RpcError, RpcErrorCode, type RpcNodeApi, type RpcShardLayout } from "..
 import { shardOfAddress } from "../../vm/cross-shard/shard-of.ts";
 import { decodeTransaction } from "../../vm/index.ts";
 
-export function routedRpcApi(shards: readonly RpcNodeApi[], layout: () => RpcShardLayout): RpcNodeApi {
+export function routedRpcApi(
+  shards: readonly RpcNodeApi[],
+  layout: () => RpcShardLayout,
+  /** The height of the block of `shard` that credited the receipt of transaction `origin`. */
+  creditHeight: (shard: number, origin: Uint8Array) => Promise<bigint | undefined>,
+): RpcNodeApi {
   const S = shards.length;
   const first = shards[0] as RpcNodeApi;
   const onShard = (k: number | undefined): RpcNodeApi => shards[k ?? 0] ?? first;
@@ -34,11 +39,14 @@ export function routedRpcApi(shards: readonly RpcNodeApi[], layout: () => RpcSha
     },
     getAccount: (address, tag) => byAddress(address).getAccount(address, tag),
     getProof: (address) => byAddress(address).getProof(address),
-    getTransactionReceipt: (hash) =>
-      anyShard(
+    async getTransactionReceipt(hash) {
+      const r = await anyShard(
         (a) => a.getTransactionReceipt(hash),
-        (r) => r !== null,
-      ),
+        (x) => x !== null,
+      );
+      if (r === null || r.credit === null) return r;
+      return { ...r, credit: { shard: r.credit.shard, height: (await creditHeight(r.credit.shard, hash)) ?? null } };
+    },
     getTransactionByHash: (hash) =>
       anyShard(
         (a) => a.getTransactionByHash(hash),

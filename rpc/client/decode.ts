@@ -131,6 +131,16 @@ export function receipt(v: unknown): ClientReceipt {
     feePaid: quantity(r.feePaid, "receipt.feePaid"),
     gasless: r.gasless === undefined ? false : boolean(r.gasless, "receipt.gasless"),
     events: r.events === undefined ? [] : array(r.events, "receipt.events").map(event),
+    shard: r.shard === undefined ? 0n : quantity(r.shard, "receipt.shard"),
+    credit: r.credit === undefined || r.credit === null ? null : credit(r.credit),
+  };
+}
+
+function credit(v: unknown): { shard: bigint; height: bigint | null } {
+  const c = object(v, "receipt.credit");
+  return {
+    shard: quantity(c.shard, "receipt.credit.shard"),
+    height: c.height === null ? null : quantity(c.height, "receipt.credit.height"),
   };
 }
 

@@ -86,6 +86,10 @@ export interface ClientReceipt {
   /** True when a sponsor paid the fee. */
   gasless: boolean;
   events: ClientEvent[];
+  /** The shard that executed it (0 from a node that does not say). */
+  shard: bigint;
+  /** A cross-shard transfer's credit: the destination shard and the height that credited it (null in flight). */
+  credit: { shard: bigint; height: bigint | null } | null;
 }
 
 /** A block; `T` is Hex (transaction hashes) or ClientTransaction (with fullTransactions). */

@@ -62,6 +62,8 @@ export const EXAMPLE_RECEIPT = {
   feePaid: "0x71afd498d0000",
   gasless: false,
   events: [{ kind: "transfer", fields: ["0x2f28f13ea7d0cc5af5247e0f24cf1b909158ae5e", "0x3e8"] }],
+  shard: "0x0",
+  credit: null,
 };
 
 export const EXAMPLE_BLOCK = {

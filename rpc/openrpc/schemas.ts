@@ -123,6 +123,13 @@ const schemas = {
     feePaid: quantity,
     gasless: { type: "boolean", description: "True when a fee sponsor paid the fee." },
     events: arrayOf(ref("Event")),
+    shard: described(quantity, "The shard that executed the transaction."),
+    credit: nullable(
+      object("A transfer to another shard: where its credit landed (height null while in flight).", {
+        shard: quantity,
+        height: nullable(quantity),
+      }),
+    ),
   }),
   Block: object("A committed block's header and its transactions.", {
     height: quantity,

@@ -114,6 +114,8 @@ describe("RpcClient: values", () => {
       feePaid: 120n,
       gasless: false,
       events: [{ kind: "transfer", fields: [ADDRESS, 7n] }],
+      shard: 1,
+      credit: { shard: 0, height: null },
     });
     node.transactions.set(hexOf(hash), {
       hash,
@@ -127,7 +129,14 @@ describe("RpcClient: values", () => {
       status: { hash, status: "finalized", height: 9n, blockHash: filled(32, 9), index: 2 },
     });
     const receipt = await client.getTransactionReceipt(hash);
-    expect(receipt).toMatchObject({ height: 9n, index: 2n, feePaid: 120n, status: "success" });
+    expect(receipt).toMatchObject({
+      height: 9n,
+      index: 2n,
+      feePaid: 120n,
+      status: "success",
+      shard: 1n,
+      credit: { shard: 0n, height: null },
+    });
     expect(receipt?.events[0]).toEqual({ kind: "transfer", fields: [hexOf(ADDRESS), "0x7"] });
     const t = await client.getTransactionByHash(hexOf(hash) as `0x${string}`);
     expect(t).toMatchObject({ sender: ADDRESS_TEXT, nonce: 4n, fee: 120n, type: "transfer", sponsor: null });

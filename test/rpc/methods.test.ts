@@ -102,6 +102,8 @@ describe("methods", () => {
       feePaid: 10n ** 18n,
       gasless: true,
       events: [{ kind: "transfer", fields: [ADDRESS, 0n, 4096n] }],
+      shard: 1,
+      credit: { shard: 0, height: 7n },
     });
     expect((await call("ubn_getTransactionReceipt", [hexOf(TX_HASH)])).body.result).toEqual({
       txHash: hexOf(TX_HASH),
@@ -113,6 +115,8 @@ describe("methods", () => {
       feePaid: "0xde0b6b3a7640000",
       gasless: true,
       events: [{ kind: "transfer", fields: [hexOf(ADDRESS), "0x0", "0x1000"] }],
+      shard: "0x1",
+      credit: { shard: "0x0", height: "0x7" },
     });
     const { body } = await call("ubn_getTransactionReceipt", [hexOf(filled(32, 0))]);
     expect(body).toEqual({ jsonrpc: "2.0", id: 1, result: null });

@@ -90,6 +90,18 @@ describe("sharded devnet: 8 validators, 2 shards", () => {
       }
       return true;
     });
+    // The wallet's view: one receipt per transfer, saying where a cross-shard credit landed.
+    for (const [i, s] of sends.entries()) {
+      const r = await net.client(5).getTransactionReceipt(hashes[i] as Uint8Array);
+      const source = shardOfAddress(s.from === "faucet" ? net.faucet.address : aliceSigner.address, S);
+      expect(r?.shard).toBe(BigInt(source));
+      if (!s.cross) expect(r?.credit).toBeNull();
+      else {
+        expect(r?.credit?.shard).toBe(BigInt(1 - source));
+        const credited = await net.client(5).getBlockByNumber(r?.credit?.height as bigint, false, 1 - source);
+        expect(credited).not.toBeNull();
+      }
+    }
     // The layout names both shards and their committees of 4.
     const layout = await net.client(3).getShardLayout();
     expect(layout.shards).toBe(2n);
