@@ -18,14 +18,19 @@ import { createDevnetLayout } from "../node/devnet/layout.ts";
 import { type RunningNode, startNodeProcess, stopNodeProcess } from "../node/devnet/processes.ts";
 import { signedTransfer, type TransferSigner } from "../node/devnet/transfer.ts";
 import { RpcClient } from "../rpc/index.ts";
+import { shardOfAddress } from "../vm/cross-shard/shard-of.ts";
 import { transactionHash } from "../vm/index.ts";
 import { type ExecutionFloor, measureExecutionFloor } from "./devnet-floor.ts";
-import { fellBehind, type StepResult, type StepSamples, summarizeStep } from "./devnet-steps.ts";
+import { fellBehind, percentile, type StepResult, type StepSamples, summarizeStep } from "./devnet-steps.ts";
 import { processCpuMs } from "./process-cpu.ts";
 import { makeSignedPool, measure } from "./util.ts";
 
 export interface DevnetBenchOptions {
   validators: number;
+  /** Shard chains (1: no beacon chain). */
+  shards: number;
+  /** The fraction of transfers sent to an address of another shard (with shards > 1). */
+  crossShard: number;
   /** Seconds of load at most: steps of `stepSeconds` (or split evenly between the given `rates`). */
   duration: number;
   /** The first step's rate as a fraction of the ceiling; each next step offers `growth` times more. */
@@ -46,6 +51,8 @@ export interface DevnetBenchOptions {
 
 export const defaultDevnetBenchOptions: DevnetBenchOptions = {
   validators: 4,
+  shards: 1,
+  crossShard: 0,
   duration: 30,
   // From far below the ceiling (a small machine saturates well before it), 30% more every 5 s:
   // 30 s of load reach 0.06 x 1.3^5 = 22% of the ceiling; a longer --duration goes further.
@@ -79,6 +86,16 @@ export interface DevnetBenchResult {
   node_cpu_ms_per_tx: number | null;
   /** The best efficiency a node that only verified, executed and committed could reach (devnet-floor.ts). */
   floor: ExecutionFloor;
+  shards: number;
+  /** In the reported step: finalized transactions per second on each shard. */
+  per_shard_tps: number[];
+  /**
+   * In the reported step: cross-shard samples timed from submission to the credit being final
+   * on the destination shard (null without cross-shard samples).
+   */
+  cross_shard_p50_ms: number | null;
+  cross_shard_p99_ms: number | null;
+  cross_shard_samples: number;
 }
 
 const ISC = 10n ** 18n;
@@ -89,6 +106,17 @@ function senderKey(i: number): TransferSigner {
   seed.write("ubn-bench-devnet", 4);
   const { publicKey, sign } = nativeKeyPair(seed);
   return { publicKey, address: addressBytesOf(publicKey), sign };
+}
+
+/** One sink address on each shard (found by trying seeds: about S tries each). */
+function sinksPerShard(shards: number): Uint8Array[] {
+  const out: (Uint8Array | undefined)[] = new Array(shards).fill(undefined);
+  for (let i = 1 << 30; out.some((a) => a === undefined); i++) {
+    const address = senderKey(i).address;
+    const k = shardOfAddress(address, shards);
+    if (out[k] === undefined) out[k] = address;
+  }
+  return out as Uint8Array[];
 }
 
 async function nativeVerifiesPerSecond(): Promise<number> {
@@ -126,20 +154,30 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
   const home = await mkdtemp(join(tmpdir(), "ubn-bench-devnet-"));
   const layout = await createDevnetLayout(home, {
     validators: opts.validators,
+    shards: opts.shards,
     chainId: "ubn-bench",
     config: (c) => {
       if (process.env.UBN_BENCH_LOG !== undefined) c.log.level = process.env.UBN_BENCH_LOG;
     },
     accounts: senders.map((s) => ({ address: s.address, balance: 1000n * ISC })),
   });
-  const sink = addressBytesOf(senderKey(1 << 30).publicKey);
+  const S = opts.shards;
+  const sinks = sinksPerShard(S);
   const planned = rates.reduce((sum, r) => sum + Math.ceil(r * stepSeconds), 0);
+  /**
+   * Which transactions go to another shard: `crossShard` of them, picked by a multiplicative
+   * hash of the index so that the timed samples (every `sampleEvery`-th) get the same share.
+   */
+  const crossPerMille = S > 1 ? Math.round(opts.crossShard * 1000) : 0;
+  const isCross = (i: number) => (Math.imul(i, 2654435761) >>> 0) % 1000 < crossPerMille;
   // Each call's JSON is made here, before the network starts: the client shares the machine
   // with the validators, and what it spends while the load runs is taken from them.
   const calls: string[] = new Array(planned);
   const hashes: string[] = new Array(planned);
   for (let i = 0; i < planned; i++) {
     const s = senders[i % senders.length] as TransferSigner;
+    const source = shardOfAddress(s.address, S);
+    const sink = sinks[isCross(i) ? (source + 1) % S : source] as Uint8Array;
     const tx = signedTransfer(layout.chainId, s, sink, 1n, BigInt(Math.floor(i / senders.length)));
     calls[i] = JSON.stringify({ jsonrpc: "2.0", id: i, method: "ubn_sendRawTransaction", params: [`0x${toHex(tx)}`] });
     hashes[i] = `0x${toHex(transactionHash(tx))}`;
@@ -166,6 +204,10 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
     const submittedAt = new Map<string, { at: number; step: number }>();
     const samples: StepSamples[] = rates.map(() => ({ finalized: [], refusedAt: [] }));
     const finalizedOfStep: number[] = rates.map(() => 0);
+    const finalizedByShard: number[][] = rates.map(() => new Array<number>(S).fill(0));
+    /** Cross-shard samples final on their source shard, waiting for their credit. */
+    const awaitingCredit = new Map<string, { at: number; step: number }>();
+    const crossSamples: number[][] = rates.map(() => []);
     let committed = 0;
     let blocks = 0;
     let rejected = 0;
@@ -173,31 +215,57 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
     let sent = 0;
     let step = 0;
     let observing = true;
-    let height = await observer.blockNumber();
+    // The observer follows every shard (a validator commits every shard: members vote, the
+    // others observe the engine).
+    const heights: bigint[] = [];
+    for (let k = 0; k < S; k++) heights.push(await observer.blockNumber(k));
 
+    const observeShard = async (k: number) => {
+      const top = await observer.blockNumber(k).catch(() => heights[k] as bigint);
+      for (let h = (heights[k] as bigint) + 1n; h <= top; h++) {
+        const b = await observer.getBlockByNumber(h, false, k);
+        if (b === null) break;
+        const now = Date.now();
+        blocks++;
+        committed += b.transactions.length;
+        for (const t of b.transactions) {
+          const index = indexOf.get(t);
+          if (index === undefined) continue;
+          const step = stepOf(index);
+          if (step < 0) continue;
+          finalizedOfStep[step] = (finalizedOfStep[step] as number) + 1;
+          (finalizedByShard[step] as number[])[k] = ((finalizedByShard[step] as number[])[k] as number) + 1;
+        }
+        for (const t of b.transactions) {
+          const s = submittedAt.get(t);
+          if (s === undefined) continue;
+          submittedAt.delete(t);
+          samples[s.step]?.finalized.push({ at: s.at, ms: now - s.at });
+          if (isCross(indexOf.get(t) as number)) awaitingCredit.set(t, s);
+        }
+        heights[k] = h;
+      }
+    };
+    /** A cross-shard sample is done when its receipt names the destination block that credited it. */
+    const observeCredits = async () => {
+      const waiting = [...awaitingCredit.entries()].slice(0, 50);
+      if (waiting.length === 0) return;
+      const receipts = await Promise.all(
+        waiting.map(([hash]) => observer.getTransactionReceipt(hash as `0x${string}`).catch(() => null)),
+      );
+      const now = Date.now();
+      receipts.forEach((r, i) => {
+        const [hash, s] = waiting[i] as [string, { at: number; step: number }];
+        const height = r?.credit?.height;
+        if (height === null || height === undefined) return;
+        awaitingCredit.delete(hash);
+        crossSamples[s.step]?.push(now - s.at);
+      });
+    };
     const observe = (async () => {
       while (observing) {
-        const top = await observer.blockNumber().catch(() => height);
-        for (let h = height + 1n; h <= top; h++) {
-          const b = await observer.getBlockByNumber(h);
-          if (b === null) break;
-          const now = Date.now();
-          blocks++;
-          committed += b.transactions.length;
-          for (const t of b.transactions) {
-            const index = indexOf.get(t);
-            if (index === undefined) continue;
-            const k = stepOf(index);
-            if (k >= 0) finalizedOfStep[k] = (finalizedOfStep[k] as number) + 1;
-          }
-          for (const t of b.transactions) {
-            const s = submittedAt.get(t);
-            if (s === undefined) continue;
-            submittedAt.delete(t);
-            samples[s.step]?.finalized.push({ at: s.at, ms: now - s.at });
-          }
-          height = h;
-        }
+        for (let k = 0; k < S; k++) await observeShard(k);
+        await observeCredits();
         await new Promise((r) => setTimeout(r, 25));
       }
     })();
@@ -282,7 +350,8 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
     await Promise.all(inFlight);
     // Let the last step's transactions finish.
     const drainUntil = Date.now() + 5000;
-    while (Date.now() < drainUntil && submittedAt.size > 0) await new Promise((r) => setTimeout(r, 100));
+    while (Date.now() < drainUntil && (submittedAt.size > 0 || awaitingCredit.size > 0))
+      await new Promise((r) => setTimeout(r, 100));
     observing = false;
     await observe;
     const cpuAfter = nodeCpu();
@@ -303,6 +372,8 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
     // The network's throughput: the best step at which it kept up (see StepResult.kept_up).
     const good = steps.filter((s) => s.kept_up);
     const best = (good.length > 0 ? good : steps).reduce((a, b) => (b.tps > a.tps ? b : a));
+    const bestIndex = steps.indexOf(best);
+    const cross = [...(crossSamples[bestIndex] ?? [])].sort((a, b) => a - b);
     return {
       tps: best.tps,
       p50_ms: best.p50_ms,
@@ -323,6 +394,11 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
           ? null
           : Math.round(((cpuAfter - cpuBefore) / finalizedDuringLoad) * 1000) / 1000,
       floor,
+      shards: S,
+      per_shard_tps: (finalizedByShard[bestIndex] ?? []).map((n) => Math.round((n / stepSeconds) * 10) / 10),
+      cross_shard_p50_ms: percentile(cross, 50),
+      cross_shard_p99_ms: percentile(cross, 99),
+      cross_shard_samples: cross.length,
     };
   } finally {
     await Promise.all(running.map((n) => stopNodeProcess(n)));
@@ -333,6 +409,11 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
 export function formatDevnetBench(r: DevnetBenchResult): string {
   const lines = [
     `devnet of ${r.validators} validators on ${r.cores} cores: ${r.tps} tps, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms`,
+    ...(r.shards > 1
+      ? [
+          `${r.shards} shards: ${r.per_shard_tps.join(" / ")} tps; cross-shard credit p50 ${r.cross_shard_p50_ms} ms, p99 ${r.cross_shard_p99_ms} ms (${r.cross_shard_samples} samples)`,
+        ]
+      : []),
     `ceiling ${r.ceiling_tps} tps (${r.cores} x ${r.native_verify_per_s} verifies/s / ${r.validators}), efficiency ${r.efficiency}`,
     `execution alone: ${r.floor.execute_us_per_tx} + ${r.floor.commit_us_per_tx} us per transfer, so at most ${r.floor.efficiency_bound} of the ceiling`,
     "offered   finalized  p50     p99",

@@ -47,6 +47,8 @@ export interface BeaconRunnerModules {
   network: ChainNetwork;
   /** Each shard's committed blocks as this node follows them (what crosslinks prove). */
   shards(): readonly CommittedShardChain[];
+  /** Whether some shard has committed headers a beacon block could crosslink now. */
+  crosslinkWork(): boolean;
   onCommitted(info: BeaconCommitted): void;
   log: HostLogger;
   onFatal(e: unknown): void;
@@ -85,21 +87,27 @@ export class BeaconRunner {
         broadcast: (bytes) => this.relay.broadcast(bytes),
         send: (to, bytes) => this.relay.send(to, bytes),
         requestPayload: (req, answer) => {
-          // Paced: a beacon block every blockIntervalMs at most from this proposer.
-          const wait = Math.max(0, this.lastBuiltAt + opts.blockIntervalMs - modules.now());
-          setTimeout(() => {
+          // Paced: a beacon block every blockIntervalMs at most from this proposer, and while
+          // no shard has a header to crosslink, only once 80% of a round timeout has passed
+          // (the randomness and epochs still advance, at a fraction of the cost).
+          const asked = modules.now();
+          const attempt = () => {
             if (this.stopped) return;
-            const payload = executor.build(
-              req.parentHash,
-              req.height,
-              selfKey,
-              signer,
-              modules.shards(),
-              modules.now(),
-            );
-            this.lastBuiltAt = modules.now();
+            const now = modules.now();
+            const paced = now >= this.lastBuiltAt + opts.blockIntervalMs;
+            const idleOver = now >= asked + opts.baseTimeoutMs * 0.8;
+            if (!paced || (!idleOver && !modules.crosslinkWork())) {
+              setTimeout(
+                attempt,
+                Math.max(10, Math.min(opts.blockIntervalMs, this.lastBuiltAt + opts.blockIntervalMs - now)),
+              ).unref();
+              return;
+            }
+            const payload = executor.build(req.parentHash, req.height, selfKey, signer, modules.shards(), now);
+            this.lastBuiltAt = now;
             if (payload !== null) answer(payload);
-          }, wait).unref();
+          };
+          attempt();
         },
         blockSeen: () => {},
         onCommitted: async (info) => modules.onCommitted(info),

@@ -157,6 +157,10 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
       verifier: o.verifier,
       network: o.network,
       shards: () => records,
+      // A crosslink proves a header by its committed child, so there is work once a shard has
+      // committed two blocks above its last crosslink.
+      crosslinkWork: () =>
+        records.some((r) => BigInt(r.height) >= (view.tip.result.state.crosslinks[r.shard]?.height ?? 0n) + 2n),
       onCommitted: (info) => beaconMetrics.committed({ height: info.tip.height, txs: 0, latencyMs: null }),
       log: beaconLog,
       onFatal: o.onFatal,

@@ -146,10 +146,18 @@ const consensusBench: Command = {
 const devnetBench: Command = {
   name: "devnet",
   summary: "a local network under rising open-loop load: finalized tps and latency",
-  usage: "[--validators N] [--duration SECONDS] [--json]",
-  options: { validators: { type: "string" }, duration: { type: "string" }, rates: { type: "string" } },
+  usage: "[--validators N] [--shards S] [--cross-shard F] [--duration SECONDS] [--json]",
+  options: {
+    validators: { type: "string" },
+    shards: { type: "string" },
+    "cross-shard": { type: "string" },
+    duration: { type: "string" },
+    rates: { type: "string" },
+  },
   optionHelp: [
     ["--validators N", `validator processes (default ${defaultDevnetBenchOptions.validators})`],
+    ["--shards S", "shard chains (default 1); with more, a beacon chain runs too"],
+    ["--cross-shard F", "fraction of transfers to another shard, 0 to 1 (default 0)"],
     ["--rates R1,R2,...", "offered rates in tx/s, one step each (default: a rising search)"],
     [
       "--duration SECONDS",
@@ -178,11 +186,19 @@ const devnetBench: Command = {
       5,
       3600,
     );
+    const shards = countOption("shards", stringOption(ctx, "shards"), 1, 1, 16);
+    const crossText = stringOption(ctx, "cross-shard");
+    const crossShard = crossText === undefined ? 0 : Number(crossText);
+    if (crossText !== undefined && (crossText.trim() === "" || !(crossShard >= 0 && crossShard <= 1)))
+      throw new UsageError(`--cross-shard must be a fraction from 0 to 1, got "${crossText}"`);
+    if (crossShard > 0 && shards < 2) throw new UsageError("--cross-shard needs --shards 2 or more");
     const ratesText = stringOption(ctx, "rates");
     const rates = ratesText?.split(",").map((r) => countOption("rates", r.trim(), 1, 1, 1_000_000));
     const result = await runDevnetBench({
       ...defaultDevnetBenchOptions,
       validators,
+      shards,
+      crossShard,
       duration,
       ...(rates === undefined ? {} : { rates }),
       onPhase: (p) => ctx.out.note(p),
