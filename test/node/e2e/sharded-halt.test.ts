@@ -1,0 +1,91 @@
+// Killing enough of one shard's committee halts that shard only: the other shard and the
+// beacon chain keep finalizing, receipts for the halted shard wait, and once its validators
+// are back it resumes and takes every waiting receipt exactly once.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addressBytesOf, formatAddress, generateKeyPair } from "../../../crypto/index.ts";
+import { shardOfAddress } from "../../../vm/cross-shard/shard-of.ts";
+import { TestDevnet, waitFor } from "./devnet-harness.ts";
+
+const S = 2;
+const addressOn = (shard: number): Uint8Array => {
+  for (;;) {
+    const a = addressBytesOf(generateKeyPair().publicKey);
+    if (shardOfAddress(a, S) === shard) return a;
+  }
+};
+
+async function beaconHeight(metricsUrl: string): Promise<number> {
+  const text = await (await fetch(`${metricsUrl}/metrics`)).text();
+  const line = text.split("\n").find((l) => l.startsWith('ubn_chain_height{chain="beacon"}'));
+  return line === undefined ? 0 : Number(line.split(" ")[1]);
+}
+
+describe("sharded devnet: a halted shard", () => {
+  let net: TestDevnet;
+  beforeAll(async () => {
+    net = await TestDevnet.create({ validators: 8, shards: S });
+  }, 120_000);
+  afterAll(async () => {
+    await net?.stop();
+  });
+
+  it("halts alone, and on restart takes the receipts that waited, exactly once", async () => {
+    const live = shardOfAddress(net.faucet.address, S);
+    const halted = 1 - live;
+    const layout = await net.client(0).getShardLayout();
+    const members = (layout.chains[halted]?.committee ?? []).map((k) => k.slice(2));
+    const memberNodes = net.layout.nodes.flatMap((n, i) => (members.includes(n.publicKey) ? [i] : []));
+    expect(memberNodes.length).toBe(4);
+    // Two of four members down: no quorum of 3 on that shard; the beacon keeps 6 of 8.
+    const down = memberNodes.slice(0, 2);
+    const up = net.layout.nodes.map((_, i) => i).filter((i) => !down.includes(i));
+    const via = up[0] as number;
+    for (const i of down) await net.kill(i);
+    const haltedHeight = await net.client(via).blockNumber(halted);
+    const beaconBefore = await beaconHeight(net.running[via]?.metrics as string);
+
+    // Load during the outage: transfers within the live shard, and receipts to the halted one.
+    const intra = [addressOn(live), addressOn(live)];
+    const cross = [addressOn(halted), addressOn(halted), addressOn(halted)];
+    const sent: { hash: Uint8Array; to: Uint8Array; amount: bigint }[] = [];
+    for (const [i, to] of [...intra, ...cross].entries()) {
+      const amount = 5000n + BigInt(i);
+      const { hash } = await net.transfer(up[i % up.length] as number, amount, to);
+      sent.push({ hash, to, amount });
+    }
+    await waitFor("the live shard to finalize every transfer", 60_000, async () => {
+      const rs = await Promise.all(sent.map((s) => net.client(via).getTransactionReceipt(s.hash)));
+      return rs.every((r) => r?.status === "success") ? true : undefined;
+    });
+    for (const to of intra) {
+      const s = sent.find((x) => x.to === to);
+      expect((await net.client(via).getAccount(formatAddress(to))).balance).toBe(s?.amount);
+    }
+    // The beacon went on; the halted shard did not move and credited nothing.
+    await waitFor("the beacon to go on", 30_000, async () =>
+      (await beaconHeight(net.running[via]?.metrics as string)) > beaconBefore + 3 ? true : undefined,
+    );
+    expect(await net.client(via).blockNumber(halted)).toBe(haltedHeight);
+    for (const to of cross) expect((await net.client(via).getAccount(formatAddress(to))).balance).toBe(0n);
+    for (const s of sent.slice(intra.length)) {
+      const r = await net.client(via).getTransactionReceipt(s.hash);
+      expect(r?.credit).toEqual({ shard: BigInt(halted), height: null });
+    }
+
+    // Back: the shard resumes and every waiting receipt lands once.
+    for (const i of down) await net.start(i);
+    await waitFor("every waiting receipt credited", 90_000, async () => {
+      for (const to of cross)
+        if ((await net.client(via).getAccount(formatAddress(to))).balance === 0n) return undefined;
+      return true;
+    });
+    // A little longer: a receipt taken twice would show as a doubled balance.
+    await new Promise((r) => setTimeout(r, 3000));
+    for (const s of sent.slice(intra.length)) {
+      expect((await net.client(via).getAccount(formatAddress(s.to))).balance).toBe(s.amount);
+      const r = await net.client(down[0] as number).getTransactionReceipt(s.hash);
+      expect(r?.credit?.shard).toBe(BigInt(halted));
+      expect(r?.credit?.height).toBeGreaterThan(haltedHeight);
+    }
+  }, 300_000);
+});
