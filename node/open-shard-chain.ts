@@ -19,7 +19,7 @@ import { tipHeaderOf } from "./chain/stored-payload.ts";
 import type { NodeConfig } from "./config.ts";
 import type { BeaconRunner } from "./shards/beacon-runner.ts";
 import type { LevelKv } from "./storage/level-kv.ts";
-import { SafetyFile } from "./storage/safety-file.ts";
+import { openSafetyStore } from "./storage/safety-file.ts";
 
 export interface OpenShardChain {
   home: string;
@@ -64,9 +64,8 @@ export async function openShardChain(o: OpenShardChain): Promise<OpenedShardChai
       : { ...vmParamsOf(genesis), chain: { id: o.shard, shardCount: genesis.shardCount } };
   const db = new StagedKv(o.level);
   const store = new BlockStore(db, Uint8Array.of(0x10, o.shard));
-  const safety = await SafetyFile.open(join(o.home, "safety"), name);
-  o.closers.push(() => safety.file.close());
-  let safetyState = safety.state;
+  const safety = await openSafetyStore(join(o.home, "safety"), name);
+  o.closers.push(() => safety.close());
   const stateKv = store.stateKv();
   const state = await o.readOrCorrupt(() => SparseMerkleState.open(stateKv));
   let tip = await o.readOrCorrupt(() => store.tip());
@@ -106,13 +105,7 @@ export async function openShardChain(o: OpenShardChain): Promise<OpenedShardChai
       state,
       stateKv,
       pending,
-      safety: {
-        read: async () => safetyState,
-        write: async (s) => {
-          await safety.file.write(s);
-          safetyState = s;
-        },
-      },
+      safety,
       verifier: o.verifier,
       network: o.network,
       log: o.log,

@@ -9,20 +9,13 @@
 //   consensus  the engine runs; every few seconds the peers' heights are compared with ours,
 //              and a validator that fell more than `behindBlocks` behind goes back to syncing;
 //   following  a full node (no key): it applies what fast sync fetches, continuously.
-import {
-  type CommittedBlock,
-  createEngine,
-  type JolteonEngine,
-  type PayloadDigest,
-  type ValidatorSet,
-} from "../../consensus/index.ts";
+import type { CommittedBlock, JolteonEngine, PayloadDigest, ValidatorSet } from "../../consensus/index.ts";
 import {
   type BatchVerifier,
   EncodingError,
   nativeSigner,
   publicKeyOf as publicKeyOfSecret,
   toHex,
-  verifyNative as verifyOne,
 } from "../../crypto/index.ts";
 import type { ShardHeader } from "../../shard/header.ts";
 import type { SparseMerkleState, VmParams } from "../../vm/index.ts";
@@ -42,6 +35,7 @@ import type { BlockStore } from "./block-store.ts";
 import { ChainEvents } from "./chain-events.ts";
 import { ConsensusHost, type HostLogger } from "./consensus-host.ts";
 import { ConsensusRelay } from "./consensus-relay.ts";
+import { chainEngine } from "./engine-factory.ts";
 import { ChainExecutor, type CommittedInfo, type ShardLinks } from "./executor.ts";
 import type { PendingBlocks } from "./pending-blocks.ts";
 import { Proposer } from "./proposer.ts";
@@ -187,25 +181,30 @@ export class ChainRunner {
       this.selfId = null;
     }
     const secretKey = opts.secretKey;
-    if (this.selfId === null && secretKey !== undefined && opts.observe === true) {
-      // An observer: its engine follows the members' proposals and certificates and commits
-      // what they finalize, as soon as they do, but never votes or proposes.
-      const signer = nativeSigner(secretKey);
-      const self = toHex(publicKeyOfSecret(secretKey));
-      this.proposer = null;
-      this.host = new ConsensusHost({
-        createEngine: (persisted) => this.createEngine(self, signer, persisted),
+    // What the engine's host does the same for a member and an observer.
+    const hostModules = (self: string, key: Uint8Array) => {
+      const signer = nativeSigner(key);
+      return {
+        createEngine: (persisted: Uint8Array | undefined) => this.createEngine(self, signer, persisted),
         safety: modules.safety,
         executor: this.executor,
-        broadcast: (bytes) => this.relay.broadcast(bytes),
-        send: (to, bytes) => this.relay.send(to, bytes),
-        requestPayload: () => {},
-        blockSeen: (hash, now) => this.noteSeen(hash, now),
-        onCommitted: (info, block) => this.onCommitted(info, block),
+        broadcast: (bytes: Uint8Array) => this.relay.broadcast(bytes),
+        send: (to: string, bytes: Uint8Array) => this.relay.send(to, bytes),
+        onCommitted: (info: CommittedInfo, block: CommittedBlock) => this.onCommitted(info, block),
         onFatal: modules.onFatal,
         now: modules.now,
         maxClockSkewMs: opts.maxClockSkewMs,
         log: modules.log,
+      };
+    };
+    if (this.selfId === null && secretKey !== undefined && opts.observe === true) {
+      // An observer: its engine follows the members' proposals and certificates and commits
+      // what they finalize, as soon as they do, but never votes or proposes.
+      this.proposer = null;
+      this.host = new ConsensusHost({
+        ...hostModules(toHex(publicKeyOfSecret(secretKey)), secretKey),
+        requestPayload: () => {},
+        blockSeen: (hash, now) => this.noteSeen(hash, now),
       });
     } else if (this.selfId !== null && secretKey !== undefined) {
       const selfKey = publicKeyOfSecret(secretKey);
@@ -228,24 +227,13 @@ export class ChainRunner {
         },
       );
       const proposer = this.proposer;
-      const self = this.selfId;
-      const signer = nativeSigner(secretKey);
       this.host = new ConsensusHost({
-        createEngine: (persisted) => this.createEngine(self, signer, persisted),
-        safety: modules.safety,
-        executor: this.executor,
-        broadcast: (bytes) => this.relay.broadcast(bytes),
-        send: (to, bytes) => this.relay.send(to, bytes),
+        ...hostModules(this.selfId, secretKey),
         requestPayload: (req, answer) => proposer.request(req, answer),
         blockSeen: (hash, now) => {
           proposer.blockSeen(hash, now);
           this.noteSeen(hash, now);
         },
-        onCommitted: (info, block) => this.onCommitted(info, block),
-        onFatal: modules.onFatal,
-        now: modules.now,
-        maxClockSkewMs: opts.maxClockSkewMs,
-        log: modules.log,
       });
     } else {
       this.proposer = null;
@@ -457,23 +445,20 @@ export class ChainRunner {
     signer: (m: Uint8Array) => Uint8Array,
     persisted: Uint8Array | undefined,
   ): JolteonEngine {
-    const tip = this.executor.tip;
-    return createEngine(
+    const o = this.opts;
+    return chainEngine(
       {
         chainId: this.consensusChainId,
-        genesisHash: this.opts.genesisHash,
+        genesisHash: o.genesisHash,
         self,
-        baseTimeoutMs: this.opts.baseTimeoutMs,
-        maxTimeoutMs: this.opts.maxTimeoutMs,
-        payloadDigest: this.opts.payloadDigest,
-      },
-      {
-        validators: this.opts.validators,
+        baseTimeoutMs: o.baseTimeoutMs,
+        maxTimeoutMs: o.maxTimeoutMs,
+        payloadDigest: o.payloadDigest,
+        validators: o.validators,
         signer,
-        verify: (items) => items.map((it) => verifyOne(it.publicKey, it.message, it.signature)),
-        persisted,
-        resumeFrom: { epoch: tip.epoch, round: tip.round, height: tip.height, hash: tip.hash },
       },
+      this.executor.tip,
+      persisted,
     );
   }
 

@@ -2,21 +2,14 @@
 // engine (every validator is a member), fast sync, and its gossip topic and protocols. The
 // same parts as a shard's ChainRunner (node/chain/chain-runner.ts) without a mempool: a beacon
 // block carries its proposer's clock, reveal and crosslinks, built when the engine asks.
-import { createEngine, type JolteonEngine, type ValidatorSet } from "../../consensus/index.ts";
-import {
-  type BatchVerifier,
-  EncodingError,
-  nativeSigner,
-  publicKeyOf,
-  sha256,
-  toHex,
-  verifyNative,
-} from "../../crypto/index.ts";
+import type { JolteonEngine, ValidatorSet } from "../../consensus/index.ts";
+import { type BatchVerifier, EncodingError, nativeSigner, publicKeyOf, sha256, toHex } from "../../crypto/index.ts";
 import type { CommittedShardChain } from "../../shard/beacon-block.ts";
 import type { BlockStore } from "../chain/block-store.ts";
 import type { ChainNetwork } from "../chain/chain-runner.ts";
 import { ConsensusHost, type HostLogger } from "../chain/consensus-host.ts";
 import { ConsensusRelay } from "../chain/consensus-relay.ts";
+import { chainEngine } from "../chain/engine-factory.ts";
 import type { PendingBlocks } from "../chain/pending-blocks.ts";
 import { FastSync } from "../sync/fast-sync.ts";
 import { SyncProgress } from "../sync/progress.ts";
@@ -225,22 +218,19 @@ export class BeaconRunner {
   }
 
   private createEngine(self: string, signer: (m: Uint8Array) => Uint8Array, persisted: Uint8Array | undefined) {
-    const tip = this.m.executor.tip;
-    return createEngine(
+    const o = this.opts;
+    return chainEngine(
       {
         chainId: this.consensusChainId,
-        genesisHash: this.opts.genesisHash,
+        genesisHash: o.genesisHash,
         self,
-        baseTimeoutMs: this.opts.baseTimeoutMs,
-        maxTimeoutMs: this.opts.maxTimeoutMs,
-      },
-      {
-        validators: this.opts.validators,
+        baseTimeoutMs: o.baseTimeoutMs,
+        maxTimeoutMs: o.maxTimeoutMs,
+        validators: o.validators,
         signer,
-        verify: (items) => items.map((it) => verifyNative(it.publicKey, it.message, it.signature)),
-        persisted,
-        resumeFrom: { epoch: tip.epoch, round: tip.round, height: tip.height, hash: tip.hash },
       },
+      this.m.executor.tip,
+      persisted,
     );
   }
 

@@ -31,7 +31,7 @@ import {
 } from "../open-shard-chain.ts";
 import { chainMetrics } from "../ops/chain-metrics.ts";
 import type { NodeMetrics } from "../ops/metrics.ts";
-import { SafetyFile } from "../storage/safety-file.ts";
+import { openSafetyStore } from "../storage/safety-file.ts";
 import { validatorSetOf } from "../validator-set.ts";
 import { BeaconExecutor } from "./beacon-executor.ts";
 import { BEACON_CHAIN_NAME, BeaconRunner } from "./beacon-runner.ts";
@@ -124,9 +124,8 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
     known: (hex) => pending.get(hex),
   });
   await o.readOrCorrupt(() => executor.replay());
-  const safety = await SafetyFile.open(`${o.home}/safety`, BEACON_CHAIN_NAME);
-  o.closers.push(() => safety.file.close());
-  let safetyState = safety.state;
+  const safety = await openSafetyStore(`${o.home}/safety`, BEACON_CHAIN_NAME);
+  o.closers.push(() => safety.close());
   const beaconLog = o.log(BEACON_CHAIN_NAME);
   const beaconMetrics = chainMetrics(o.metrics, BEACON_CHAIN_NAME);
   const beacon = new BeaconRunner(
@@ -147,13 +146,7 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
       executor,
       store,
       pending,
-      safety: {
-        read: async () => safetyState,
-        write: async (s) => {
-          await safety.file.write(s);
-          safetyState = s;
-        },
-      },
+      safety,
       verifier: o.verifier,
       network: o.network,
       shards: () => records,

@@ -120,3 +120,23 @@ async function readSlot(handle: FileHandle): Promise<Slot | null> {
   if (!checksum(seq, state).equals(header.subarray(16, 48))) return null;
   return { seq, state: new Uint8Array(state) };
 }
+
+/** A chain's safety state as the consensus host reads and writes it, kept in its file. */
+export interface SafetyStore {
+  read(): Promise<Uint8Array | undefined>;
+  write(state: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openSafetyStore(dir: string, name: string): Promise<SafetyStore> {
+  const { file, state } = await SafetyFile.open(dir, name);
+  let current = state;
+  return {
+    read: async () => current,
+    write: async (next) => {
+      await file.write(next);
+      current = next;
+    },
+    close: () => file.close(),
+  };
+}
