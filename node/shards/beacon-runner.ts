@@ -81,14 +81,14 @@ export class BeaconRunner {
         send: (to, bytes) => this.relay.send(to, bytes),
         requestPayload: (req, answer) => {
           // Paced: a beacon block every blockIntervalMs at most from this proposer, and while
-          // no shard has a header to crosslink, only once 80% of a round timeout has passed
+          // no shard has a header to crosslink, only once half a round timeout has passed
           // (the randomness and epochs still advance, at a fraction of the cost).
           const asked = modules.now();
           const attempt = () => {
             if (this.stopped) return;
             const now = modules.now();
             const paced = now >= this.lastBuiltAt + opts.blockIntervalMs;
-            const idleOver = now >= asked + opts.baseTimeoutMs * 0.8;
+            const idleOver = now >= asked + opts.baseTimeoutMs * 0.5;
             if (!paced || (!idleOver && !modules.crosslinkWork())) {
               setTimeout(
                 attempt,
