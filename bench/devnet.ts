@@ -13,7 +13,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { addressBytesOf, nativeKeyPair, toHex, verifyNative } from "../crypto/index.ts";
+import { toHex, verifyNative } from "../crypto/index.ts";
 import { createDevnetLayout } from "../node/devnet/layout.ts";
 import { type RunningNode, startNodeProcess, stopNodeProcess } from "../node/devnet/processes.ts";
 import { signedTransfer, type TransferSigner } from "../node/devnet/transfer.ts";
@@ -21,6 +21,7 @@ import { RpcClient } from "../rpc/index.ts";
 import { shardOfAddress } from "../vm/cross-shard/shard-of.ts";
 import { transactionHash } from "../vm/index.ts";
 import { type ExecutionFloor, measureExecutionFloor } from "./devnet-floor.ts";
+import { senderKey, sinksPerShard } from "./devnet-load.ts";
 import { fellBehind, percentile, type StepResult, type StepSamples, summarizeStep } from "./devnet-steps.ts";
 import { processCpuMs } from "./process-cpu.ts";
 import { makeSignedPool, measure } from "./util.ts";
@@ -99,25 +100,6 @@ export interface DevnetBenchResult {
 }
 
 const ISC = 10n ** 18n;
-
-function senderKey(i: number): TransferSigner {
-  const seed = Buffer.alloc(32);
-  seed.writeUInt32LE(i, 0);
-  seed.write("ubn-bench-devnet", 4);
-  const { publicKey, sign } = nativeKeyPair(seed);
-  return { publicKey, address: addressBytesOf(publicKey), sign };
-}
-
-/** One sink address on each shard (found by trying seeds: about S tries each). */
-function sinksPerShard(shards: number): Uint8Array[] {
-  const out: (Uint8Array | undefined)[] = new Array(shards).fill(undefined);
-  for (let i = 1 << 30; out.some((a) => a === undefined); i++) {
-    const address = senderKey(i).address;
-    const k = shardOfAddress(address, shards);
-    if (out[k] === undefined) out[k] = address;
-  }
-  return out as Uint8Array[];
-}
 
 async function nativeVerifiesPerSecond(): Promise<number> {
   const pool = makeSignedPool(4096, 64);

@@ -14,12 +14,7 @@
 import type { BatchVerifier } from "../../crypto/index.ts";
 import { addressBytesOf, equalBytes, sha256, toHex } from "../../crypto/index.ts";
 import { buildShardBlock, type ShardBlockContext, validateShardBlock } from "../../shard/block-exec.ts";
-import {
-  decodeShardBlockPayload,
-  encodeShardBlockPayload,
-  type InboundBundle,
-  type ShardBlockPayload,
-} from "../../shard/body.ts";
+import { decodeShardBlockPayload, encodeShardBlockPayload, type ShardBlockPayload } from "../../shard/body.ts";
 import { isShardError } from "../../shard/errors.ts";
 import type { ShardHeader } from "../../shard/header.ts";
 import type { CrossReceipt } from "../../vm/cross-shard/receipt.ts";
@@ -28,6 +23,7 @@ import type { BlockExecutor, BlockToCommit, Verdict } from "./block-executor.ts"
 import type { BlockStore, ChainTip } from "./block-store.ts";
 import { ChainError, ChainErrorCode } from "./errors.ts";
 import { RecordingState, replayWrites, type StateWrite } from "./recording-state.ts";
+import type { ShardLinks } from "./shard-links.ts";
 import type { StagedKv } from "./staged-kv.ts";
 
 export interface ExecutedBlock {
@@ -79,20 +75,6 @@ export interface ExecutorModules {
   links?: ShardLinks;
 }
 
-/** What a shard's blocks need from the beacon chain and the other shards (node/shards/). */
-export interface ShardLinks {
-  /** The beacon block a new block builds on: the newest committed here, never below the parent's. */
-  beaconFor(parent: ShardHeader): { height: bigint; hash: Uint8Array };
-  beaconCommitted(height: bigint, hash: Uint8Array): boolean;
-  isCrosslinked(source: number, headerHash: Uint8Array, beaconHeight: bigint): boolean;
-  /** Proven receipts for this shard, from headers crosslinked at or below `beaconHeight`, on `state`. */
-  inbound(state: AuthenticatedState, beaconHeight: bigint): Promise<InboundBundle[]>;
-  /** Receipts wait for this shard, or its newest outbox waits for a crosslink: worth a block without transactions. */
-  crossShardWork(): boolean;
-  /** Resolves once beacon block `height` is committed here, or after `ms` (a block may build on one we lack yet). */
-  waitForBeacon(height: bigint, ms: number): Promise<void>;
-}
-
 /** Uncommitted executed blocks kept at most (the engine bounds them far lower in practice). */
 const MAX_RESULTS = 4096;
 /** Ancestors executed at most to reach a block's parent (the engine's sync fetches no more). */
@@ -103,6 +85,7 @@ const NO_BEACON = { height: 0n, hash: new Uint8Array(32) };
 const BEACON_WAIT_MS = 1500;
 
 export type { BlockToCommit, Verdict } from "./block-executor.ts";
+export type { ShardLinks } from "./shard-links.ts";
 
 export class ChainExecutor implements BlockExecutor<CommittedInfo> {
   private readonly m: ExecutorModules;
