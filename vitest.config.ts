@@ -8,6 +8,7 @@ const common = {
   // The CLI and end-to-end tests start real processes; give them room on a loaded machine.
   testTimeout: 60_000,
   hookTimeout: 60_000,
+  setupFiles: ["test/setup/fast-check-seed.ts"],
 };
 
 export default defineConfig({

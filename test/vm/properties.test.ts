@@ -18,6 +18,11 @@ import { account, addr, CHAIN, fundedState, key, params, supplyHolds, tx } from 
 
 const ACCOUNTS = 6;
 const ENV = { params };
+// The property assumes every generated transaction is payable, so no account may run dry: at most
+// 5 blocks x 12 transactions, each moving <= 400,000 and paying <= 2,050, even if one account
+// sends or sponsors them all. (With 1,000,000 each, a random run once drained an account and the
+// block was rightly rejected for a fee its sponsor could not pay.)
+const BALANCE = 100_000_000n;
 
 // A transaction as the generator describes it; nonces are filled in per sender when a block is built.
 const txSpec = fc.record({
@@ -64,7 +69,7 @@ describe("state machine properties", () => {
       fc.asyncProperty(
         fc.array(fc.array(txSpec, { maxLength: 12 }), { minLength: 1, maxLength: 5 }),
         async (blocks) => {
-          const state = await fundedState(ACCOUNTS, 1_000_000n);
+          const state = await fundedState(ACCOUNTS, BALANCE);
           const nonces = Array.from({ length: ACCOUNTS }, () => 0n);
           for (let h = 0; h < blocks.length; h++) {
             const txs = build(blocks[h] as Spec[], nonces);
@@ -94,8 +99,8 @@ describe("state machine properties", () => {
         ).map(encodeTransaction);
         const b = { chainId: CHAIN, height: 1n, proposer: addr(0), txs };
         const [x, y] = await Promise.all([
-          fundedState(ACCOUNTS, 1_000_000n).then((s) => executeBlock(s, b, ENV)),
-          fundedState(ACCOUNTS, 1_000_000n).then((s) => executeBlock(s, b, ENV)),
+          fundedState(ACCOUNTS, BALANCE).then((s) => executeBlock(s, b, ENV)),
+          fundedState(ACCOUNTS, BALANCE).then((s) => executeBlock(s, b, ENV)),
         ]);
         expect(toHex(x.stateRoot)).toBe(toHex(y.stateRoot));
         expect(toHex(x.receiptsRoot)).toBe(toHex(y.receiptsRoot));
@@ -107,7 +112,7 @@ describe("state machine properties", () => {
   it("rejects every replayed block whole and leaves the state as it was", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(txSpec, { minLength: 1, maxLength: 8 }), async (specs) => {
-        const state = await fundedState(ACCOUNTS, 1_000_000n);
+        const state = await fundedState(ACCOUNTS, BALANCE);
         const txs = build(
           specs,
           Array.from({ length: ACCOUNTS }, () => 0n),
