@@ -29,6 +29,8 @@ export interface OpenShardChain {
   config: NodeConfig;
   shard: number;
   validators: ValidatorSet;
+  /** On a sharded network, every validator (any may serve this shard in some epoch). */
+  everyValidator?: readonly string[];
   secretKey: Uint8Array | undefined;
   verifier: BatchVerifier;
   network: ChainNetwork;
@@ -96,7 +98,7 @@ export async function openShardChain(o: OpenShardChain): Promise<OpenedShardChai
       maxClockSkewMs: config.chain.maxClockSkewMs,
       behindBlocks: config.chain.behindBlocks,
       mempool: config.mempool,
-      observe: o.links !== undefined,
+      everyValidator: o.everyValidator,
     },
     {
       params,

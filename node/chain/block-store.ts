@@ -10,6 +10,9 @@
 //   prefix 0x04 height       the block's receipts
 //   prefix 0x05              ChainTip
 //   prefix 0x07 ...          blocks above the committed tip (node/chain/pending-blocks.ts)
+//   prefix 0x08 height       the cross-shard receipts the block emitted (its outbox)
+//   prefix 0x09 txHash       the height that credited another shard's receipt of that transaction
+//   prefix 0x0a epoch        a shard epoch after the first: where it starts, whose committee it is
 import {
   bytes,
   type CodecType,
@@ -38,6 +41,7 @@ const Bucket = {
   pending: 0x07,
   outbox: 0x08,
   credit: 0x09,
+  epoch: 0x0a,
 } as const;
 
 export const storedBlockCodec = struct("StoredBlock", {
@@ -65,6 +69,13 @@ export type TxLocation = CodecType<typeof txLocationCodec>;
 
 const receiptsCodec = list(receiptCodec, 1 << 17);
 const outboxCodec = list(crossReceiptCodec, 1 << 17);
+
+/**
+ * A shard's epoch as it stores it: the first height, and the beacon block that the block which
+ * fixed that height built on (its beacon state holds the epoch's committee).
+ */
+export const shardEpochRecordCodec = struct("ShardEpochRecord", { fromHeight: u64, beaconHeight: u64 });
+export type ShardEpochRecord = CodecType<typeof shardEpochRecordCodec>;
 
 export interface CommitRecord {
   tip: ChainTip;
@@ -156,6 +167,18 @@ export class BlockStore {
   async outboxAt(height: bigint): Promise<CrossReceipt[]> {
     const b = await this.db.get(this.key(Bucket.outbox, u64be(height)));
     return b === undefined ? [] : decode(outboxCodec, b);
+  }
+
+  /** Records shard epoch `epoch` (written on its own: a lost record is found again at start, see ShardEpochs). */
+  putShardEpoch(epoch: bigint, record: ShardEpochRecord): Promise<void> {
+    return this.db.writeApart([
+      { type: "put", key: this.key(Bucket.epoch, u64be(epoch)), value: encode(shardEpochRecordCodec, record) },
+    ]);
+  }
+
+  async shardEpoch(epoch: bigint): Promise<ShardEpochRecord | undefined> {
+    const b = await this.db.get(this.key(Bucket.epoch, u64be(epoch)));
+    return b === undefined ? undefined : decode(shardEpochRecordCodec, b);
   }
 
   private key(bucket: number, id?: Uint8Array): Uint8Array {

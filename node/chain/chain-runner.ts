@@ -9,7 +9,14 @@
 //   consensus  the engine runs; every few seconds the peers' heights are compared with ours,
 //              and a validator that fell more than `behindBlocks` behind goes back to syncing;
 //   following  a full node (no key): it applies what fast sync fetches, continuously.
-import type { CommittedBlock, JolteonEngine, PayloadDigest, ValidatorSet } from "../../consensus/index.ts";
+import {
+  type CommittedBlock,
+  decodeQuorumCert,
+  encodeMessage,
+  type JolteonEngine,
+  type PayloadDigest,
+  type ValidatorSet,
+} from "../../consensus/index.ts";
 import {
   type BatchVerifier,
   EncodingError,
@@ -30,6 +37,7 @@ import type { Verdict } from "../net/interface.ts";
 import { FastSync } from "../sync/fast-sync.ts";
 import { SyncProgress } from "../sync/progress.ts";
 import { blocksProtocol, serveBlocks } from "../sync/protocol.ts";
+import type { EpochSet } from "../sync/verify-range.ts";
 import { CommittedAccountCache } from "./account-cache.ts";
 import type { BlockStore } from "./block-store.ts";
 import { ChainEvents } from "./chain-events.ts";
@@ -88,11 +96,13 @@ export interface ChainRunnerOptions {
   behindBlocks: number;
   mempool: Partial<MempoolOptions>;
   /**
-   * A validator key outside this chain's validator set runs the engine as an observer instead
-   * of following by fast sync (a shard this validator does not serve: it commits the shard's
-   * blocks as the members do, to crosslink them and prove their receipts).
+   * On a sharded network, every validator: a shard's committee changes each epoch, so any of
+   * them may serve it in some epoch (their messages are relayed), and this node, when it holds a
+   * validator key, runs the shard's engine in every epoch. In one whose committee does not name
+   * it, the engine observes: it commits what the members certify (to crosslink the shard and
+   * prove its receipts) but never votes or proposes. `validators` by default.
    */
-  observe?: boolean;
+  everyValidator?: readonly string[];
 }
 
 export interface ChainRunnerModules {
@@ -129,12 +139,16 @@ export class ChainRunner {
   private readonly relay: ConsensusRelay;
   private readonly validatorIds: Set<string>;
   private readonly listeners = new Set<CommitListener>();
+  /** The epochs after the first, as learned (see learnEpoch). */
+  private readonly laterEpochs: EpochSet[] = [];
   private readonly seenAt = new Map<string, number>();
   private readonly accounts: CommittedAccountCache;
   /** Blocks executed and committed, transactions admitted, mode changes: for RPC watchers. */
   readonly events = new ChainEvents();
 
   private modeNow: ChainMode = "syncing";
+  /** The committed height when watch() last compared it with the peers'. */
+  private heightAtLastWatch = -1n;
   private watcher: NodeJS.Timeout | null = null;
   private stopped = false;
   private switching: Promise<void> = Promise.resolve();
@@ -148,7 +162,7 @@ export class ChainRunner {
   ) {
     this.opts = opts;
     this.m = modules;
-    this.validatorIds = new Set(opts.validators.validators.map((v) => v.id));
+    this.validatorIds = new Set([...opts.validators.validators.map((v) => v.id), ...(opts.everyValidator ?? [])]);
     this.accounts = new CommittedAccountCache(modules.stateKv);
     this.executor = new ChainExecutor(tip, tipHeader, {
       params: modules.params,
@@ -181,6 +195,7 @@ export class ChainRunner {
       this.selfId = null;
     }
     const secretKey = opts.secretKey;
+    const epochs = () => this.laterEpochs;
     // What the engine's host does the same for a member and an observer.
     const hostModules = (self: string, key: Uint8Array) => {
       const signer = nativeSigner(key);
@@ -195,18 +210,12 @@ export class ChainRunner {
         now: modules.now,
         maxClockSkewMs: opts.maxClockSkewMs,
         log: modules.log,
+        epochs,
       };
     };
-    if (this.selfId === null && secretKey !== undefined && opts.observe === true) {
-      // An observer: its engine follows the members' proposals and certificates and commits
-      // what they finalize, as soon as they do, but never votes or proposes.
-      this.proposer = null;
-      this.host = new ConsensusHost({
-        ...hostModules(toHex(publicKeyOfSecret(secretKey)), secretKey),
-        requestPayload: () => {},
-        blockSeen: (hash, now) => this.noteSeen(hash, now),
-      });
-    } else if (this.selfId !== null && secretKey !== undefined) {
+    if (this.selfId !== null && secretKey !== undefined) {
+      // A member of this chain's validator set, or on a sharded network any validator: its
+      // engine votes and asks for payloads only in the epochs whose committee names it.
       const selfKey = publicKeyOfSecret(secretKey);
       this.proposer = new Proposer(
         {
@@ -270,6 +279,7 @@ export class ChainRunner {
           payloadDigest: opts.payloadDigest,
           genesisHash: opts.genesisHash,
           validators: opts.validators,
+          laterEpochs: epochs,
           verify: (items) => modules.verifier.verify(items),
         },
         onApplied: (info) => this.onCommitted(info, null),
@@ -340,6 +350,27 @@ export class ChainRunner {
     await this.switching;
   }
 
+  /**
+   * The validator set of the chain's next epoch and its first height (a shard's next committee,
+   * once its commits say when it takes over): kept for every later engine start and for
+   * verifying synced blocks, and given to the running engine now.
+   */
+  learnEpoch(set: ValidatorSet, fromHeight: bigint): void {
+    const last = this.laterEpochs.at(-1)?.set.epoch ?? this.opts.validators.epoch;
+    if (set.epoch !== last + 1n) throw new Error(`${this.opts.name}: epoch ${set.epoch} learned after ${last}`);
+    this.laterEpochs.push({ set, fromHeight });
+    for (const id of set.validators.map((v) => v.id)) this.validatorIds.add(id);
+    this.host?.learnEpoch(set, fromHeight);
+  }
+
+  /** The epoch of the chain's next block and its validator set. */
+  get currentSet(): ValidatorSet {
+    const next = this.executor.tip.height + 1n;
+    let set = this.opts.validators;
+    for (const e of this.laterEpochs) if (e.fromHeight <= next) set = e.set;
+    return set;
+  }
+
   /** Something a proposal could carry changed outside this chain (a beacon block, another shard's receipts). */
   poke(): void {
     this.proposer?.poke();
@@ -401,6 +432,19 @@ export class ChainRunner {
     }
     this.setMode(this.selfId === null ? "following" : "consensus");
     await this.host.start();
+    if (applied > 0n && this.selfId !== null) await this.offerTipCertificate(this.selfId);
+  }
+
+  /**
+   * After a sync, the certificate of the new tip, as if a peer had sent it: the engine's highest
+   * QC must reach the tip's round, or as a member of the next epoch it could not propose that
+   * epoch's first block (which carries the old epoch's last QC), and no peer sends it again.
+   */
+  private async offerTipCertificate(self: string): Promise<void> {
+    const stored = await this.m.store.blockAt(this.executor.tip.height);
+    if (stored === undefined) return;
+    const qc = decodeQuorumCert(stored.certificate);
+    this.host?.deliver(self, encodeMessage({ kind: "certificate", qc }));
   }
 
   private watch(): void {
@@ -422,9 +466,16 @@ export class ChainRunner {
       const tips = await this.sync.peerTips();
       let best = 0n;
       for (const t of tips) if (t.height > best) best = t.height;
-      if (best <= this.executor.tip.height + BigInt(this.opts.behindBlocks)) return;
+      const height = this.executor.tip.height;
+      // Stuck: peers hold blocks fast sync can prove (two above ours) and ours has not moved
+      // since the last look. The engine cannot fetch them itself when they cross into an epoch
+      // it has not learned (it drops that epoch's messages unread), nor on a quiet chain where
+      // nothing new is proposed.
+      const stuck = best > height + 1n && height === this.heightAtLastWatch;
+      this.heightAtLastWatch = height;
+      if (best <= height + BigInt(this.opts.behindBlocks) && !stuck) return;
       this.m.log.info(
-        { height: String(this.executor.tip.height), peers: String(best) },
+        { height: String(height), peers: String(best), stuck },
         "fell behind: leaving consensus for fast sync",
       );
       this.proposer?.stop();

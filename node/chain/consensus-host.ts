@@ -13,7 +13,7 @@
 //
 // Engine inputs are queued; the queue is bounded so a flood of messages costs memory only up
 // to the bound (messages beyond it are dropped, timers and answers never are).
-import type { Action, CommittedBlock, Input, JolteonEngine } from "../../consensus/index.ts";
+import type { Action, CommittedBlock, Input, JolteonEngine, ValidatorSet } from "../../consensus/index.ts";
 import { fromHex } from "../../crypto/index.ts";
 import type { BlockExecutor } from "./block-executor.ts";
 
@@ -44,6 +44,11 @@ export interface ConsensusHostModules<I> {
   now(): number;
   maxClockSkewMs: number;
   log: HostLogger;
+  /**
+   * The epochs after the engine's first one this chain has learned, in order (a shard's later
+   * committees). A new engine knows only its first set: each start feeds it all of these.
+   */
+  epochs?: () => readonly { set: ValidatorSet; fromHeight: bigint }[];
 }
 
 const MAX_QUEUED_MESSAGES = 20_000;
@@ -77,6 +82,19 @@ export class ConsensusHost<I> {
     const persisted = await this.m.safety.read();
     this.engine = this.m.createEngine(persisted);
     await this.process(this.engine.start());
+    for (const e of this.m.epochs?.() ?? []) {
+      if (this.engine === null) return;
+      await this.process(this.engine.handle({ kind: "validator-set", set: e.set, fromHeight: e.fromHeight }));
+    }
+    this.pump();
+  }
+
+  /** A later epoch learned while the engine runs (a stopped engine is fed it at its next start). */
+  learnEpoch(set: ValidatorSet, fromHeight: bigint): void {
+    if (this.engine === null) return;
+    // Ahead of queued messages: a proposal already waiting may be a suffix block of the epoch
+    // ending, which the engine can only recognise once it knows where the next one starts.
+    this.queue.unshift({ kind: "validator-set", set, fromHeight });
     this.pump();
   }
 

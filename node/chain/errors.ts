@@ -7,6 +7,11 @@ export const ChainErrorCode = {
   diverged: "CHAIN_DIVERGED",
   /** A commit that is not the child of the committed tip. */
   outOfOrder: "CHAIN_OUT_OF_ORDER",
+  /**
+   * A certified shard block names a beacon block this node has not committed yet (its beacon
+   * chain is still catching up). Not a fault: the commit is tried again later.
+   */
+  beaconBehind: "CHAIN_BEACON_BEHIND",
   /** The database belongs to another chain or genesis, or its records do not decode. */
   wrongDatabase: "CHAIN_WRONG_DATABASE",
 } as const;

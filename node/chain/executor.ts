@@ -81,6 +81,8 @@ const MAX_RESULTS = 4096;
 const MAX_FILL = 256;
 /** A single-chain network has no beacon chain: every block names height 0 and a zero hash. */
 const NO_BEACON = { height: 0n, hash: new Uint8Array(32) };
+/** How long a commit waits for the beacon block a certified block names (see beaconFor). */
+const COMMIT_BEACON_WAIT_MS = 30_000;
 /** How long a validator waits for the beacon block a proposal names before judging it. */
 const BEACON_WAIT_MS = 1500;
 
@@ -126,6 +128,23 @@ export class ChainExecutor implements BlockExecutor<CommittedInfo> {
     }
     return this.afterBeacon(payload, () =>
       this.validateDecoded(hash, parent, height, round, payload, proposer, nowMs, maxClockSkewMs),
+    );
+  }
+
+  /**
+   * A certified block fetched by sync, or committed by the engine without this node having
+   * judged it, may name a beacon block this node's beacon chain has not reached yet (after a
+   * restart both chains catch up at once): the commit waits for it, for a while.
+   */
+  private async beaconFor(height: bigint, payload: ShardBlockPayload): Promise<void> {
+    const links = this.m.links;
+    const { beaconHeight, beaconHash } = payload.header;
+    if (links === undefined || links.beaconCommitted(beaconHeight, beaconHash)) return;
+    await links.waitForBeacon(beaconHeight, COMMIT_BEACON_WAIT_MS);
+    if (links.beaconCommitted(beaconHeight, beaconHash)) return;
+    throw new ChainError(
+      ChainErrorCode.beaconBehind,
+      `block ${height} builds on beacon block ${beaconHeight}, not committed here after ${COMMIT_BEACON_WAIT_MS} ms`,
     );
   }
 
@@ -261,6 +280,7 @@ export class ChainExecutor implements BlockExecutor<CommittedInfo> {
       let r = this.results.get(hex);
       if (r === undefined) {
         const payload = decodeShardBlockPayload(b.payload);
+        await this.beaconFor(b.height, payload);
         let run: { writes: StateWrite[]; result: BlockResult };
         try {
           run = await this.run([], b.proposer, (state, ctx) => validateShardBlock(state, ctx, payload));

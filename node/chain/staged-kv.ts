@@ -31,6 +31,11 @@ export class StagedKv implements KvStore {
     if (this.staged.length > 0) await this.write([]);
   }
 
+  /** Writes `ops` on their own, leaving what is staged for the state's next write. */
+  writeApart(ops: readonly KvOp[]): Promise<void> {
+    return this.inner.write(ops);
+  }
+
   /** Forgets what is staged (the write it was meant for failed). */
   dropStaged(): void {
     this.staged = [];

@@ -1,12 +1,11 @@
 // A node of a sharded network: the beacon chain (every validator a member) and every shard
-// chain (its committee's members run consensus, everyone else follows it by fast sync, so that
-// each node can crosslink any shard and prove any shard's receipts to another).
+// chain. A validator runs every shard's engine: as a member in the epochs whose committee names
+// it, as an observer in the others, so that each node commits every shard's blocks as they are
+// certified and can crosslink any shard and prove any shard's receipts to another.
 //
-// Committees: each shard runs the committee the genesis beacon state drew for epoch 0. The
-// beacon keeps drawing committees every epoch, but the node does not hand a shard over to the
-// next committee yet (the simulator does, shard/epoch-handover.ts); until it does, shards stay
-// in epoch 0 and their crosslinks are checked against the epoch-0 committees the beacon state
-// keeps for as long as a shard is crosslinked in that epoch.
+// Committees: each shard starts with the committee the genesis beacon state drew for epoch 0
+// and moves to the next one at the height its own commits fix (shard-epochs.ts,
+// shard/epoch-handover.ts); the beacon draws each epoch's committees at the end of the one before.
 import { type BeaconParams, committeeSetOf, genesisBeaconState } from "../../consensus/beacon/beacon-state.ts";
 import { genesisMix } from "../../consensus/beacon/randomness.ts";
 import type { ValidatorSet } from "../../consensus/index.ts";
@@ -36,6 +35,7 @@ import { validatorSetOf } from "../validator-set.ts";
 import { BeaconExecutor } from "./beacon-executor.ts";
 import { BEACON_CHAIN_NAME, BeaconRunner } from "./beacon-runner.ts";
 import { BeaconView } from "./beacon-view.ts";
+import { ShardEpochs } from "./shard-epochs.ts";
 import { shardLinks } from "./shard-links.ts";
 import { ShardRecords } from "./shard-records.ts";
 
@@ -71,38 +71,7 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
     result: { state: state0, timeMs: genesisTime, crosslinked: [] },
   });
 
-  // Shards: each with its epoch-0 committee; links see the beacon view and every shard's records.
-  const records: ShardRecords[] = [];
-  const shards: OpenedShardChain[] = [];
-  for (let k = 0; k < S; k++) {
-    const name = shardChainName(k);
-    const committee = committeeSetOf(state0, k, 0n) as ValidatorSet;
-    const opened = await openShardChain({
-      ...o,
-      shard: k,
-      validators: committee,
-      log: o.log(name),
-      metrics: chainMetrics(o.metrics, name),
-      links: shardLinks(k, view, records),
-    });
-    const r = await o.readOrCorrupt(() =>
-      ShardRecords.load(
-        k,
-        opened.store,
-        opened.chain.executor.tip.height,
-        async (source) => decodeSeq(await opened.state.get(inboxNextKey(source))),
-        S,
-      ),
-    );
-    records.push(r);
-    opened.chain.onCommit((info) => {
-      r.add(info.tip.height, info.encoded, info.certificate, info.payload.header, info.outbox);
-      r.took(info.payload.body.inbound);
-    });
-    shards.push(opened);
-  }
-
-  // The beacon chain: its stored blocks re-applied, then its runner.
+  // The beacon chain's stored blocks re-applied first: each shard learns its epochs from them.
   const db = new StagedKv(o.level);
   const store = new BlockStore(db, BEACON_PREFIX);
   let tip = await o.readOrCorrupt(() => store.tip());
@@ -124,6 +93,55 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
     known: (hex) => pending.get(hex),
   });
   await o.readOrCorrupt(() => executor.replay());
+  // Shards: each starts from its epoch-0 committee and learns the later ones from its commits
+  // (shard-epochs.ts); links see the beacon view and every shard's records.
+  const everyValidator = validators.validators.map((v) => v.id);
+  const records: ShardRecords[] = [];
+  const shards: OpenedShardChain[] = [];
+  for (let k = 0; k < S; k++) {
+    const name = shardChainName(k);
+    const committee = committeeSetOf(state0, k, 0n) as ValidatorSet;
+    const opened = await openShardChain({
+      ...o,
+      shard: k,
+      validators: committee,
+      log: o.log(name),
+      metrics: chainMetrics(o.metrics, name),
+      links: shardLinks(k, view, records),
+      everyValidator,
+    });
+    const e = await o.readOrCorrupt(() =>
+      ShardEpochs.load(
+        {
+          shard: k,
+          store: opened.store,
+          view,
+          epochLength: params.epochLength,
+          learn: (set, fromHeight) => opened.chain.learnEpoch(set, fromHeight),
+          log: o.log(name),
+        },
+        opened.chain.executor.tip.height,
+      ),
+    );
+    const r = await o.readOrCorrupt(() =>
+      ShardRecords.load(
+        k,
+        opened.store,
+        opened.chain.executor.tip.height,
+        async (source) => decodeSeq(await opened.state.get(inboxNextKey(source))),
+        S,
+      ),
+    );
+    records.push(r);
+    opened.chain.onCommit((info) => {
+      r.add(info.tip.height, info.encoded, info.certificate, info.payload.header, info.outbox);
+      r.took(info.payload.body.inbound);
+      e.committed(info.tip.height, info.payload.header);
+    });
+    shards.push(opened);
+  }
+
+  // The beacon chain's runner.
   const safety = await openSafetyStore(`${o.home}/safety`, BEACON_CHAIN_NAME);
   o.closers.push(() => safety.close());
   const beaconLog = o.log(BEACON_CHAIN_NAME);
@@ -175,8 +193,8 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
       chains: shards.map((s, k) => ({
         shard: k,
         name: shardChainName(k),
-        epoch: s.chain.opts.validators.epoch,
-        committee: s.chain.opts.validators.validators.map((v) => v.publicKey),
+        epoch: s.chain.currentSet.epoch,
+        committee: s.chain.currentSet.validators.map((v) => v.publicKey),
       })),
     }),
     start: async () => {

@@ -7,6 +7,7 @@
 import { blockCodec } from "../../consensus/index.ts";
 import { decode, equalBytes } from "../../crypto/index.ts";
 import type { BlockExecutor } from "../chain/block-executor.ts";
+import { ChainError, ChainErrorCode } from "../chain/errors.ts";
 import { SyncError } from "./errors.ts";
 import type { SyncProgress } from "./progress.ts";
 import { type BlocksResponse, decodeBlocksResponse, encodeBlocksRequest } from "./protocol.ts";
@@ -110,6 +111,10 @@ export class FastSync<I> {
     for (const job of jobs) {
       const blocks = await job.result;
       if (blocks === null) break;
+      // An earlier window came back short (its peer could prove no more, or its blocks entered
+      // an epoch this node had not learned yet): this one no longer continues the chain, through
+      // no fault of its peer. The next round asks again from the new tip.
+      if (job.from > this.m.executor.tip.height + 1n) break;
       for (const vb of blocks) {
         const tip = this.m.executor.tip;
         if (vb.block.height <= tip.height) continue;
@@ -119,7 +124,7 @@ export class FastSync<I> {
           this.m.penalize(job.peer, "sync: blocks do not continue the chain");
           return applied;
         }
-        const info = await this.m.executor.commit({
+        const info = await this.commitOrWait({
           height: vb.block.height,
           round: vb.block.round,
           epoch: vb.block.epoch,
@@ -130,6 +135,7 @@ export class FastSync<I> {
           certificate: vb.certificate,
           encoded: vb.stored.block,
         });
+        if (info === "wait") return applied;
         if (info !== null) {
           applied++;
           this.blocksApplied++;
@@ -140,6 +146,17 @@ export class FastSync<I> {
       if (blocks.length === 0) break;
     }
     return applied;
+  }
+
+  /** Commits a verified block; "wait" when a chain it depends on has not caught up yet (CHAIN_BEACON_BEHIND). */
+  private async commitOrWait(b: Parameters<BlockExecutor<I>["commit"]>[0]): Promise<I | null | "wait"> {
+    try {
+      return await this.m.executor.commit(b);
+    } catch (e) {
+      if (!(e instanceof ChainError) || e.code !== ChainErrorCode.beaconBehind) throw e;
+      this.m.log.info({ height: String(b.height), err: e.message }, "sync waits for the beacon chain");
+      return "wait";
+    }
   }
 
   private async fetch(peer: string, from: bigint, count: number): Promise<VerifiedBlock[] | null> {
@@ -163,7 +180,7 @@ export class FastSync<I> {
       return await verifyRange(this.m.range, { height: from - 1n, hash: head.parent }, response.blocks);
     } catch (e) {
       if (e instanceof SyncError) {
-        this.m.log.warn({ peer, code: e.code }, "peer sent blocks that fail verification");
+        this.m.log.warn({ peer, code: e.code, err: e.message }, "peer sent blocks that fail verification");
         this.m.penalize(peer, `sync: ${e.code}`);
         return null;
       }

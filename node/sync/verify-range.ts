@@ -1,8 +1,8 @@
 // Checks a run of committed blocks fetched from a peer before the node applies them without
 // running consensus. The run must continue the node's committed tip block by block (heights,
 // parent hashes, recomputed block hashes); every quorum certificate in it must hold a quorum
-// of valid signatures (each block is certified by its child's QC, the last one by its own
-// stored certificate); and only the blocks a 2-chain commit proves final are accepted: block i
+// of valid signatures (each block is certified by its child's QC; the last one, and the last
+// block of an epoch, by their own stored certificate); and only the blocks a 2-chain commit proves final are accepted: block i
 // is final once its child i+1, from round i.round + 1, is certified too (HotStuff's commit
 // rule), and then so is every block before it. The certificates' structure is checked by the
 // engine's own Verifier; their signatures are collected and verified in one batch on the
@@ -40,12 +40,23 @@ export interface VerifiedBlock {
   certificate: Uint8Array;
 }
 
+export interface EpochSet {
+  set: ValidatorSet;
+  fromHeight: bigint;
+}
+
 export interface RangeContext {
   chainId: string;
   /** What a block hash commits to of its payload (a shard block: its header). */
   payloadDigest: PayloadDigest;
   genesisHash: Uint8Array;
   validators: ValidatorSet;
+  /**
+   * The epochs after the first this node has learned so far, in order (a shard's committees,
+   * learned from the blocks it commits). A run stops, without blame, at the first certificate of
+   * an epoch not learned yet: the node learns it by applying the blocks before, and asks again.
+   */
+  laterEpochs?: () => readonly EpochSet[];
   verify: (items: readonly SignedItem[]) => Promise<boolean[]>;
 }
 
@@ -63,14 +74,13 @@ export async function verifyRange(
     items.push(...batch);
     return batch.map(() => true);
   };
-  const verifier = new Verifier(
-    ctx.chainId,
-    new EpochRegistry(ctx.validators),
-    collect,
-    genesisQc(ctx.validators.epoch, ctx.genesisHash),
-  );
+  const registry = new EpochRegistry(ctx.validators);
+  for (const e of ctx.laterEpochs?.() ?? []) registry.add(e.set, e.fromHeight, 0n, 0n);
+  const known = (epoch: bigint) => registry.byEpoch(epoch) !== undefined;
+  const verifier = new Verifier(ctx.chainId, registry, collect, genesisQc(ctx.validators.epoch, ctx.genesisHash));
   const out: VerifiedBlock[] = [];
   let parent = anchor;
+  let previousCert: QuorumCert | undefined;
   for (const stored of blocks) {
     let block: Block;
     let cert: QuorumCert;
@@ -90,24 +100,39 @@ export async function verifyRange(
     }
     if (!equalBytes(hash, stored.hash))
       throw new SyncError(SyncErrorCode.notAChain, `block ${height} is not the block it names`);
-    if (!equalBytes(block.qc.blockHash, parent.hash) || block.qc.height !== parent.height) {
+    // The first block of an epoch builds on the last block of the one before, but carries that
+    // epoch's highest QC, which certifies one of the empty suffix blocks above it (never
+    // committed; consensus/block-tree.ts): its parent is then vouched for by its own certificate.
+    const opensEpoch =
+      block.epoch === block.qc.epoch + 1n &&
+      !equalBytes(block.qc.blockHash, parent.hash) &&
+      block.qc.height > parent.height;
+    if (!opensEpoch && (!equalBytes(block.qc.blockHash, parent.hash) || block.qc.height !== parent.height)) {
       throw new SyncError(SyncErrorCode.badCertificate, `block ${height}'s QC does not certify its parent`);
     }
     if (!equalBytes(cert.blockHash, hash) || cert.height !== height || cert.round !== block.round) {
       throw new SyncError(SyncErrorCode.badCertificate, `block ${height}'s certificate is for another block`);
     }
+    const last = stored === blocks[blocks.length - 1];
+    if (!known(block.qc.epoch) || (last && !known(cert.epoch))) {
+      // The block before is certified only by this block's QC, which cannot be checked yet.
+      out.pop();
+      break;
+    }
+    const previous = out[out.length - 1];
     try {
       verifier.checkQc(block.qc);
+      if (opensEpoch && previous !== undefined) verifier.checkQc(previousCert as QuorumCert);
       // Every block but the last is certified by the next block's QC, checked just above on the
       // next turn; the stored certificate adds nothing there, and checking it too would double
       // the signature work of a sync. The last block has only its own.
-      if (stored === blocks[blocks.length - 1]) verifier.checkQc(cert);
+      if (last) verifier.checkQc(cert);
     } catch (e) {
       throw new SyncError(SyncErrorCode.badCertificate, `block ${height}: ${(e as Error).message}`);
     }
-    const previous = out[out.length - 1];
-    if (previous !== undefined) previous.certificate = encode(quorumCertCodec, block.qc);
+    if (previous !== undefined && !opensEpoch) previous.certificate = encode(quorumCertCodec, block.qc);
     out.push({ stored, block, hash, certificate: stored.certificate });
+    previousCert = cert;
     parent = { height, hash };
   }
   const ok = await ctx.verify(items);

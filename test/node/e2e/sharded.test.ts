@@ -40,6 +40,8 @@ describe("sharded devnet: 8 validators, 2 shards", () => {
     net = await TestDevnet.create({
       validators: 8,
       shards: S,
+      // Short epochs (6 beacon blocks, 1-3 s) so that committees hand over during the test.
+      params: { epochLength: 6 },
       accounts: [{ address: addressBytesOf(alice.publicKey), balance: 10n ** 24n }],
     });
   }, 120_000);
@@ -47,35 +49,50 @@ describe("sharded devnet: 8 validators, 2 shards", () => {
     await net?.stop();
   });
 
-  it("finalizes intra- and cross-shard transfers exactly once; every shard's books balance", async () => {
+  it("finalizes intra- and cross-shard transfers exactly once across committee hand-overs; every shard's books balance", async () => {
     const faucetShard = shardOfAddress(net.faucet.address, S);
     const aliceSigner = transferSigner(alice.secretKey);
     const aliceShard = shardOfAddress(aliceSigner.address, S);
-    // Recipients: for each sender, 4 on its own shard and 4 on the other.
     const sends: { from: "faucet" | "alice"; to: Uint8Array; amount: bigint; cross: boolean }[] = [];
-    for (let i = 0; i < 8; i++) {
-      const cross = i % 2 === 1;
-      sends.push({
-        from: "faucet",
-        to: addressBytesOf(keyOnShard(cross ? 1 - faucetShard : faucetShard).publicKey),
-        amount: 1000n + BigInt(i),
-        cross,
-      });
-      sends.push({
-        from: "alice",
-        to: addressBytesOf(keyOnShard(cross ? 1 - aliceShard : aliceShard).publicKey),
-        amount: 2000n + BigInt(i),
-        cross,
-      });
-    }
     const nonces = { faucet: 0n, alice: 0n };
     const hashes: Uint8Array[] = [];
-    for (const [i, s] of sends.entries()) {
-      const signer = s.from === "faucet" ? net.faucet : aliceSigner;
-      const tx = signedTransfer(net.layout.chainId, signer, s.to, s.amount, nonces[s.from]++);
+    const send = async (from: "faucet" | "alice", cross: boolean) => {
+      const i = sends.length;
+      const own = from === "faucet" ? faucetShard : aliceShard;
+      const to = addressBytesOf(keyOnShard(cross ? 1 - own : own).publicKey);
+      const amount = (from === "faucet" ? 1000n : 2000n) + BigInt(i);
+      sends.push({ from, to, amount, cross });
+      const signer = from === "faucet" ? net.faucet : aliceSigner;
+      const tx = signedTransfer(net.layout.chainId, signer, to, amount, nonces[from]++);
       // Any node takes any transaction: the RPC routes it to its sender's shard.
       hashes.push(await net.client(i % 8).sendRawTransaction(tx));
+    };
+    // Load: both senders, within and across shards in both directions, a pair every 150 ms,
+    // until each shard has handed over to a new committee 3 times (shards only make blocks
+    // while there is work, so their epochs only move under load). Bounded in count and time.
+    const committees: string[][] = [[], []];
+    const started = Date.now();
+    for (let i = 0; ; i++) {
+      await send("faucet", i % 2 === 1);
+      await send("alice", i % 4 < 2);
+      const layout = await net.client(i % 8).getShardLayout();
+      for (const c of layout.chains) {
+        const seen = committees[Number(c.shard)] as string[];
+        const key = c.committee.join(",");
+        if (seen.at(-1) !== key) seen.push(key);
+      }
+      const epochs = layout.chains.map((c) => c.epoch);
+      if (sends.length >= 16 && epochs.every((e) => e >= 3n)) break;
+      if (sends.length >= 300 || Date.now() - started > 90_000) {
+        throw new Error(
+          `after ${sends.length} transfers in ${Date.now() - started} ms the shards are in epochs ${epochs}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 150));
     }
+    // The committee of 4 changed at least once on each shard (8 validators split 4 + 4 by a
+    // fresh shuffle each epoch: the same split 3 times over has odds of 1 in 35^3).
+    for (const seen of committees) expect(seen.length).toBeGreaterThan(1);
     const receipts = await waitFor("every transfer final on its source shard", 60_000, async () => {
       const all = await Promise.all(hashes.map((h) => net.client(0).getTransactionReceipt(h)));
       return all.every((r) => r !== null) ? all : undefined;
@@ -106,6 +123,16 @@ describe("sharded devnet: 8 validators, 2 shards", () => {
     const layout = await net.client(3).getShardLayout();
     expect(layout.shards).toBe(2n);
     expect(layout.chains.map((c) => c.committee.length)).toEqual([4, 4]);
+    // Blocks came from more than one committee: more than 4 validators proposed on each shard.
+    for (let shard = 0; shard < S; shard++) {
+      const tip = await net.client(0).blockNumber(shard);
+      const proposers = new Set<string>();
+      for (let h = 1n; h <= tip; h++) {
+        const b = await net.client(0).getBlockByNumber(h, false, shard);
+        if (b !== null) proposers.add(b.proposer);
+      }
+      expect(proposers.size).toBeGreaterThan(4);
+    }
 
     // Every node holds the same blocks on both shards up to a height all have reached.
     for (let shard = 0; shard < S; shard++) {
@@ -156,5 +183,5 @@ describe("sharded devnet: 8 validators, 2 shards", () => {
     } finally {
       await level.close();
     }
-  }, 240_000);
+  }, 300_000);
 });
