@@ -35,6 +35,23 @@ function stored(b: Built, cert: QuorumCert = qcFor(fx, b)): StoredBlock {
   return { hash: b.hash, block: encode(blockCodec, b.block), certificate: encode(quorumCertCodec, cert) };
 }
 
+/**
+ * Blocks 1-2 of epoch 0 (fx), then 3-5 of epoch 1 (another committee, from height 3). Block 3
+ * carries `firstQc` (by default its parent's QC; at a real hand-over, a suffix block's).
+ */
+const next = fixture(4, { epoch: 1n, keyNumbers: [10, 11, 12, 13] });
+const withEpoch1 = { ...ctx, laterEpochs: () => [{ set: next.set, fromHeight: 3n }] };
+function acrossEpochs(firstQc?: (b2: Built) => QuorumCert) {
+  const b1 = makeBlock(fx, { round: 1n, parent: null, qc: genesis(fx) });
+  const b2 = makeBlock(fx, { round: 2n, parent: b1, qc: qcFor(fx, b1) });
+  const qc = firstQc?.(b2) ?? qcFor(fx, b2);
+  const b3 = makeBlock(next, { round: qc.round + 1n, parent: b2, qc, epoch: 1n });
+  const b4 = makeBlock(next, { round: b3.block.round + 1n, parent: b3, qc: qcFor(next, b3), epoch: 1n });
+  const b5 = makeBlock(next, { round: b4.block.round + 1n, parent: b4, qc: qcFor(next, b4), epoch: 1n });
+  const run = [stored(b1), stored(b2), ...[b3, b4, b5].map((b) => stored(b, qcFor(next, b)))];
+  return { b2, b3, run };
+}
+
 describe("verifyRange", () => {
   it("accepts a chain and returns the prefix a 2-chain commit proves final", async () => {
     const blocks = chain([1n, 2n, 3n, 4n]);
@@ -110,66 +127,40 @@ describe("verifyRange", () => {
   });
 
   it("stops without blame at the first certificate of an epoch not learned yet, and goes on once it is", async () => {
-    // Epoch 1 (another committee) starts at height 3: blocks 3.. are epoch 1, and block 4 on
-    // carries a QC of epoch 1.
-    const next = fixture(4, { epoch: 1n, keyNumbers: [10, 11, 12, 13] });
-    const b1 = makeBlock(fx, { round: 1n, parent: null, qc: genesis(fx) });
-    const b2 = makeBlock(fx, { round: 2n, parent: b1, qc: qcFor(fx, b1) });
-    const b3 = makeBlock(next, { round: 3n, parent: b2, qc: qcFor(fx, b2), epoch: 1n });
-    const b4 = makeBlock(next, { round: 4n, parent: b3, qc: qcFor(next, b3), epoch: 1n });
-    const b5 = makeBlock(next, { round: 5n, parent: b4, qc: qcFor(next, b4), epoch: 1n });
-    const run = [
-      stored(b1),
-      stored(b2),
-      stored(b3, qcFor(next, b3)),
-      stored(b4, qcFor(next, b4)),
-      stored(b5, qcFor(next, b5)),
-    ];
+    const { b3, run } = acrossEpochs();
     // Not learned: 1 is proven (by 2, round 2); 2 would need 3's certificate, of epoch 1.
     const unknown = await verifyRange(ctx, anchor, run);
     expect(unknown.map((v) => v.block.height)).toEqual([1n]);
     // Learned: the whole run but its last block.
-    const learned = await verifyRange({ ...ctx, laterEpochs: () => [{ set: next.set, fromHeight: 3n }] }, anchor, run);
+    const learned = await verifyRange(withEpoch1, anchor, run);
     expect(learned.map((v) => v.block.height)).toEqual([1n, 2n, 3n, 4n]);
     // A certificate of epoch 1 signed by the old committee is refused, with blame.
-    const forged = [...run.slice(0, 3), stored(b4, qcFor(next, b4)), stored(b5, qcFor(next, b5))];
+    const forged = [...run];
     forged[3] = stored(makeBlock(next, { round: 4n, parent: b3, qc: { ...qcFor(fx, b3), epoch: 1n }, epoch: 1n }));
-    await expect(
-      verifyRange({ ...ctx, laterEpochs: () => [{ set: next.set, fromHeight: 3n }] }, anchor, forged),
-    ).rejects.toBeInstanceOf(SyncError);
+    await expect(verifyRange(withEpoch1, anchor, forged)).rejects.toBeInstanceOf(SyncError);
   });
 
   it("takes the first block of an epoch whose QC certifies a suffix block, on its parent's own certificate", async () => {
     // Epoch 0 ends at height 2. Its validators certified a suffix block above 2 (never
     // committed); epoch 1's first block builds on 2 and carries that suffix block's QC.
-    const next = fixture(4, { epoch: 1n, keyNumbers: [10, 11, 12, 13] });
-    const b1 = makeBlock(fx, { round: 1n, parent: null, qc: genesis(fx) });
-    const b2 = makeBlock(fx, { round: 2n, parent: b1, qc: qcFor(fx, b1) });
-    const suffix = makeBlock(fx, { round: 3n, parent: b2, qc: qcFor(fx, b2), payload: new Uint8Array(0) });
-    const b3 = makeBlock(next, { round: 4n, parent: b2, qc: qcFor(fx, suffix), epoch: 1n });
-    const b4 = makeBlock(next, { round: 5n, parent: b3, qc: qcFor(next, b3), epoch: 1n });
-    const b5 = makeBlock(next, { round: 6n, parent: b4, qc: qcFor(next, b4), epoch: 1n });
-    const learned = { ...ctx, laterEpochs: () => [{ set: next.set, fromHeight: 3n }] };
-    const run = [
-      stored(b1),
-      stored(b2),
-      stored(b3, qcFor(next, b3)),
-      stored(b4, qcFor(next, b4)),
-      stored(b5, qcFor(next, b5)),
-    ];
-    const ok = await verifyRange(learned, anchor, run);
+    let suffix: Built | undefined;
+    const { b2, run } = acrossEpochs((b2) => {
+      suffix = makeBlock(fx, { round: 3n, parent: b2, qc: qcFor(fx, b2), payload: new Uint8Array(0) });
+      return qcFor(fx, suffix);
+    });
+    const ok = await verifyRange(withEpoch1, anchor, run);
     expect(ok.map((v) => v.block.height)).toEqual([1n, 2n, 3n, 4n]);
     // Block 2 keeps its own certificate (the one that was checked for it).
     expect(decode(quorumCertCodec, (ok[1] as { certificate: Uint8Array }).certificate).blockHash).toEqual(b2.hash);
     // Block 2's own certificate forged: refused.
     const badCert = { ...qcFor(fx, b2), signatures: qcFor(fx, b2).signatures.map(() => new Uint8Array(64)) };
-    await expect(
-      verifyRange(learned, anchor, [run[0] as StoredBlock, stored(b2, badCert), ...run.slice(2)]),
-    ).rejects.toBeInstanceOf(SyncError);
+    const forged = [...run];
+    forged[1] = stored(b2, badCert);
+    await expect(verifyRange(withEpoch1, anchor, forged)).rejects.toBeInstanceOf(SyncError);
     // A block of the same epoch whose QC certifies something other than its parent: refused.
-    const stray = makeBlock(fx, { round: 3n, parent: b2, qc: qcFor(fx, suffix) });
-    await expect(
-      verifyRange(ctx, anchor, [run[0] as StoredBlock, run[1] as StoredBlock, stored(stray)]),
-    ).rejects.toThrow(/does not certify its parent/);
+    const stray = makeBlock(fx, { round: 4n, parent: b2, qc: qcFor(fx, suffix as Built) });
+    await expect(verifyRange(ctx, anchor, [...run.slice(0, 2), stored(stray)])).rejects.toThrow(
+      /does not certify its parent/,
+    );
   });
 });
