@@ -3,7 +3,7 @@
 //     blocks above the last crosslink with their certificates (CommittedShardChain);
 //   - a destination shard's proposer takes receipts out of source blocks' outboxes, so it needs
 //     each source block's header and outbox, found by (destination, seq).
-// Every node follows every shard (a member through consensus, the others by fast sync), so
+// Every node follows every shard (as a member or an observer of its engine), so
 // these are fed by each shard runner's commits, and rebuilt from the block store at start.
 import type { CertifiedBlock } from "../../consensus/beacon/crosslink.ts";
 import { blockCodec, decodeQuorumCert } from "../../consensus/index.ts";
@@ -28,11 +28,13 @@ export class ShardRecords implements CommittedShardChain {
   private tipHeight = 0;
   private readonly blocks = new Map<number, CommittedShardBlock>();
   /**
-   * `${destination}#${seq}` -> the block whose outbox holds that receipt. Never pruned yet: about
-   * 150 bytes per cross-shard transfer, which a long-lived network will want to drop once the
-   * destination has taken it.
+   * `${destination}#${seq}` -> the block whose outbox holds that receipt, for the receipts the
+   * destination has not taken yet on this node (see taken()): a destination proposer only ever
+   * asks for its next seq on.
    */
   private readonly bySeq = new Map<string, EmittedBlock>();
+  /** Per destination, the seq below which bySeq holds nothing (what it has taken). */
+  private readonly prunedBelow = new Map<number, bigint>();
   /** The newest committed height whose block emitted receipts. */
   lastOutboxHeight = 0n;
   /** Per destination, the highest seq emitted so far (-1: none). */
@@ -91,12 +93,31 @@ export class ShardRecords implements CommittedShardChain {
     this.addOutbox(header, outbox);
   }
 
+  /**
+   * `destination` has committed every receipt from this shard below `next`: forget where they
+   * came from (about 150 bytes each). Receipts are taken in seq order and exactly once, so
+   * nothing on this node asks for them again.
+   */
+  taken(destination: number, next: bigint): void {
+    const from = this.prunedBelow.get(destination) ?? 0n;
+    if (next <= from) return;
+    for (let seq = from; seq < next; seq++) this.bySeq.delete(`${destination}#${seq}`);
+    this.prunedBelow.set(destination, next);
+  }
+
+  /** Receipts this node still keeps the source block of (all destinations). */
+  get keptReceipts(): number {
+    return this.bySeq.size;
+  }
+
   private addOutbox(header: ShardHeader, outbox: readonly CrossReceipt[]): void {
     if (outbox.length === 0) return;
     if (header.height > this.lastOutboxHeight) this.lastOutboxHeight = header.height;
     for (const r of outbox) if (r.seq > this.highestSeq(r.destination)) this.maxSeq.set(r.destination, r.seq);
     const emitted: EmittedBlock = { header, headerHash: headerHash(header), outbox };
-    for (const r of outbox) this.bySeq.set(`${r.destination}#${r.seq}`, emitted);
+    for (const r of outbox) {
+      if (r.seq >= (this.prunedBelow.get(r.destination) ?? 0n)) this.bySeq.set(`${r.destination}#${r.seq}`, emitted);
+    }
   }
 
   /** Loads the committed blocks from the store (start-up). */

@@ -136,10 +136,15 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
     opened.chain.onCommit((info) => {
       r.add(info.tip.height, info.encoded, info.certificate, info.payload.header, info.outbox);
       r.took(info.payload.body.inbound);
+      for (const b of info.payload.body.inbound) records[b.header.shard]?.taken(k, r.nextFrom(b.header.shard));
       e.committed(info.tip.height, info.payload.header);
     });
     shards.push(opened);
   }
+
+  // What each shard has already taken from the others is no longer kept (see ShardRecords.taken).
+  for (const dest of records)
+    for (const source of records) if (source !== dest) source.taken(dest.shard, dest.nextFrom(source.shard));
 
   // The beacon chain's runner.
   const safety = await openSafetyStore(`${o.home}/safety`, BEACON_CHAIN_NAME);
