@@ -1,14 +1,8 @@
 // One chain hosted by the node: its store, state, executor, mempool, consensus engine (when
 // this node validates it), fast sync, and its gossip topics and protocols. The node runs one
-// per chain (one shard today; the beacon chain and more shards reuse this unchanged). This file
-// wires the parts and switches modes; transactions come in through tx-intake.ts, consensus
-// messages go through consensus-relay.ts, the engine runs in consensus-host.ts.
-//
-// Modes:
-//   syncing    the engine is stopped; blocks come from peers through fast sync;
-//   consensus  the engine runs; every few seconds the peers' heights are compared with ours,
-//              and a validator that fell more than `behindBlocks` behind goes back to syncing;
-//   following  a full node (no key): it applies what fast sync fetches, continuously.
+// per shard. This file wires the parts; transactions come in through tx-intake.ts, consensus
+// messages go through consensus-relay.ts, the engine runs in consensus-host.ts with the
+// proposer of validator-duties.ts, and sync-switch.ts moves between fast sync and consensus.
 import {
   type CommittedBlock,
   decodeQuorumCert,
@@ -17,13 +11,7 @@ import {
   type PayloadDigest,
   type ValidatorSet,
 } from "../../consensus/index.ts";
-import {
-  type BatchVerifier,
-  EncodingError,
-  nativeSigner,
-  publicKeyOf as publicKeyOfSecret,
-  toHex,
-} from "../../crypto/index.ts";
+import { type BatchVerifier, EncodingError, publicKeyOf as publicKeyOfSecret, toHex } from "../../crypto/index.ts";
 import type { ShardHeader } from "../../shard/header.ts";
 import type { SparseMerkleState, VmParams } from "../../vm/index.ts";
 import {
@@ -33,7 +21,6 @@ import {
   Mempool,
   type MempoolOptions,
 } from "../mempool/index.ts";
-import type { Verdict } from "../net/interface.ts";
 import { FastSync } from "../sync/fast-sync.ts";
 import { SyncProgress } from "../sync/progress.ts";
 import { blocksProtocol, serveBlocks } from "../sync/protocol.ts";
@@ -41,38 +28,18 @@ import type { EpochSet } from "../sync/verify-range.ts";
 import { CommittedAccountCache } from "./account-cache.ts";
 import type { BlockStore } from "./block-store.ts";
 import { ChainEvents } from "./chain-events.ts";
-import { ConsensusHost, type HostLogger } from "./consensus-host.ts";
+import type { ChainMetricsSink, ChainNetwork } from "./chain-ports.ts";
+import type { ConsensusHost, HostLogger } from "./consensus-host.ts";
 import { ConsensusRelay } from "./consensus-relay.ts";
-import { chainEngine } from "./engine-factory.ts";
 import { ChainExecutor, type CommittedInfo, type ShardLinks } from "./executor.ts";
 import type { PendingBlocks } from "./pending-blocks.ts";
-import { Proposer } from "./proposer.ts";
+import type { Proposer } from "./proposer.ts";
 import type { StagedKv } from "./staged-kv.ts";
+import { type ChainMode, SyncSwitch } from "./sync-switch.ts";
 import { TxIntake } from "./tx-intake.ts";
+import { chainValidator } from "./validator-duties.ts";
 
-/** The parts of node/net's Network a chain uses. */
-export interface ChainNetwork {
-  readonly id: string;
-  peers(): string[];
-  subscribe(topic: string, handler: (from: string, data: Uint8Array) => Verdict | Promise<Verdict>): void;
-  publish(topic: string, data: Uint8Array): Promise<void>;
-  handle(protocol: string, handler: (from: string, request: Uint8Array) => Promise<Uint8Array>): void;
-  request(peer: string, protocol: string, request: Uint8Array, opts?: { timeoutMs?: number }): Promise<Uint8Array>;
-  send(peer: string, protocol: string, data: Uint8Array): Promise<void>;
-  onDirect(protocol: string, handler: (from: string, data: Uint8Array) => Verdict | Promise<Verdict>): void;
-  penalize(peer: string, reason: string, weight?: number): void;
-}
-
-export interface ChainMetricsSink {
-  committed(info: { height: bigint; txs: number; latencyMs: number | null }): void;
-  mode(mode: ChainMode): void;
-  mempool(txs: number, bytes: number): void;
-  synced(blocks: number): void;
-  /** The engine's round and its count of local timeouts (both only grow within a run). */
-  consensus(now: { round: bigint; timeouts: number }): void;
-}
-
-export type ChainMode = "syncing" | "consensus" | "following";
+export type { ChainMode } from "./sync-switch.ts";
 
 export interface ChainRunnerOptions {
   /** The genesis chain id (what transactions sign). */
@@ -147,11 +114,7 @@ export class ChainRunner {
   readonly events = new ChainEvents();
 
   private modeNow: ChainMode = "syncing";
-  /** The committed height when watch() last compared it with the peers'. */
-  private heightAtLastWatch = -1n;
-  private watcher: NodeJS.Timeout | null = null;
-  private stopped = false;
-  private switching: Promise<void> = Promise.resolve();
+  private readonly switch: SyncSwitch<CommittedInfo>;
   readonly selfId: string | null;
 
   constructor(
@@ -194,60 +157,27 @@ export class ChainRunner {
       // A key that is not in the validator set follows the chain like a full node.
       this.selfId = null;
     }
-    const secretKey = opts.secretKey;
     const epochs = () => this.laterEpochs;
-    // What the engine's host does the same for a member and an observer.
-    const hostModules = (self: string, key: Uint8Array) => {
-      const signer = nativeSigner(key);
-      return {
-        createEngine: (persisted: Uint8Array | undefined) => this.createEngine(self, signer, persisted),
-        safety: modules.safety,
-        executor: this.executor,
-        broadcast: (bytes: Uint8Array) => this.relay.broadcast(bytes),
-        send: (to: string, bytes: Uint8Array) => this.relay.send(to, bytes),
-        onCommitted: (info: CommittedInfo, block: CommittedBlock) => this.onCommitted(info, block),
-        onFatal: modules.onFatal,
-        now: modules.now,
-        maxClockSkewMs: opts.maxClockSkewMs,
-        log: modules.log,
-        epochs,
-      };
-    };
-    if (this.selfId !== null && secretKey !== undefined) {
-      // A member of this chain's validator set, or on a sharded network any validator: its
-      // engine votes and asks for payloads only in the epochs whose committee names it.
-      const selfKey = publicKeyOfSecret(secretKey);
-      this.proposer = new Proposer(
-        {
-          blockIntervalMs: opts.blockIntervalMs,
-          executionBudgetMs: Math.max(20, Math.floor(opts.baseTimeoutMs / 5)),
-          emptyBlocks: opts.emptyBlocks,
-          maxBlockTxs: opts.maxBlockTxs,
-          maxBlockBytes: opts.maxBlockBytes,
-        },
-        {
-          executor: this.executor,
-          mempool: this.mempool,
-          selfKey,
-          now: modules.now,
-          onDropped: (txs) => this.mempool.discard(txs),
-          log: modules.log,
-          crossShardWork: modules.links === undefined ? undefined : () => modules.links?.crossShardWork() === true,
-        },
-      );
-      const proposer = this.proposer;
-      this.host = new ConsensusHost({
-        ...hostModules(this.selfId, secretKey),
-        requestPayload: (req, answer) => proposer.request(req, answer),
-        blockSeen: (hash, now) => {
-          proposer.blockSeen(hash, now);
-          this.noteSeen(hash, now);
-        },
-      });
-    } else {
-      this.proposer = null;
-      this.host = null;
-    }
+    const validator =
+      this.selfId === null || opts.secretKey === undefined
+        ? null
+        : chainValidator(opts, {
+            secretKey: opts.secretKey,
+            consensusChainId: this.consensusChainId,
+            executor: this.executor,
+            mempool: this.mempool,
+            safety: modules.safety,
+            crossShardWork: modules.links === undefined ? undefined : () => modules.links?.crossShardWork() === true,
+            epochs,
+            relay: () => this.relay,
+            onCommitted: (info, block) => this.onCommitted(info, block),
+            noteSeen: (hash, now) => this.noteSeen(hash, now),
+            onFatal: modules.onFatal,
+            now: modules.now,
+            log: modules.log,
+          });
+    this.proposer = validator?.proposer ?? null;
+    this.host = validator?.host ?? null;
     const host = this.host;
     this.relay = new ConsensusRelay({
       chainId: this.consensusChainId,
@@ -287,6 +217,18 @@ export class ChainRunner {
         log: modules.log,
       },
     );
+    this.switch = new SyncSwitch({
+      sync: this.sync,
+      host: this.host,
+      height: () => this.executor.tip.height,
+      behindBlocks: opts.behindBlocks,
+      setMode: (mode) => this.setMode(mode),
+      synced: (blocks) => this.m.metrics.synced(Number(blocks)),
+      pausing: () => this.proposer?.stop(),
+      resumed: () => this.offerTipCertificate(),
+      tick: () => this.upkeep(),
+      log: modules.log,
+    });
   }
 
   /** The chain id consensus signs with: the genesis chain id and the chain's name. */
@@ -336,18 +278,13 @@ export class ChainRunner {
     net.subscribe(this.topic("consensus"), (_from, data) => this.relay.receive(data, "gossip"));
     net.onDirect(this.directProtocol, (from, data) => this.relay.receive(data, "direct", from));
     await this.waitForPeers(3000);
-    await this.catchUpThenRun();
-    this.watcher = setInterval(() => this.watch(), this.host === null ? 250 : 2000);
-    this.watcher.unref();
+    await this.switch.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.watcher !== null) clearInterval(this.watcher);
     this.intake.stop();
     this.proposer?.stop();
-    await this.host?.stop();
-    await this.switching;
+    await this.switch.stop();
   }
 
   /**
@@ -421,34 +358,20 @@ export class ChainRunner {
     this.m.metrics.mode(mode);
   }
 
-  private async catchUpThenRun(): Promise<void> {
-    this.setMode("syncing");
-    const applied = await this.sync.catchUp(() => this.stopped);
-    if (applied > 0n) this.m.metrics.synced(Number(applied));
-    if (this.stopped) return;
-    if (this.host === null) {
-      this.setMode("following");
-      return;
-    }
-    this.setMode(this.selfId === null ? "following" : "consensus");
-    await this.host.start();
-    if (applied > 0n && this.selfId !== null) await this.offerTipCertificate(this.selfId);
-  }
-
   /**
    * After a sync, the certificate of the new tip, as if a peer had sent it: the engine's highest
    * QC must reach the tip's round, or as a member of the next epoch it could not propose that
    * epoch's first block (which carries the old epoch's last QC), and no peer sends it again.
    */
-  private async offerTipCertificate(self: string): Promise<void> {
+  private async offerTipCertificate(): Promise<void> {
     const stored = await this.m.store.blockAt(this.executor.tip.height);
-    if (stored === undefined) return;
+    if (stored === undefined || this.selfId === null) return;
     const qc = decodeQuorumCert(stored.certificate);
-    this.host?.deliver(self, encodeMessage({ kind: "certificate", qc }));
+    this.host?.deliver(this.selfId, encodeMessage({ kind: "certificate", qc }));
   }
 
-  private watch(): void {
-    if (this.stopped) return;
+  /** Every look of the sync switch: the mempool's and the engine's metrics, stale transactions out. */
+  private upkeep(): void {
     this.m.metrics.mempool(this.mempool.size, this.mempool.bytes);
     this.mempool.evictStale(this.m.now());
     const engine = this.host?.current;
@@ -456,61 +379,13 @@ export class ChainRunner {
       const stats = engine.stats();
       this.m.metrics.consensus({ round: engine.status().round, timeouts: stats.localTimeouts });
     }
-    this.switching = this.switching.then(async () => {
-      if (this.stopped) return;
-      if (this.host === null) {
-        const applied = await this.sync.catchUp(() => this.stopped);
-        if (applied > 0n) this.m.metrics.synced(Number(applied));
-        return;
-      }
-      const tips = await this.sync.peerTips();
-      let best = 0n;
-      for (const t of tips) if (t.height > best) best = t.height;
-      const height = this.executor.tip.height;
-      // Stuck: peers hold blocks fast sync can prove (two above ours) and ours has not moved
-      // since the last look. The engine cannot fetch them itself when they cross into an epoch
-      // it has not learned (it drops that epoch's messages unread), nor on a quiet chain where
-      // nothing new is proposed.
-      const stuck = best > height + 1n && height === this.heightAtLastWatch;
-      this.heightAtLastWatch = height;
-      if (best <= height + BigInt(this.opts.behindBlocks) && !stuck) return;
-      this.m.log.info(
-        { height: String(height), peers: String(best), stuck },
-        "fell behind: leaving consensus for fast sync",
-      );
-      this.proposer?.stop();
-      await this.host.stop();
-      await this.catchUpThenRun();
-    });
   }
 
   private async waitForPeers(ms: number): Promise<void> {
     const until = this.m.now() + ms;
-    while (this.m.network.peers().length === 0 && this.m.now() < until && !this.stopped) {
+    while (this.m.network.peers().length === 0 && this.m.now() < until && !this.switch.stopped) {
       await new Promise((r) => setTimeout(r, 100));
     }
-  }
-
-  private createEngine(
-    self: string,
-    signer: (m: Uint8Array) => Uint8Array,
-    persisted: Uint8Array | undefined,
-  ): JolteonEngine {
-    const o = this.opts;
-    return chainEngine(
-      {
-        chainId: this.consensusChainId,
-        genesisHash: o.genesisHash,
-        self,
-        baseTimeoutMs: o.baseTimeoutMs,
-        maxTimeoutMs: o.maxTimeoutMs,
-        payloadDigest: o.payloadDigest,
-        validators: o.validators,
-        signer,
-      },
-      this.executor.tip,
-      persisted,
-    );
   }
 
   private topic(kind: "tx" | "consensus"): string {

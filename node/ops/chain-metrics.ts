@@ -1,5 +1,6 @@
 // A chain's numbers as the node's Prometheus metrics see them (one label value per chain).
-import type { ChainMetricsSink, ChainMode } from "../chain/chain-runner.ts";
+import type { ChainMetricsSink } from "../chain/chain-ports.ts";
+import type { ChainMode } from "../chain/sync-switch.ts";
 import type { NodeMetrics } from "./metrics.ts";
 
 export function chainMetrics(m: NodeMetrics, chain: string): ChainMetricsSink {

@@ -6,11 +6,12 @@ import type { JolteonEngine, ValidatorSet } from "../../consensus/index.ts";
 import { type BatchVerifier, EncodingError, nativeSigner, publicKeyOf, sha256, toHex } from "../../crypto/index.ts";
 import type { CommittedShardChain } from "../../shard/beacon-block.ts";
 import type { BlockStore } from "../chain/block-store.ts";
-import type { ChainNetwork } from "../chain/chain-runner.ts";
+import type { ChainNetwork } from "../chain/chain-ports.ts";
 import { ConsensusHost, type HostLogger } from "../chain/consensus-host.ts";
 import { ConsensusRelay } from "../chain/consensus-relay.ts";
 import { chainEngine } from "../chain/engine-factory.ts";
 import type { PendingBlocks } from "../chain/pending-blocks.ts";
+import { type ChainMode, SyncSwitch } from "../chain/sync-switch.ts";
 import { FastSync } from "../sync/fast-sync.ts";
 import { SyncProgress } from "../sync/progress.ts";
 import { blocksProtocol, serveBlocks } from "../sync/protocol.ts";
@@ -56,10 +57,8 @@ export class BeaconRunner {
   private readonly sync: FastSync<BeaconCommitted>;
   readonly selfId: string | null;
   private lastBuiltAt = 0;
-  private watcher: NodeJS.Timeout | null = null;
-  private stopped = false;
-  private switching: Promise<void> = Promise.resolve();
-  private syncing = true;
+  private readonly switch: SyncSwitch<BeaconCommitted>;
+  private modeNow: ChainMode = "syncing";
 
   constructor(opts: BeaconRunnerOptions, modules: BeaconRunnerModules) {
     this.opts = opts;
@@ -85,7 +84,7 @@ export class BeaconRunner {
           // (the randomness and epochs still advance, at a fraction of the cost).
           const asked = modules.now();
           const attempt = () => {
-            if (this.stopped) return;
+            if (this.switch.stopped) return;
             const now = modules.now();
             const paced = now >= this.lastBuiltAt + opts.blockIntervalMs;
             const idleOver = now >= asked + opts.baseTimeoutMs * 0.5;
@@ -146,6 +145,17 @@ export class BeaconRunner {
         log: modules.log,
       },
     );
+    this.switch = new SyncSwitch({
+      sync: this.sync,
+      host: this.host,
+      height: () => executor.tip.height,
+      behindBlocks: opts.behindBlocks,
+      setMode: (mode) => {
+        this.modeNow = mode;
+      },
+      synced: () => {},
+      log: modules.log,
+    });
   }
 
   /** The chain id beacon consensus signs with. */
@@ -157,9 +167,8 @@ export class BeaconRunner {
     return this.host?.current ?? null;
   }
 
-  get mode(): "syncing" | "consensus" | "following" {
-    if (this.syncing) return "syncing";
-    return this.host === null ? "following" : "consensus";
+  get mode(): ChainMode {
+    return this.modeNow;
   }
 
   async start(): Promise<void> {
@@ -176,45 +185,11 @@ export class BeaconRunner {
       this.relay.receive(data, "gossip"),
     );
     net.onDirect(this.directProtocol, (from, data) => this.relay.receive(data, "direct", from));
-    await this.catchUpThenRun();
-    this.watcher = setInterval(() => this.watch(), this.host === null ? 250 : 2000);
-    this.watcher.unref();
+    await this.switch.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.watcher !== null) clearInterval(this.watcher);
-    await this.host?.stop();
-    await this.switching;
-  }
-
-  private async catchUpThenRun(): Promise<void> {
-    this.syncing = true;
-    await this.sync.catchUp(() => this.stopped);
-    if (this.stopped) return;
-    this.syncing = false;
-    if (this.host !== null) await this.host.start();
-  }
-
-  /** A validator that fell behind leaves consensus for fast sync; a full node keeps syncing. */
-  private watch(): void {
-    if (this.stopped) return;
-    this.switching = this.switching.then(async () => {
-      if (this.stopped) return;
-      if (this.host === null) {
-        await this.sync.catchUp(() => this.stopped);
-        return;
-      }
-      let best = 0n;
-      for (const t of await this.sync.peerTips()) if (t.height > best) best = t.height;
-      if (best <= this.m.executor.tip.height + BigInt(this.opts.behindBlocks)) return;
-      this.m.log.info(
-        { height: String(this.m.executor.tip.height), peers: String(best) },
-        "beacon fell behind: syncing",
-      );
-      await this.host.stop();
-      await this.catchUpThenRun();
-    });
+  stop(): Promise<void> {
+    return this.switch.stop();
   }
 
   private createEngine(self: string, signer: (m: Uint8Array) => Uint8Array, persisted: Uint8Array | undefined) {

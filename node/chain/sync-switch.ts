@@ -1,0 +1,106 @@
+// When a chain runs its consensus engine and when it catches up by fast sync; the shard runner
+// and the beacon runner both switch this way:
+//   start    catch up by fast sync, then start the engine (a full node keeps following);
+//   watch    every 2 s a validator compares its committed height with its peers' and goes back
+//            to fast sync when it fell more than `behindBlocks` behind, or when it is stuck: its
+//            height has not moved since the last look while peers hold blocks fast sync can
+//            prove (two above ours). The engine cannot fetch those itself when they cross into
+//            an epoch it has not learned (it drops that epoch's messages unread), nor on a quiet
+//            chain where nothing new is proposed. A full node syncs on every look (4 a second).
+import type { FastSync } from "../sync/fast-sync.ts";
+import type { ConsensusHost, HostLogger } from "./consensus-host.ts";
+
+export type ChainMode = "syncing" | "consensus" | "following";
+
+export interface SyncSwitchModules<I> {
+  sync: FastSync<I>;
+  /** The chain's engine host; null on a full node, which only follows. */
+  host: ConsensusHost<I> | null;
+  /** The committed height. */
+  height(): bigint;
+  behindBlocks: number;
+  setMode(mode: ChainMode): void;
+  /** Blocks a catch-up applied (more than none). */
+  synced(blocks: bigint): void;
+  /** The engine is about to stop for a sync. */
+  pausing?(): void;
+  /** The engine started again after a catch-up that applied `blocks`. */
+  resumed?(blocks: bigint): Promise<void>;
+  /** Each look, before comparing heights (metrics, upkeep). */
+  tick?(): void;
+  log: HostLogger;
+}
+
+export class SyncSwitch<I> {
+  private readonly m: SyncSwitchModules<I>;
+  private watcher: NodeJS.Timeout | null = null;
+  private stoppedNow = false;
+  private switching: Promise<void> = Promise.resolve();
+  /** The committed height at the last look. */
+  private heightAtLastLook = -1n;
+
+  constructor(modules: SyncSwitchModules<I>) {
+    this.m = modules;
+  }
+
+  get stopped(): boolean {
+    return this.stoppedNow;
+  }
+
+  /** Catches up, starts the engine, and starts watching. */
+  async start(): Promise<void> {
+    await this.catchUpThenRun();
+    this.watcher = setInterval(() => this.look(), this.m.host === null ? 250 : 2000);
+    this.watcher.unref();
+  }
+
+  /** Stops watching and the engine (its safety state stays on disk); waits for a switch under way. */
+  async stop(): Promise<void> {
+    this.stoppedNow = true;
+    if (this.watcher !== null) clearInterval(this.watcher);
+    await this.m.host?.stop();
+    await this.switching;
+  }
+
+  private async catchUpThenRun(): Promise<void> {
+    this.m.setMode("syncing");
+    const applied = await this.m.sync.catchUp(() => this.stoppedNow);
+    if (applied > 0n) this.m.synced(applied);
+    if (this.stoppedNow) return;
+    const host = this.m.host;
+    if (host === null) {
+      this.m.setMode("following");
+      return;
+    }
+    this.m.setMode("consensus");
+    await host.start();
+    if (applied > 0n) await this.m.resumed?.(applied);
+  }
+
+  private look(): void {
+    if (this.stoppedNow) return;
+    this.m.tick?.();
+    this.switching = this.switching.then(async () => {
+      if (this.stoppedNow) return;
+      const host = this.m.host;
+      if (host === null) {
+        const applied = await this.m.sync.catchUp(() => this.stoppedNow);
+        if (applied > 0n) this.m.synced(applied);
+        return;
+      }
+      let best = 0n;
+      for (const t of await this.m.sync.peerTips()) if (t.height > best) best = t.height;
+      const height = this.m.height();
+      const stuck = best > height + 1n && height === this.heightAtLastLook;
+      this.heightAtLastLook = height;
+      if (best <= height + BigInt(this.m.behindBlocks) && !stuck) return;
+      this.m.log.info(
+        { height: String(height), peers: String(best), stuck },
+        "fell behind: leaving consensus for fast sync",
+      );
+      this.m.pausing?.();
+      await host.stop();
+      await this.catchUpThenRun();
+    });
+  }
+}

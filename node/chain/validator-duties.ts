@@ -1,0 +1,94 @@
+// What a validator key adds to a chain runner: the consensus engine's host and the proposer
+// that answers the engine's requests for payloads. On a sharded network every validator gets
+// both on every shard; its engine votes and asks for payloads only in the epochs whose
+// committee names it, and observes the others (commits what the members certify).
+import type { CommittedBlock } from "../../consensus/index.ts";
+import { nativeSigner, publicKeyOf, toHex } from "../../crypto/index.ts";
+import type { Mempool } from "../mempool/index.ts";
+import type { EpochSet } from "../sync/verify-range.ts";
+import type { ChainRunnerOptions } from "./chain-runner.ts";
+import { ConsensusHost, type HostLogger } from "./consensus-host.ts";
+import type { ConsensusRelay } from "./consensus-relay.ts";
+import { chainEngine } from "./engine-factory.ts";
+import type { ChainExecutor, CommittedInfo } from "./executor.ts";
+import { Proposer } from "./proposer.ts";
+
+export interface ValidatorDutiesModules {
+  secretKey: Uint8Array;
+  /** The chain id consensus signs with. */
+  consensusChainId: string;
+  executor: ChainExecutor;
+  mempool: Mempool;
+  safety: { read(): Promise<Uint8Array | undefined>; write(state: Uint8Array): Promise<void> };
+  crossShardWork: (() => boolean) | undefined;
+  /** The chain's later epochs as learned so far. */
+  epochs(): readonly EpochSet[];
+  /** The chain's relay (built after the host, which it delivers to). */
+  relay(): ConsensusRelay;
+  onCommitted(info: CommittedInfo, block: CommittedBlock): Promise<void>;
+  /** A block hash was first seen (for commit latency). */
+  noteSeen(hash: Uint8Array, nowMs: number): void;
+  onFatal(e: unknown): void;
+  now(): number;
+  log: HostLogger;
+}
+
+export function chainValidator(
+  opts: ChainRunnerOptions,
+  m: ValidatorDutiesModules,
+): { proposer: Proposer; host: ConsensusHost<CommittedInfo> } {
+  const selfKey = publicKeyOf(m.secretKey);
+  const self = toHex(selfKey);
+  const signer = nativeSigner(m.secretKey);
+  const proposer = new Proposer(
+    {
+      blockIntervalMs: opts.blockIntervalMs,
+      executionBudgetMs: Math.max(20, Math.floor(opts.baseTimeoutMs / 5)),
+      emptyBlocks: opts.emptyBlocks,
+      maxBlockTxs: opts.maxBlockTxs,
+      maxBlockBytes: opts.maxBlockBytes,
+    },
+    {
+      executor: m.executor,
+      mempool: m.mempool,
+      selfKey,
+      now: m.now,
+      onDropped: (txs) => m.mempool.discard(txs),
+      log: m.log,
+      crossShardWork: m.crossShardWork,
+    },
+  );
+  const host = new ConsensusHost<CommittedInfo>({
+    createEngine: (persisted) =>
+      chainEngine(
+        {
+          chainId: m.consensusChainId,
+          genesisHash: opts.genesisHash,
+          self,
+          baseTimeoutMs: opts.baseTimeoutMs,
+          maxTimeoutMs: opts.maxTimeoutMs,
+          payloadDigest: opts.payloadDigest,
+          validators: opts.validators,
+          signer,
+        },
+        m.executor.tip,
+        persisted,
+      ),
+    safety: m.safety,
+    executor: m.executor,
+    broadcast: (bytes) => m.relay().broadcast(bytes),
+    send: (to, bytes) => m.relay().send(to, bytes),
+    requestPayload: (req, answer) => proposer.request(req, answer),
+    blockSeen: (hash, now) => {
+      proposer.blockSeen(hash, now);
+      m.noteSeen(hash, now);
+    },
+    onCommitted: m.onCommitted,
+    onFatal: m.onFatal,
+    now: m.now,
+    maxClockSkewMs: opts.maxClockSkewMs,
+    log: m.log,
+    epochs: m.epochs,
+  });
+  return { proposer, host };
+}
