@@ -10,6 +10,7 @@ import {
   encodeAccount,
   encodeTotals,
   encodeValidator,
+  keyOfOwnerKey,
   TOTALS_KEY,
   type VmParams,
   validatorKey,
@@ -66,6 +67,7 @@ export async function applyGenesis(
     accountOf(owner).staked += v.stake;
     supply += v.stake;
     state.set(validatorKey(v.publicKey), encodeValidator({ owner, registeredAt: 0n }));
+    state.set(keyOfOwnerKey(owner), v.publicKey);
   }
   for (const id of [...accounts.keys()].sort()) {
     const { address, account } = accounts.get(id) as { address: Uint8Array; account: Account };

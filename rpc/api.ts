@@ -157,6 +157,17 @@ export interface RpcShardLayout {
   /** How an address maps to its shard, in words (docs/protocol.md gives the formula). */
   addressRule: string;
   chains: { shard: number; name: string; epoch: bigint; committee: Uint8Array[] }[];
+  /** The beacon chain's registry as of its newest final block (none on a single-chain network). */
+  beacon?: {
+    height: bigint;
+    epoch: bigint;
+    /** Validators and their stakes in force (drawn into the committees of the next epoch). */
+    registry: { publicKey: Uint8Array; stake: bigint }[];
+    /** Stake changes taken by the beacon that apply at the end of this epoch. */
+    pending: { publicKey: Uint8Array; delta: bigint }[];
+    /** Stake a key needs to be dealt a committee seat. */
+    minValidatorStake: bigint;
+  };
 }
 
 export interface RpcPeer {

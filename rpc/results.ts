@@ -248,6 +248,13 @@ export interface RpcShardLayoutJson {
   shards: string;
   addressRule: string;
   chains: { shard: string; name: string; epoch: string; committee: string[] }[];
+  beacon: null | {
+    height: string;
+    epoch: string;
+    registry: { publicKey: string; stake: string }[];
+    pending: { publicKey: string; delta: string }[];
+    minValidatorStake: string;
+  };
 }
 
 export function shardLayoutToJson(l: RpcShardLayout): RpcShardLayoutJson {
@@ -260,6 +267,18 @@ export function shardLayoutToJson(l: RpcShardLayout): RpcShardLayoutJson {
       epoch: toQuantity(c.epoch),
       committee: c.committee.map(toData),
     })),
+    beacon: l.beacon === undefined ? null : beaconToJson(l.beacon),
+  };
+}
+
+function beaconToJson(b: NonNullable<RpcShardLayout["beacon"]>): NonNullable<RpcShardLayoutJson["beacon"]> {
+  return {
+    height: toQuantity(b.height),
+    epoch: toQuantity(b.epoch),
+    registry: b.registry.map((v) => ({ publicKey: toData(v.publicKey), stake: toQuantity(v.stake) })),
+    // A signed decimal string: a change may remove stake, and quantities are never negative.
+    pending: b.pending.map((c) => ({ publicKey: toData(c.publicKey), delta: c.delta.toString() })),
+    minValidatorStake: toQuantity(b.minValidatorStake),
   };
 }
 

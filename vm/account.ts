@@ -13,6 +13,8 @@ export const StateBucket = {
   inboxNext: 0x06,
   /** Value that left and arrived by receipts. */
   crossTotals: 0x07,
+  /** The consensus key an account registered (one per account; its stake backs that key). */
+  keyOfOwner: 0x08,
 } as const;
 
 export interface Account {
@@ -78,6 +80,14 @@ export function validatorKey(consensusKey: Uint8Array): Uint8Array {
   const key = new Uint8Array(33);
   key[0] = StateBucket.validator;
   key.set(consensusKey, 1);
+  return key;
+}
+
+/** Where the consensus key `owner` registered is kept (the reverse of validatorKey). */
+export function keyOfOwnerKey(owner: Uint8Array): Uint8Array {
+  const key = new Uint8Array(1 + owner.length);
+  key[0] = StateBucket.keyOfOwner;
+  key.set(owner, 1);
   return key;
 }
 

@@ -1,6 +1,6 @@
 // vm/: the deterministic state transition. Imports crypto/ only.
 export * from "./account.ts";
-export { BlockOutbox, type CrossSend, homeChainOf, isBeacon } from "./cross-shard/outbox.ts";
+export { BlockOutbox, type CrossSend, homeChainOf } from "./cross-shard/outbox.ts";
 export {
   BEACON_CHAIN,
   type CrossReceipt,

@@ -8,6 +8,8 @@
 // Epochs: a beacon block at height h belongs to epoch floor((h - 1) / epochLength). After the
 // last block of epoch e is applied, stake changes queued during e take effect, and the
 // committees of e + 1 are drawn from the new registry with the mix as it stands then.
+// Stake changes arrive as stake receipts from the shards (where stake is bonded), each in
+// order of its seq per shard and exactly once: the state keeps the next seq of every shard.
 // A shard follows the beacon's epochs at its own pace (it enters epoch e + 1 only once its own
 // chain has seen the beacon reach it, and a halted shard may be several epochs behind), so the
 // state keeps the committees of every epoch from the oldest one a shard was last crosslinked
@@ -31,6 +33,11 @@ export interface BeaconParams {
   shardChainId(shard: number): string;
   /** Checks a shard's header chain (shard/ knows the header format); see HeaderChainLinker. */
   linkHeaders: HeaderChainLinker;
+  /**
+   * Stake a registry entry needs to be drawn into a committee: below it a key is counted but
+   * not dealt a seat, so nobody can fill committees with keys that have almost nothing to lose.
+   */
+  minValidatorStake: bigint;
 }
 
 /**
@@ -44,6 +51,12 @@ export interface StakeChange {
   publicKey: Uint8Array;
   /** Added to the validator's stake (negative to remove); a stake reaching 0 leaves the set. */
   delta: bigint;
+}
+
+/** A stake receipt from a shard, proven by the host (shard/beacon-block.ts): receipt `seq` of `source`. */
+export interface StakeNotice extends StakeChange {
+  source: number;
+  seq: bigint;
 }
 
 export interface EpochCommittees {
@@ -68,6 +81,8 @@ export interface BeaconState {
   crosslinks: readonly CrosslinkRef[];
   /** The epoch each shard's newest crosslinked block was certified in (0 before the first). */
   shardEpochs: readonly bigint[];
+  /** Per shard, the seq of the next stake receipt the beacon takes from it. */
+  stakeInbox: readonly bigint[];
 }
 
 /**
@@ -98,8 +113,8 @@ export interface BeaconBlockInput {
   proposer: Uint8Array;
   reveal: Uint8Array;
   crosslinks: readonly CrosslinkInput[];
-  /** Stake deposits and withdrawals this block applied (from receipts and transactions). */
-  stakeChanges: readonly StakeChange[];
+  /** Stake receipts this block takes, in order (proven against crosslinked shard headers). */
+  stakeNotices: readonly StakeNotice[];
 }
 
 export function epochOfHeight(height: bigint, epochLength: bigint): bigint {
@@ -124,6 +139,7 @@ export function genesisBeaconState(
     committees: [drawCommittees(params, registry, genesisMix, 0n)],
     crosslinks: shardGenesis.map((headerDigest, chain) => ({ chain, height: 0n, headerDigest })),
     shardEpochs: shardGenesis.map(() => 0n),
+    stakeInbox: shardGenesis.map(() => 0n),
   };
 }
 
@@ -170,20 +186,40 @@ export function applyBeaconBlock(
     });
   }
 
-  const pending = [...state.pending, ...block.stakeChanges];
+  const stakeInbox = [...state.stakeInbox];
+  for (const n of block.stakeNotices) {
+    const want = stakeInbox[n.source];
+    if (want === undefined) fail(`a stake receipt from shard ${n.source}, which does not exist`);
+    if (n.seq !== want) fail(`stake receipt ${n.source}#${n.seq}, expected #${want}`);
+    stakeInbox[n.source] = want + 1n;
+  }
+  const pending = [
+    ...state.pending,
+    ...block.stakeNotices.map((n): StakeChange => ({ publicKey: n.publicKey, delta: n.delta })),
+  ];
   // bigint, so no Math.min: the oldest epoch a shard may still prove blocks in.
   let oldestNeeded = shardEpochs[0] ?? 0n;
   for (const e of shardEpochs) if (e < oldestNeeded) oldestNeeded = e;
   const committees = state.committees.filter((c) => c.epoch >= oldestNeeded);
-  const next: BeaconState = { ...state, height: block.height, mix, pending, crosslinks, shardEpochs, committees };
+  const next: BeaconState = {
+    ...state,
+    height: block.height,
+    mix,
+    pending,
+    crosslinks,
+    shardEpochs,
+    committees,
+    stakeInbox,
+  };
   const lastOfEpoch = block.height % params.epochLength === 0n;
   if (!lastOfEpoch) return { state: next, crosslinked };
-  const registry = applyStakeChanges(state.registry, pending);
-  if (registry.length === 0) fail("the epoch would end with no validator");
+  const changed = applyStakeChanges(state.registry, pending);
+  // Everyone unbonding at once must not stop the chain: the registry stays until stake returns.
+  const registry = changed.length === 0 ? state.registry : changed;
   const turned: BeaconState = {
     ...next,
     registry,
-    pending: [],
+    pending: changed.length === 0 ? pending : [],
     committees: [...committees, drawCommittees(params, registry, mix, epoch + 1n)],
   };
   return { state: turned, crosslinked };
@@ -232,7 +268,9 @@ function drawCommittees(
   mix: Uint8Array,
   epoch: bigint,
 ): EpochCommittees {
-  const ids = registry.map((v) => v.id);
+  const eligible = registry.filter((v) => v.stake >= params.minValidatorStake);
+  // A registry with nobody eligible (a genesis below the minimum) still needs committees.
+  const ids = (eligible.length > 0 ? eligible : registry).map((v) => v.id);
   const members = assignCommittees(ids, params.shardCount, committeeSeed(mix, epoch), params.minCommitteeSize);
   return { epoch, members, registry };
 }
@@ -242,9 +280,12 @@ function applyStakeChanges(registry: readonly Validator[], changes: readonly Sta
   for (const c of changes) {
     const id = toHex(c.publicKey);
     const v = byId.get(id) ?? { id, publicKey: c.publicKey, stake: 0n };
+    // Never below zero. A shard lets a key's owner unbond only what it bonded, and tells the
+    // beacon of every bond since the key was registered (genesis stakes are in the registry
+    // from the start), so this floor is only a guard: a receipt committed on its shard cannot
+    // be refused here, so a beacon block has no way to say no to it.
     v.stake += c.delta;
-    if (v.stake < 0n) fail(`validator ${id} would have negative stake`);
-    if (v.stake === 0n) byId.delete(id);
+    if (v.stake <= 0n) byId.delete(id);
     else byId.set(id, v);
   }
   return sortedRegistry([...byId.values()]);

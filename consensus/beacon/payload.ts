@@ -1,7 +1,7 @@
-// What a beacon block carries through consensus: the proposer's clock, its randomness reveal
-// and the crosslinks it brings. The rest of a beacon block's input to applyBeaconBlock comes
-// from the consensus block itself (height, proposer) or from executing it (stake changes), so
-// it is not written here twice.
+// What a beacon block carries through consensus: the proposer's clock, its randomness reveal,
+// the crosslinks it brings and the stake receipts it takes from crosslinked shard blocks. The
+// rest of a beacon block's input to applyBeaconBlock comes from the consensus block itself
+// (height, proposer), so it is not written here twice.
 import { bytes, type CodecType, decode, encode, fixedBytes, list, struct, u16, u64 } from "../../crypto/index.ts";
 import { MAX_PAYLOAD_BYTES } from "../messages.ts";
 import { commitProofCodec } from "./crosslink.ts";
@@ -20,10 +20,21 @@ export const crosslinkInputCodec = struct("CrosslinkInput", {
   proof: commitProofCodec,
 });
 
+/** Bytes of one encoded bundle of stake receipts at most (a header and proven receipts). */
+const MAX_STAKE_BUNDLE_BYTES = 1 << 16;
+/** Bundles per beacon block at most (one per source block; the rest wait for the next block). */
+export const MAX_STAKE_BUNDLES_PER_BLOCK = 256;
+
 export const beaconPayloadCodec = struct("BeaconPayload", {
   timeMs: u64,
   reveal: fixedBytes(REVEAL_LENGTH),
   crosslinks: list(crosslinkInputCodec, MAX_CROSSLINKS_PER_BLOCK),
+  /**
+   * Stake receipts for the beacon, each an encoded shard InboundBundle (shard/body.ts: a
+   * crosslinked source header and receipts proven against its outbox). Opaque here: shard/
+   * knows the format and turns them into stake notices.
+   */
+  stakeBundles: list(bytes(MAX_STAKE_BUNDLE_BYTES), MAX_STAKE_BUNDLES_PER_BLOCK),
 });
 export type BeaconPayload = CodecType<typeof beaconPayloadCodec>;
 

@@ -1,4 +1,4 @@
-// Signed transfers for devnet tools, tests and the benchmark: signed through node:crypto
+// Signed transfers (and other transactions) for devnet tools, tests and the benchmark: signed through node:crypto
 // (several times faster than the noble signer, same bytes), encoded for ubn_sendRawTransaction.
 import { addressBytesOf, nativeKeyPair } from "../../crypto/index.ts";
 import { encodeTransaction, encodeUnsigned, senderSigningBytes, type UnsignedTx } from "../../vm/index.ts";
@@ -25,14 +25,18 @@ export function signedTransfer(
   nonce: bigint,
   fee = DEVNET_TRANSFER_FEE,
 ): Uint8Array {
-  const unsigned: UnsignedTx = {
-    chainId,
-    sender: from.publicKey,
-    nonce,
-    fee,
-    sponsor: null,
-    payload: { type: "transfer", to, amount },
-  };
+  return signedTx(chainId, from, { type: "transfer", to, amount }, nonce, fee);
+}
+
+/** Any transaction of `from` without a sponsor, signed and encoded. */
+export function signedTx(
+  chainId: string,
+  from: TransferSigner,
+  payload: UnsignedTx["payload"],
+  nonce: bigint,
+  fee: bigint,
+): Uint8Array {
+  const unsigned: UnsignedTx = { chainId, sender: from.publicKey, nonce, fee, sponsor: null, payload };
   const signature = from.sign(senderSigningBytes(encodeUnsigned(unsigned)));
   return encodeTransaction({ ...unsigned, signature, sponsorSignature: null });
 }

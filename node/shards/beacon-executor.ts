@@ -15,6 +15,7 @@ import {
   buildBeaconPayload,
   type CommittedShardChain,
 } from "../../shard/beacon-block.ts";
+import type { InboundBundle } from "../../shard/body.ts";
 import type { BlockExecutor, BlockToCommit, Verdict } from "../chain/block-executor.ts";
 import type { BlockStore, ChainTip } from "../chain/block-store.ts";
 import { ChainError, ChainErrorCode } from "../chain/errors.ts";
@@ -35,6 +36,8 @@ export interface BeaconExecutorModules {
   view: BeaconView;
   /** Blocks seen on the network above the tip (to apply ancestors the engine never asked about). */
   known(hashHex: string): KnownBlock | undefined;
+  /** Stake receipts for the beacon waiting on a shard (ShardRecords.bundlesFor). */
+  stakeBundles(shard: number, fromSeq: bigint, room: number): InboundBundle[];
 }
 
 interface Applied {
@@ -70,7 +73,7 @@ export class BeaconExecutor implements BlockExecutor<BeaconCommitted> {
       const stored = await this.m.store.blockAt(h);
       if (stored === undefined) throw new ChainError(ChainErrorCode.wrongDatabase, `no stored beacon block ${h}`);
       const block = decode(blockCodec, stored.block);
-      const result = this.apply(view.tip.result, h, block.proposer, block.payload);
+      const result = this.apply(view.tip.result, toHex(view.tip.hash), h, block.proposer, block.payload);
       view.append({ height: h, hash: stored.hash, result });
     }
   }
@@ -90,7 +93,7 @@ export class BeaconExecutor implements BlockExecutor<BeaconCommitted> {
       return Promise.resolve({ valid: false, reason: "parent is not a known block above the committed tip" });
     let result: BeaconBlockResult;
     try {
-      result = this.apply(parentResult, height, proposer, payload);
+      result = this.apply(parentResult, toHex(parent), height, proposer, payload);
     } catch (e) {
       return Promise.resolve({ valid: false, reason: (e as Error).message });
     }
@@ -118,8 +121,10 @@ export class BeaconExecutor implements BlockExecutor<BeaconCommitted> {
       params: this.m.params,
       sign,
       shards,
+      crosslinkedBefore: (shard, digest) => this.crosslinkedBefore(toHex(parent), shard, digest),
+      stakeBundles: this.m.stakeBundles,
     });
-    const result = this.apply(parentResult, height, proposer, payload);
+    const result = this.apply(parentResult, toHex(parent), height, proposer, payload);
     this.built.set(toHex(sha256(payload)), { parentHex: toHex(parent), height, result });
     if (this.built.size > 16) this.built.delete(this.built.keys().next().value as string);
     return payload;
@@ -156,7 +161,7 @@ export class BeaconExecutor implements BlockExecutor<BeaconCommitted> {
     let result = this.results.get(hex)?.result;
     if (result === undefined) {
       try {
-        result = this.apply(view.tip.result, b.height, b.proposer, b.payload);
+        result = this.apply(view.tip.result, toHex(view.tip.hash), b.height, b.proposer, b.payload);
       } catch (e) {
         throw new ChainError(
           ChainErrorCode.diverged,
@@ -187,8 +192,34 @@ export class BeaconExecutor implements BlockExecutor<BeaconCommitted> {
     return { tip, result };
   }
 
-  private apply(parent: BeaconBlockResult, height: bigint, proposer: Uint8Array, payload: Uint8Array) {
-    return applyBeaconPayload(parent, { height, proposer }, payload, this.m.params, this.m.verify);
+  private apply(
+    parent: BeaconBlockResult,
+    parentHex: string,
+    height: bigint,
+    proposer: Uint8Array,
+    payload: Uint8Array,
+  ) {
+    return applyBeaconPayload(parent, { height, proposer }, payload, this.m.params, this.m.verify, (shard, digest) =>
+      this.crosslinkedBefore(parentHex, shard, digest),
+    );
+  }
+
+  /**
+   * Did block `hex` or one of its ancestors crosslink this header? The committed ones are in
+   * the view; those above the committed tip are walked back through the results kept here.
+   * The answer depends only on the chain ending at `hex`, never on how much of it this node
+   * has committed, so every validator judges a block alike.
+   */
+  private crosslinkedBefore(hex: string, shard: number, digest: Uint8Array): boolean {
+    const tipHex = toHex(this.current.hash);
+    let at = hex;
+    for (let guard = 0; at !== tipHex && guard <= MAX_RESULTS; guard++) {
+      const r = this.results.get(at);
+      if (r === undefined) return false;
+      if (r.result.crosslinked.some((c) => c.shard === shard && equalBytes(c.digest, digest))) return true;
+      at = r.parentHex;
+    }
+    return at === tipHex && this.m.view.isCrosslinked(shard, digest, this.m.view.tip.height);
   }
 
   /** The result after block `hex` (committed tip or applied here), applying unseen ancestors first. */
@@ -213,7 +244,7 @@ export class BeaconExecutor implements BlockExecutor<BeaconCommitted> {
         this.remember(h, {
           parentHex,
           height: block.height,
-          result: this.apply(parent, block.height, block.proposer, block.payload),
+          result: this.apply(parent, parentHex, block.height, block.proposer, block.payload),
         });
       } catch {
         return undefined;

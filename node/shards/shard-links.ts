@@ -3,7 +3,6 @@
 // whether a receipt's source header is crosslinked, and the receipts this shard may take next.
 import type { InboundBundle } from "../../shard/body.ts";
 import type { ShardHeader } from "../../shard/header.ts";
-import { bundleFor } from "../../shard/outbox.ts";
 import { decodeSeq, inboxNextKey } from "../../vm/cross-shard/records.ts";
 import type { AuthenticatedState } from "../../vm/index.ts";
 import type { ShardLinks } from "../chain/executor.ts";
@@ -42,20 +41,13 @@ export function shardLinks(shard: number, beacon: BeaconView, records: readonly 
     },
     async inbound(state: AuthenticatedState, beaconHeight: bigint): Promise<InboundBundle[]> {
       const bundles: InboundBundle[] = [];
-      let room = MAX_INBOUND_RECEIPTS;
       for (const source of records) {
         if (source.shard === shard) continue;
-        let seq = decodeSeq(await state.get(inboxNextKey(source.shard)));
-        // One bundle per source block, in seq order, while the blocks are crosslinked.
-        for (let guard = 0; room > 0 && guard < MAX_INBOUND_RECEIPTS; guard++) {
-          const block = source.emitted(shard, seq);
-          if (block === undefined || !beacon.isCrosslinked(source.shard, block.headerHash, beaconHeight)) break;
-          const bundle = bundleFor(block.header, block.outbox, shard, seq, room);
-          if (bundle.receipts.length === 0) break;
-          bundles.push(bundle);
-          room -= bundle.receipts.length;
-          seq += BigInt(bundle.receipts.length);
-        }
+        const seq = decodeSeq(await state.get(inboxNextKey(source.shard)));
+        const room = MAX_INBOUND_RECEIPTS - bundles.reduce((n, b) => n + b.receipts.length, 0);
+        const crosslinked = (b: { headerHash: Uint8Array }) =>
+          beacon.isCrosslinked(source.shard, b.headerHash, beaconHeight);
+        bundles.push(...source.bundlesFor(shard, seq, room, crosslinked));
       }
       return bundles;
     },

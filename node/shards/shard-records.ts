@@ -11,6 +11,7 @@ import { decode } from "../../crypto/index.ts";
 import type { CommittedShardBlock, CommittedShardChain } from "../../shard/beacon-block.ts";
 import { decodeShardBlockPayload, type InboundBundle } from "../../shard/body.ts";
 import { headerHash, type ShardHeader } from "../../shard/header.ts";
+import { bundleFor } from "../../shard/outbox.ts";
 import type { CrossReceipt } from "../../vm/cross-shard/receipt.ts";
 import type { BlockStore } from "../chain/block-store.ts";
 
@@ -75,6 +76,31 @@ export class ShardRecords implements CommittedShardChain {
   /** The committed block that emitted receipt `seq` for `destination`, if this node has it. */
   emitted(destination: number, seq: bigint): EmittedBlock | undefined {
     return this.bySeq.get(`${destination}#${seq}`);
+  }
+
+  /**
+   * The receipts for `destination` from `fromSeq` on, one bundle per source block with proofs,
+   * in seq order, `room` receipts at most, up to the first block `usable` refuses (a
+   * destination takes receipts only from crosslinked blocks, and only in order).
+   */
+  bundlesFor(
+    destination: number,
+    fromSeq: bigint,
+    room: number,
+    usable: (block: EmittedBlock) => boolean,
+  ): InboundBundle[] {
+    const bundles: InboundBundle[] = [];
+    let seq = fromSeq;
+    while (room > 0 && seq <= this.highestSeq(destination)) {
+      const block = this.emitted(destination, seq);
+      if (block === undefined || !usable(block)) break;
+      const bundle = bundleFor(block.header, block.outbox, destination, seq, room);
+      if (bundle.receipts.length === 0) break;
+      bundles.push(bundle);
+      room -= bundle.receipts.length;
+      seq += BigInt(bundle.receipts.length);
+    }
+    return bundles;
   }
 
   /** A block committed on this shard (in height order). */

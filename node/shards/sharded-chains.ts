@@ -6,7 +6,13 @@
 // Committees: each shard starts with the committee the genesis beacon state drew for epoch 0
 // and moves to the next one at the height its own commits fix (shard-epochs.ts,
 // shard/epoch-handover.ts); the beacon draws each epoch's committees at the end of the one before.
-import { type BeaconParams, committeeSetOf, genesisBeaconState } from "../../consensus/beacon/beacon-state.ts";
+import {
+  type BeaconParams,
+  type BeaconState,
+  committeeSetOf,
+  epochOfHeight,
+  genesisBeaconState,
+} from "../../consensus/beacon/beacon-state.ts";
 import { genesisMix } from "../../consensus/beacon/randomness.ts";
 import type { ValidatorSet } from "../../consensus/index.ts";
 import { sha256, verifyNative } from "../../crypto/index.ts";
@@ -15,6 +21,7 @@ import type { RpcShardLayout } from "../../rpc/index.ts";
 import { shardHeaderLinker } from "../../shard/beacon-link.ts";
 import { bodyHash, EMPTY_BODY } from "../../shard/body.ts";
 import { genesisShardHeader, headerHash } from "../../shard/header.ts";
+import { BEACON_CHAIN } from "../../vm/cross-shard/receipt.ts";
 import { decodeSeq, inboxNextKey } from "../../vm/cross-shard/records.ts";
 import { MemoryKv, SparseMerkleState } from "../../vm/index.ts";
 import { BlockStore, type ChainTip } from "../chain/block-store.ts";
@@ -57,6 +64,7 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
     minCommitteeSize: genesis.params.committeeSize,
     shardChainId: (k) => `${genesis.chainId}/${shardChainName(k)}`,
     linkHeaders: shardHeaderLinker,
+    minValidatorStake: smallestStake(validators.validators),
   };
   const genesisTime = BigInt(genesis.genesisTimeMs);
   const shardGenesis: Uint8Array[] = [];
@@ -84,6 +92,7 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
   const pending = await o.readOrCorrupt(() =>
     PendingBlocks.load(db, store.pendingPrefix(), `${genesis.chainId}/${BEACON_CHAIN_NAME}`, sha256, at.height),
   );
+  const records: ShardRecords[] = [];
   const executor = new BeaconExecutor(at, {
     params,
     verify: (items) => items.map((it) => verifyNative(it.publicKey, it.message, it.signature)),
@@ -91,12 +100,12 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
     db,
     view,
     known: (hex) => pending.get(hex),
+    stakeBundles: (shard, fromSeq, room) => records[shard]?.bundlesFor(BEACON_CHAIN, fromSeq, room, () => true) ?? [],
   });
   await o.readOrCorrupt(() => executor.replay());
   // Shards: each starts from its epoch-0 committee and learns the later ones from its commits
   // (shard-epochs.ts); links see the beacon view and every shard's records.
   const everyValidator = validators.validators.map((v) => v.id);
-  const records: ShardRecords[] = [];
   const shards: OpenedShardChain[] = [];
   for (let k = 0; k < S; k++) {
     const name = shardChainName(k);
@@ -142,9 +151,15 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
     shards.push(opened);
   }
 
-  // What each shard has already taken from the others is no longer kept (see ShardRecords.taken).
+  // What each shard and the beacon have already taken is no longer kept (see ShardRecords.taken).
   for (const dest of records)
     for (const source of records) if (source !== dest) source.taken(dest.shard, dest.nextFrom(source.shard));
+  const beaconTook = () => {
+    view.tip.result.state.stakeInbox.forEach((next, k) => {
+      records[k]?.taken(BEACON_CHAIN, next);
+    });
+  };
+  beaconTook();
 
   // The beacon chain's runner.
   const safety = await openSafetyStore(`${o.home}/safety`, BEACON_CHAIN_NAME);
@@ -174,9 +189,15 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
       network: o.network,
       shards: () => records,
       // A crosslink proves a header by its committed child, so there is work once a shard has
-      // committed two blocks above its last crosslink.
-      crosslinkWork: () =>
-        records.some((r) => BigInt(r.height) >= (view.tip.result.state.crosslinks[r.shard]?.height ?? 0n) + 2n),
+      // committed two blocks above its last crosslink, or stake receipts wait for the beacon.
+      crosslinkWork: () => {
+        const state = view.tip.result.state;
+        return records.some(
+          (r) =>
+            BigInt(r.height) >= (state.crosslinks[r.shard]?.height ?? 0n) + 2n ||
+            r.highestSeq(BEACON_CHAIN) >= (state.stakeInbox[r.shard] ?? 0n),
+        );
+      },
       onCommitted: (info) => beaconMetrics.committed({ height: info.tip.height, txs: 0, latencyMs: null }),
       log: beaconLog,
       onFatal: o.onFatal,
@@ -187,6 +208,7 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
   // A beacon block may crosslink receipts some shard can now take, or the outbox a shard was
   // extending its chain for: every shard's proposer looks again.
   view.onAppend(() => {
+    beaconTook();
     for (const s of shards) s.chain.poke();
   });
   return {
@@ -201,6 +223,7 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
         epoch: s.chain.currentSet.epoch,
         committee: s.chain.currentSet.validators.map((v) => v.publicKey),
       })),
+      beacon: beaconLayout(view.tip.height, view.tip.result.state, params),
     }),
     start: async () => {
       await Promise.all([beacon.start(), ...shards.map((s) => s.chain.start())]);
@@ -208,5 +231,26 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
     stop: async () => {
       await Promise.all([beacon.stop(), ...shards.map((s) => s.chain.stop())]);
     },
+  };
+}
+
+/**
+ * A key joins committees with at least the stake of the smallest genesis validator: the genesis
+ * has no parameter for it yet (adding one changes the genesis encoding and its published
+ * vectors), and its validators are the stakes the network was launched to trust.
+ */
+function smallestStake(validators: readonly { stake: bigint }[]): bigint {
+  let min: bigint | undefined;
+  for (const v of validators) if (min === undefined || v.stake < min) min = v.stake;
+  return min ?? 1n;
+}
+
+function beaconLayout(height: bigint, state: BeaconState, params: BeaconParams): NonNullable<RpcShardLayout["beacon"]> {
+  return {
+    height,
+    epoch: epochOfHeight(height, params.epochLength),
+    registry: state.registry.map((v) => ({ publicKey: v.publicKey, stake: v.stake })),
+    pending: state.pending.map((c) => ({ publicKey: c.publicKey, delta: c.delta })),
+    minValidatorStake: params.minValidatorStake,
   };
 }

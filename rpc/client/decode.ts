@@ -205,6 +205,25 @@ export function shardLayout(v: unknown): ClientShardLayout {
         committee: array(o.committee, "chain.committee").map((k) => data(k, "committee key")),
       };
     }),
+    beacon: l.beacon === null || l.beacon === undefined ? null : beaconLayout(object(l.beacon, "layout.beacon")),
+  };
+}
+
+function beaconLayout(b: Json): NonNullable<ClientShardLayout["beacon"]> {
+  return {
+    height: quantity(b.height, "beacon.height"),
+    epoch: quantity(b.epoch, "beacon.epoch"),
+    registry: array(b.registry, "beacon.registry").map((v) => {
+      const o = object(v, "registry entry");
+      return { publicKey: data(o.publicKey, "registry.publicKey"), stake: quantity(o.stake, "registry.stake") };
+    }),
+    pending: array(b.pending, "beacon.pending").map((v) => {
+      const o = object(v, "pending change");
+      const delta = string(o.delta, "pending.delta");
+      if (!/^-?(0|[1-9][0-9]*)$/.test(delta)) throw badResponse("pending.delta should be a decimal integer", delta);
+      return { publicKey: data(o.publicKey, "pending.publicKey"), delta: BigInt(delta) };
+    }),
+    minValidatorStake: quantity(b.minValidatorStake, "beacon.minValidatorStake"),
   };
 }
 

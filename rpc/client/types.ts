@@ -135,6 +135,14 @@ export interface ClientShardLayout {
   shards: bigint;
   addressRule: string;
   chains: { shard: bigint; name: string; epoch: bigint; committee: Hex[] }[];
+  /** The beacon registry (null on a single-chain network). */
+  beacon: null | {
+    height: bigint;
+    epoch: bigint;
+    registry: { publicKey: Hex; stake: bigint }[];
+    pending: { publicKey: Hex; delta: bigint }[];
+    minValidatorStake: bigint;
+  };
 }
 
 export interface ClientSyncing {

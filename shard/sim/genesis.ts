@@ -54,6 +54,7 @@ export async function simGenesis(
     minCommitteeSize: 4,
     shardChainId,
     linkHeaders: shardHeaderLinker,
+    minValidatorStake: 1n,
   };
   const validatorAddresses = keys.map((k) => addressBytesOf(k.publicKey));
   const accounts = Array.from({ length: s.shards }, (_, k) => [...load.addressesOn(k), ...validatorAddresses]);

@@ -208,6 +208,7 @@ export class SimLedger {
         bytes,
         this.beaconParams,
         this.verify,
+        (_shard, digest) => this.isCrosslinked(toHex(digest), parent.height, parentHex),
       );
       const exec: BeaconExec = {
         hashHex: blockHex,

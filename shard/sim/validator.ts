@@ -80,6 +80,9 @@ export class SimValidator {
         height: chain.length - 1,
         at: (h: number) => chain[h] ?? undefined,
       })),
+      crosslinkedBefore: (_shard, digest) => ledger.isCrosslinked(toHex(digest), parent.height, parentHex),
+      // The simulator's clients only transfer: no stake receipts to take.
+      stakeBundles: () => [],
     });
   }
 

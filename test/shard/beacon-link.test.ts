@@ -27,6 +27,7 @@ const params: BeaconParams = {
   minCommitteeSize: 4,
   shardChainId: () => CHAIN,
   linkHeaders: shardHeaderLinker,
+  minValidatorStake: 1n,
 };
 
 /** Shard 0's blocks 1..n in rounds 1..n, each certified; headers chained from the genesis header. */
@@ -42,7 +43,7 @@ function shardBlocks(n: number) {
 function beaconBlockAt(height: bigint, crosslinks: Parameters<typeof applyBeaconBlock>[1]["crosslinks"]) {
   const key = fx.keys[0] as KeyPair;
   const reveal = sign(revealMessage(params.chainId, epochOfHeight(height, params.epochLength)), key.secretKey);
-  return { height, proposer: key.publicKey, reveal, crosslinks, stakeChanges: [] };
+  return { height, proposer: key.publicKey, reveal, crosslinks, stakeNotices: [] };
 }
 
 describe("crosslinking real shard blocks", () => {

@@ -7,6 +7,7 @@ import type { KeyPair } from "../../crypto/index.ts";
 import type { CommittedShardBlock, CommittedShardChain } from "../../shard/beacon-block.ts";
 import { bodyHash, EMPTY_BODY, encodeShardBlockPayload, shardPayloadDigest } from "../../shard/body.ts";
 import type { ShardHeader } from "../../shard/header.ts";
+import type { CrossReceipt } from "../../vm/cross-shard/receipt.ts";
 import { type Built, CHAIN, type fixture, GENESIS, genesis, leaderIndex, qcFor } from "../consensus/engine/helpers.ts";
 import { nextHeader } from "./fixtures.ts";
 
@@ -15,13 +16,18 @@ export function certifiedShardChain(
   fx: ReturnType<typeof fixture>,
   genesisHeader: ShardHeader,
   rounds: readonly number[],
+  /** The outbox of the block at each height (none by default). */
+  outboxAt: (height: bigint) => readonly CrossReceipt[] = () => [],
 ): CommittedShardChain & { blocks: CommittedShardBlock[] } {
   const blocks: CommittedShardBlock[] = [];
   let parent: Built | null = null;
   let qc = genesis(fx);
   let previous = genesisHeader;
   for (const r of rounds) {
-    const header: ShardHeader = { ...nextHeader(previous, []), bodyHash: bodyHash(EMPTY_BODY) };
+    const header: ShardHeader = {
+      ...nextHeader(previous, outboxAt(previous.height + 1n)),
+      bodyHash: bodyHash(EMPTY_BODY),
+    };
     const block = {
       epoch: 0n,
       round: BigInt(r),

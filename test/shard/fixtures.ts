@@ -3,7 +3,7 @@ import { sha256, utf8 } from "../../crypto/index.ts";
 import { bodyHash, EMPTY_BODY } from "../../shard/body.ts";
 import { genesisShardHeader, headerHash, type ShardHeader } from "../../shard/header.ts";
 import { outboxRoot } from "../../shard/outbox.ts";
-import { type CrossReceipt, ReceiptKind } from "../../vm/cross-shard/receipt.ts";
+import { type CrossReceipt, NO_VALIDATOR, ReceiptKind } from "../../vm/cross-shard/receipt.ts";
 
 export function receipt(source: number, destination: number, seq: bigint, amount = 100n + seq): CrossReceipt {
   return {
@@ -15,6 +15,7 @@ export function receipt(source: number, destination: number, seq: bigint, amount
     from: new Uint8Array(20).fill(source + 1),
     to: new Uint8Array(20).fill(destination + 1),
     amount,
+    validator: NO_VALIDATOR,
   };
 }
 

@@ -1,3 +1,4 @@
+import { ed25519 } from "@noble/curves/ed25519.js";
 import { describe, expect, it } from "vitest";
 import { toHex } from "../../crypto/index.ts";
 import { BEACON_CHAIN, type CrossReceipt, ReceiptKind } from "../../vm/cross-shard/receipt.ts";
@@ -12,11 +13,9 @@ import {
   encodeAccount,
   encodeTotals,
   encodeTransaction,
-  encodeUnbondingQueue,
   executeBlock,
   type SignedTx,
   TOTALS_KEY,
-  unbondingQueueKey,
   type VmParams,
 } from "../../vm/index.ts";
 import { account, addr, CHAIN, params, signed } from "./helpers.ts";
@@ -103,7 +102,7 @@ describe("cross-shard transfers in the VM", () => {
     expect(await refused(s1, 1, [first])).toBe(BlockErrorCode.receiptReplayed);
     expect(await refused(s1, 1, [{ ...first, seq: 3n }])).toBe(BlockErrorCode.receiptGap);
     expect(await refused(s1, 1, [{ ...first, seq: 2n, destination: 0 }])).toBe(BlockErrorCode.receiptWrongChain);
-    expect(await refused(s1, 1, [{ ...first, seq: 2n, kind: ReceiptKind.stakeDeposit }])).toBe(
+    expect(await refused(s1, 1, [{ ...first, seq: 2n, kind: ReceiptKind.stakeBonded }])).toBe(
       BlockErrorCode.receiptWrongKind,
     );
     const single = await chainState([a], 10n);
@@ -129,40 +128,49 @@ describe("cross-shard transfers in the VM", () => {
     expect(await refused(s0, 0, [], [signed(c, 0n, transfer(a, 1n))])).toBe(BlockErrorCode.txWrongShard);
   });
 
-  it("sends stake to the beacon chain, which credits it as stake", async () => {
+  it("keeps stake bonded on the shard and tells the beacon of a registered validator's changes", async () => {
     const s0 = await chainState([a], 1_000_000n);
-    const beacon = await chainState([], 0n);
-    const r = await run(s0, 0, [signed(a, 0n, { type: "stake", amount: 40_000n })]);
-    expect(r.outbox[0]).toMatchObject({ destination: BEACON_CHAIN, kind: ReceiptKind.stakeDeposit, amount: 40_000n });
-    expect((await account(s0, addr(a))).staked).toBe(0n);
-    await run(beacon, BEACON_CHAIN, [], r.outbox);
-    expect((await account(beacon, addr(a))).staked).toBe(40_000n);
-    const identity = await heldAndExpected(beacon, [a]);
+    const key = ed25519.getPublicKey(new Uint8Array(32).fill(7));
+    // Not a validator yet: stake bonds here and nothing is sent.
+    const first = await run(s0, 0, [signed(a, 0n, { type: "stake", amount: 40_000n })]);
+    expect(first.outbox).toEqual([]);
+    expect(await account(s0, addr(a))).toMatchObject({ staked: 40_000n });
+    // Registering tells the beacon of everything bonded so far; later changes follow.
+    const reg = await run(s0, 0, [signed(a, 1n, { type: "register_validator", consensusKey: key })]);
+    const more = await run(s0, 0, [signed(a, 2n, { type: "stake", amount: 5_000n })]);
+    const less = await run(s0, 0, [signed(a, 3n, { type: "unstake", amount: 2_000n })]);
+    const sent = [...reg.outbox, ...more.outbox, ...less.outbox];
+    expect(sent.map((r) => [r.destination, r.seq, r.kind, r.amount, toHex(r.validator)])).toEqual([
+      [BEACON_CHAIN, 0n, ReceiptKind.stakeBonded, 40_000n, toHex(key)],
+      [BEACON_CHAIN, 1n, ReceiptKind.stakeBonded, 5_000n, toHex(key)],
+      [BEACON_CHAIN, 2n, ReceiptKind.stakeUnbonded, 2_000n, toHex(key)],
+    ]);
+    expect(await account(s0, addr(a))).toMatchObject({ staked: 43_000n, unbonding: 2_000n });
+    // No value is in flight: the supply identity holds on the shard with nothing sent out.
+    const identity = await heldAndExpected(s0, [a]);
+    expect(identity.sentOut).toBe(0n);
     expect(identity.held).toBe(identity.expected);
+    // One key per account.
+    const again = await run(s0, 0, [
+      signed(a, 4n, { type: "register_validator", consensusKey: ed25519.getPublicKey(new Uint8Array(32).fill(8)) }),
+    ]);
+    expect(again.receipts[0]?.ok).toBe(false);
   });
 
-  it("pays beacon unbonding back to the owner's shard by receipt", async () => {
-    const beacon = await newState();
-    beacon.set(accountKey(addr(c)), encodeAccount({ ...emptyAccount(), unbonding: 900n }));
-    beacon.set(unbondingQueueKey(7n), encodeUnbondingQueue([{ address: addr(c), amount: 900n }]));
-    beacon.set(TOTALS_KEY, encodeTotals({ genesisSupply: 900n, minted: 0n, burned: 0n }));
-    await beacon.commit();
-    const r = await executeBlock(
-      beacon,
-      { chainId: CHAIN, height: 7n, proposer: null, txs: [] },
-      { params: chainParams(BEACON_CHAIN) },
-    );
-    await beacon.commit();
-    expect(r.outbox[0]).toMatchObject({
-      source: BEACON_CHAIN,
-      destination: 1,
-      kind: ReceiptKind.unbondReturn,
-      amount: 900n,
-    });
-    expect(await account(beacon, addr(c))).toMatchObject({ unbonding: 0n, balance: 0n });
+  it("refuses stake receipts on a shard", async () => {
     const s1 = await chainState([c], 0n);
-    await run(s1, 1, [], r.outbox);
-    expect((await account(s1, addr(c))).balance).toBe(900n);
+    const notice: CrossReceipt = {
+      source: 0,
+      destination: 1,
+      seq: 0n,
+      kind: ReceiptKind.stakeBonded,
+      origin: new Uint8Array(32),
+      from: addr(a),
+      to: addr(a),
+      amount: 5n,
+      validator: new Uint8Array(32).fill(1),
+    };
+    expect(await refused(s1, 1, [notice])).toBe(BlockErrorCode.receiptWrongKind);
   });
 
   it("keeps supply exact on every chain and across chains, in flight included", async () => {

@@ -1,10 +1,10 @@
 // Applying receipts other chains sent here. The shard layer has already proven each one
 // against a crosslinked source header (shard/inbox.ts); the state enforces what only it knows:
 // the receipt is for this chain, carries exactly the next seq expected from its source, and
-// is of a kind this chain credits. Any violation refuses the whole block.
+// is a transfer (a shard's state takes value; stake receipts go to the beacon chain, which
+// has no VM state: shard/beacon-block.ts). Any violation refuses the whole block.
 import type { Account } from "../account.ts";
 import { BlockError, BlockErrorCode } from "../errors.ts";
-import { isBeacon } from "./outbox.ts";
 import { type CrossReceipt, ReceiptKind } from "./receipt.ts";
 import { type CrossTotals, decodeSeq, encodeSeq, inboxNextKey } from "./records.ts";
 
@@ -32,18 +32,14 @@ export async function applyInbound(
     const expected = decodeSeq(await store.getRaw(key));
     if (r.seq < expected) throw new BlockError(BlockErrorCode.receiptReplayed, `${where} was applied already`);
     if (r.seq > expected) throw new BlockError(BlockErrorCode.receiptGap, `${where}, expected #${expected}`);
-    const account = await store.account(r.to);
-    const beacon = isBeacon(chain);
-    if (r.kind === ReceiptKind.stakeDeposit && beacon) {
-      store.setAccount(r.to, { ...account, staked: account.staked + r.amount });
-    } else if ((r.kind === ReceiptKind.transfer || r.kind === ReceiptKind.unbondReturn) && !beacon) {
-      store.setAccount(r.to, { ...account, balance: account.balance + r.amount });
-    } else {
+    if (r.kind !== ReceiptKind.transfer) {
       throw new BlockError(
         BlockErrorCode.receiptWrongKind,
         `${where}: kind ${r.kind} does not apply on chain ${chain.id}`,
       );
     }
+    const account = await store.account(r.to);
+    store.setAccount(r.to, { ...account, balance: account.balance + r.amount });
     store.putRaw(key, encodeSeq(expected + 1n));
     totals.receivedIn += r.amount;
   }

@@ -109,7 +109,7 @@ async function execute(state: AuthenticatedState, block: VmBlock, env: Execution
   const bs = new BlockState(state);
   const cross = decodeCrossTotals(await state.get(CROSS_TOTALS_KEY));
   const outbox = new BlockOutbox(params.chain?.id ?? 0, bs, cross);
-  await releaseDueUnbonding(bs, block.height, params.chain, outbox);
+  await releaseDueUnbonding(bs, block.height);
   const totalsBytes = await state.get(TOTALS_KEY);
   const totals: Totals = totalsBytes ? decodeTotals(totalsBytes) : { genesisSupply: 0n, minted: 0n, burned: 0n };
 

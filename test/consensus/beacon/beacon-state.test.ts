@@ -55,6 +55,7 @@ const params: BeaconParams = {
   minCommitteeSize: 4,
   shardChainId: () => CHAIN,
   linkHeaders: link,
+  minValidatorStake: 1n,
 };
 const shardGenesis = [sha256(utf8("shard 0 genesis")), sha256(utf8("shard 1 genesis"))];
 const start = genesisBeaconState(params, fx.set.validators, genesisMix(sha256(utf8("g"))), shardGenesis);
@@ -63,7 +64,7 @@ function beaconBlock(state: BeaconState, extra: Partial<BeaconBlockInput> = {}, 
   const height = state.height + 1n;
   const key = fx.keys[who] as KeyPair;
   const reveal = sign(revealMessage(BEACON, epochOfHeight(height, params.epochLength)), key.secretKey);
-  return { height, proposer: key.publicKey, reveal, crosslinks: [], stakeChanges: [], ...extra };
+  return { height, proposer: key.publicKey, reveal, crosslinks: [], stakeNotices: [], ...extra };
 }
 
 function fields(b: Built): BlockIdFields {
@@ -194,8 +195,9 @@ describe("beacon state", () => {
 
   it("applies stake changes and draws new committees at the epoch boundary only", () => {
     const newcomer = keyFor(77);
-    const deposit = { publicKey: newcomer.publicKey, delta: 5n };
-    let s = applyBeaconBlock(start, beaconBlock(start, { stakeChanges: [deposit] }), params, batchVerify).state;
+    const deposit = { source: 1, seq: 0n, publicKey: newcomer.publicKey, delta: 5n };
+    let s = applyBeaconBlock(start, beaconBlock(start, { stakeNotices: [deposit] }), params, batchVerify).state;
+    expect(s.stakeInbox).toEqual([0n, 1n]);
     expect(s.registry).toHaveLength(4);
     expect(s.pending).toHaveLength(1);
     s = applyBeaconBlock(s, beaconBlock(s), params, batchVerify).state;
@@ -232,14 +234,58 @@ describe("beacon state", () => {
     expect(committeeSetOf(both, 0, 0n)).toBeUndefined();
   });
 
-  it("refuses a stake change that would go negative", () => {
-    const s = applyBeaconBlock(start, beaconBlock(start), params, batchVerify).state;
-    const s2 = applyBeaconBlock(
-      s,
-      beaconBlock(s, { stakeChanges: [{ publicKey: (fx.keys[0] as KeyPair).publicKey, delta: -2n }] }),
+  it("takes stake receipts of each shard in seq order, exactly once", () => {
+    const key = keyFor(78).publicKey;
+    const notice = (source: number, seq: bigint) => ({ source, seq, publicKey: key, delta: 1n });
+    const take = (notices: ReturnType<typeof notice>[]) =>
+      applyBeaconBlock(start, beaconBlock(start, { stakeNotices: notices }), params, batchVerify).state;
+    expect(take([notice(0, 0n), notice(1, 0n), notice(0, 1n)]).stakeInbox).toEqual([2n, 1n]);
+    expect(() => take([notice(0, 1n)])).toThrow(/expected #0/);
+    expect(() => take([notice(0, 0n), notice(0, 0n)])).toThrow(/expected #1/);
+    expect(() => take([notice(2, 0n)])).toThrow(/does not exist/);
+    const after = take([notice(0, 0n)]);
+    expect(() =>
+      applyBeaconBlock(after, beaconBlock(after, { stakeNotices: [notice(0, 0n)] }), params, batchVerify),
+    ).toThrow(/expected #1/);
+  });
+
+  it("removes a validator whose stake reaches zero, never below, and never empties the registry", () => {
+    const first = (fx.keys[0] as KeyPair).publicKey;
+    let s = applyBeaconBlock(
+      start,
+      beaconBlock(start, { stakeNotices: [{ source: 0, seq: 0n, publicKey: first, delta: -1_000_000n }] }),
       params,
       batchVerify,
     ).state;
-    expect(() => applyBeaconBlock(s2, beaconBlock(s2), params, batchVerify)).toThrow(/negative stake/);
+    for (let i = 0; i < 2; i++) s = applyBeaconBlock(s, beaconBlock(s), params, batchVerify).state;
+    expect(s.registry.map((v) => v.id)).not.toContain(toHex(first));
+    expect(s.registry).toHaveLength(3);
+    const everyone = s.registry.map((v, i) => ({
+      source: 0,
+      seq: BigInt(i + 1),
+      publicKey: v.publicKey,
+      delta: -v.stake,
+    }));
+    s = applyBeaconBlock(s, beaconBlock(s, { stakeNotices: everyone }), params, batchVerify).state;
+    for (let i = 0; i < 2; i++) s = applyBeaconBlock(s, beaconBlock(s), params, batchVerify).state;
+    expect(s.height).toBe(6n);
+    expect(s.registry).toHaveLength(3);
+    expect(s.pending).toHaveLength(3);
+  });
+
+  it("deals no committee seat to a key below the minimum stake", () => {
+    const small = keyFor(79).publicKey;
+    const strict = { ...params, minValidatorStake: 2n };
+    // The genesis validators (stake 1) bond one more each; the newcomer bonds 1.
+    const notices = [...fx.keys.map((k) => k.publicKey), small].map((publicKey, i) => ({
+      source: 0,
+      seq: BigInt(i),
+      publicKey,
+      delta: 1n,
+    }));
+    let s = applyBeaconBlock(start, beaconBlock(start, { stakeNotices: notices }), strict, batchVerify).state;
+    for (let i = 0; i < 2; i++) s = applyBeaconBlock(s, beaconBlock(s), strict, batchVerify).state;
+    expect(s.registry.map((v) => v.id)).toContain(toHex(small));
+    expect(currentCommittees(s).members.flat()).not.toContain(toHex(small));
   });
 });

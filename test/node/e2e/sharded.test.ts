@@ -3,7 +3,8 @@
 // on the destination shard once its source block is crosslinked; every node agrees on every
 // shard's blocks; and each shard's books balance on disk: the accounts it holds equal its
 // genesis supply + minted - burned - sent to other shards + received from them, with nothing
-// left in flight once the network is quiet.
+// left in flight once the network is quiet. Meanwhile accounts bond and unbond stake on their
+// shards and the beacon registry follows at each epoch (staking-script.ts).
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addressBytesOf, formatAddress, generateKeyPair, type KeyPair } from "../../../crypto/index.ts";
@@ -23,6 +24,7 @@ import {
   TOTALS_KEY,
 } from "../../../vm/index.ts";
 import { TestDevnet, waitFor } from "./devnet-harness.ts";
+import { StakingScript } from "./staking-script.ts";
 
 const S = 2;
 const keyOnShard = (shard: number): KeyPair => {
@@ -40,8 +42,9 @@ describe("sharded devnet: 8 validators, 2 shards", () => {
     net = await TestDevnet.create({
       validators: 8,
       shards: S,
-      // Short epochs (6 beacon blocks, 1-3 s) so that committees hand over during the test.
-      params: { epochLength: 6 },
+      // Short epochs (6 beacon blocks, 1-3 s) so that committees hand over during the test, and
+      // unbonding of 20 shard blocks so that the staking script sees stake come back.
+      params: { epochLength: 6, unbondingPeriodBlocks: 20 },
       accounts: [{ address: addressBytesOf(alice.publicKey), balance: 10n ** 24n }],
     });
   }, 120_000);
@@ -56,6 +59,13 @@ describe("sharded devnet: 8 validators, 2 shards", () => {
     const sends: { from: "faucet" | "alice"; to: Uint8Array; amount: bigint; cross: boolean }[] = [];
     const nonces = { faucet: 0n, alice: 0n };
     const hashes: Uint8Array[] = [];
+    // Value the faucet sent outside `sends` (the staking script funds validator-0).
+    const funds: { to: Uint8Array; amount: bigint }[] = [];
+    const staking = await StakingScript.open(net, {
+      alice: aliceSigner,
+      nonce: (who) => nonces[who]++,
+      funded: (to, amount) => funds.push({ to, amount }),
+    });
     const send = async (from: "faucet" | "alice", cross: boolean) => {
       const i = sends.length;
       const own = from === "faucet" ? faucetShard : aliceShard;
@@ -68,8 +78,9 @@ describe("sharded devnet: 8 validators, 2 shards", () => {
       hashes.push(await net.client(i % 8).sendRawTransaction(tx));
     };
     // Load: both senders, within and across shards in both directions, a pair every 150 ms,
-    // until each shard has handed over to a new committee 3 times (shards only make blocks
-    // while there is work, so their epochs only move under load). Bounded in count and time.
+    // until each shard has handed over to a new committee 3 times and the staking script is
+    // through (shards only make blocks while there is work, so their epochs only move under
+    // load). Bounded in count and time.
     const committees: string[][] = [[], []];
     const started = Date.now();
     for (let i = 0; ; i++) {
@@ -81,11 +92,12 @@ describe("sharded devnet: 8 validators, 2 shards", () => {
         const key = c.committee.join(",");
         if (seen.at(-1) !== key) seen.push(key);
       }
+      await staking.advance(net.client(i % 8), layout);
       const epochs = layout.chains.map((c) => c.epoch);
-      if (sends.length >= 16 && epochs.every((e) => e >= 3n)) break;
-      if (sends.length >= 300 || Date.now() - started > 90_000) {
+      if (sends.length >= 16 && epochs.every((e) => e >= 3n) && staking.done) break;
+      if (sends.length >= 600 || Date.now() - started > 120_000) {
         throw new Error(
-          `after ${sends.length} transfers in ${Date.now() - started} ms the shards are in epochs ${epochs}`,
+          `after ${sends.length} transfers in ${Date.now() - started} ms the shards are in epochs ${epochs}, staking at step ${staking.step} (${staking.seen})`,
         );
       }
       await new Promise((r) => setTimeout(r, 150));
@@ -93,8 +105,12 @@ describe("sharded devnet: 8 validators, 2 shards", () => {
     // The committee of 4 changed at least once on each shard (8 validators split 4 + 4 by a
     // fresh shuffle each epoch: the same split 3 times over has odds of 1 in 35^3).
     for (const seen of committees) expect(seen.length).toBeGreaterThan(1);
+    // The newcomer was counted in the registry but never seated (below the minimum stake).
+    expect(staking.seen[0]).not.toMatch(/seated/);
     const receipts = await waitFor("every transfer final on its source shard", 60_000, async () => {
-      const all = await Promise.all(hashes.map((h) => net.client(0).getTransactionReceipt(h)));
+      const all = await Promise.all(
+        [...hashes, ...staking.transactions].map((h) => net.client(0).getTransactionReceipt(h)),
+      );
       return all.every((r) => r !== null) ? all : undefined;
     });
     for (const r of receipts) expect(r?.status).toBe("success");
@@ -176,8 +192,11 @@ describe("sharded devnet: 8 validators, 2 shards", () => {
         sentOut += cross.sentOut;
         receivedIn += cross.receivedIn;
       }
-      // 8 cross-shard transfers left and arrived: nothing in flight, nothing created.
-      const crossAmount = sends.filter((s) => s.cross).reduce((n, s) => n + s.amount, 0n);
+      // The cross-shard transfers left and arrived: nothing in flight, nothing created. Stake
+      // receipts carry no value: bonded stake stays on its shard.
+      const crossFunds = funds.filter((f) => shardOfAddress(f.to, S) !== faucetShard);
+      const crossAmount =
+        sends.filter((s) => s.cross).reduce((n, s) => n + s.amount, 0n) + crossFunds.reduce((n, f) => n + f.amount, 0n);
       expect(sentOut).toBe(crossAmount);
       expect(receivedIn).toBe(crossAmount);
     } finally {

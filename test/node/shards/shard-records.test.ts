@@ -20,6 +20,7 @@ function receipt(destination: number, seq: bigint): CrossReceipt {
     from: new Uint8Array(20),
     to: new Uint8Array(20),
     amount: 1n,
+    validator: new Uint8Array(0),
   };
 }
 

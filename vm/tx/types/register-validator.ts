@@ -1,8 +1,12 @@
-// register_validator: name the consensus key that will sign for the sender's stake. The key is
-// recorded once; the beacon chain (a later issue) turns registrations into validator sets.
+// register_validator: name the consensus key that will sign for the sender's stake. A key is
+// registered once and an account registers one key (its stake backs that key). On a shard of
+// a sharded network the beacon chain is told by receipt of the stake bonded so far; later
+// stake and unstake transactions tell it of each change (cross-shard/stake-receipts.ts).
 import { ed25519 } from "@noble/curves/ed25519.js";
-import { fixedBytes, struct } from "../../../crypto/index.ts";
-import { decodeValidator, encodeValidator, validatorKey } from "../../account.ts";
+import { fixedBytes, struct, toHex } from "../../../crypto/index.ts";
+import { decodeValidator, encodeValidator, keyOfOwnerKey, validatorKey } from "../../account.ts";
+import { ReceiptKind } from "../../cross-shard/receipt.ts";
+import { tellBeacon } from "../../cross-shard/stake-receipts.ts";
 import { TxFailure, TxFailureCode, TxInvalid } from "../../errors.ts";
 import type { TxHandler } from "../handler.ts";
 
@@ -33,12 +37,15 @@ export const registerValidator: TxHandler<RegisterValidatorBody> = {
     const existing = await ctx.getRaw(key);
     if (existing !== undefined) {
       const owner = decodeValidator(existing).owner;
-      throw new TxFailure(
-        TxFailureCode.validatorExists,
-        `consensus key already registered by ${Buffer.from(owner).toString("hex")}`,
-      );
+      throw new TxFailure(TxFailureCode.validatorExists, `consensus key already registered by ${toHex(owner)}`);
+    }
+    const ownKey = await ctx.getRaw(keyOfOwnerKey(ctx.sender));
+    if (ownKey !== undefined) {
+      throw new TxFailure(TxFailureCode.validatorExists, `this account already registered key ${toHex(ownKey)}`);
     }
     ctx.putRaw(key, encodeValidator({ owner: ctx.sender, registeredAt: ctx.height }));
+    ctx.putRaw(keyOfOwnerKey(ctx.sender), body.consensusKey);
+    await tellBeacon(ctx, ReceiptKind.stakeBonded, account.staked, body.consensusKey);
     ctx.emit("validator_registered", [ctx.sender, body.consensusKey]);
   },
 };

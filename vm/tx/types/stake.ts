@@ -1,7 +1,8 @@
-// stake: bond part of the sender's balance.
+// stake: bond part of the sender's balance. On a shard the stake stays bonded here and, for a
+// registered validator, the beacon chain is told by receipt (cross-shard/stake-receipts.ts).
 import { struct, u128 } from "../../../crypto/index.ts";
-import { homeChainOf } from "../../cross-shard/outbox.ts";
-import { BEACON_CHAIN, ReceiptKind } from "../../cross-shard/receipt.ts";
+import { ReceiptKind } from "../../cross-shard/receipt.ts";
+import { tellBeacon } from "../../cross-shard/stake-receipts.ts";
 import { TxFailure, TxFailureCode, TxInvalid } from "../../errors.ts";
 import type { TxHandler } from "../handler.ts";
 
@@ -22,19 +23,8 @@ export const stake: TxHandler<StakeBody> = {
       throw new TxFailure(TxFailureCode.insufficientBalance, `balance ${account.balance} is less than ${body.amount}`);
     }
     account.balance -= body.amount;
-    // On a shard the stake goes to the beacon chain, which keeps the validator registry.
-    if (homeChainOf(ctx.params.chain, ctx.sender) !== null) {
-      ctx.send({
-        destination: BEACON_CHAIN,
-        kind: ReceiptKind.stakeDeposit,
-        from: ctx.sender,
-        to: ctx.sender,
-        amount: body.amount,
-      });
-      ctx.emit("stake_out", [ctx.sender, body.amount]);
-      return;
-    }
     account.staked += body.amount;
+    await tellBeacon(ctx, ReceiptKind.stakeBonded, body.amount);
     ctx.emit("stake", [ctx.sender, body.amount]);
   },
 };
