@@ -187,6 +187,23 @@ const schemas = {
         committee: arrayOf(ref("PublicKey"), "The validators' public keys."),
       }),
     ),
+    beacon: nullable(
+      object("The beacon registry at its newest final block; null on a single-chain network.", {
+        height: quantity,
+        epoch: quantity,
+        registry: arrayOf(
+          object("A validator in force.", { publicKey: ref("PublicKey"), stake: quantity }),
+          "Validators and their stakes, drawn into the next epoch's committees.",
+        ),
+        pending: arrayOf(
+          object("A stake change the beacon took, applied at the end of the epoch.", {
+            publicKey: ref("PublicKey"),
+            delta: { type: "string", pattern: "^-?(0|[1-9][0-9]*)$", description: "Signed decimal base units." },
+          }),
+        ),
+        minValidatorStake: described(quantity, "Stake a key needs to be dealt a committee seat."),
+      }),
+    ),
   }),
   Syncing: object("Fast-sync progress.", { startingBlock: quantity, currentBlock: quantity, highestBlock: quantity }),
   SyncingResult: {

@@ -50,7 +50,7 @@ export const walletMethods: MethodObject[] = [
     examples: [example("shard 0 by default", [], E.blockHeight), example("shard 0", ["0x0"], E.blockHeight)],
   }),
   method("ubn_getShardLayout", {
-    summary: "The shards of the chain, how addresses map to them, and each shard's committee.",
+    summary: "The shards of the chain, how addresses map to them, each shard's committee and the beacon registry.",
     tag: "wallet",
     result: result("layout", r("ShardLayout")),
     examples: [
@@ -58,6 +58,7 @@ export const walletMethods: MethodObject[] = [
         shards: "0x1",
         addressRule: "every address is in shard 0",
         chains: [{ shard: "0x0", name: E.chainId, epoch: "0x0", committee: [E.proposer] }],
+        beacon: null,
       }),
     ],
   }),
