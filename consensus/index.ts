@@ -5,6 +5,7 @@ export { Verifier } from "./certificates.ts";
 export { createEngine, type EngineStats, type EngineStatus, type JolteonEngine } from "./engine.ts";
 export * from "./errors.ts";
 export * from "./interface.ts";
+export { type KeptBlock, KeptBlocks } from "./kept-blocks.ts";
 export * from "./messages.ts";
 export { ROUND_TIMER, roundTimeoutMs } from "./pacemaker.ts";
 export { decodeSafetyState, encodeSafetyState, extendsHighestQc, type SafetyState } from "./safety.ts";

@@ -1,20 +1,16 @@
 // Blocks above the committed tip that this node has seen (in proposals, its own included, and
-// in sync responses), kept on disk until they are committed or fall behind the tip.
-//
-// Why on disk: a validator's persisted safety state names its highest QC, whose block is
-// usually not committed yet. If every validator restarts (a devnet stopped and started again,
-// a power cut), nobody would hold that block any more: proposals must extend it, so the chain
-// would stall for good. With these blocks kept, a restarted node answers the engine's request
-// for them itself, and answers other validators' requests too.
+// in sync responses), kept on disk until they are committed or fall behind the tip: the
+// in-memory rules are consensus/kept-blocks.ts (why they must outlive a restart is there), this
+// file writes each change through to the store.
 import {
   type Block,
   blockCodec,
-  blockHash,
-  MAX_SYNC_BLOCKS,
+  type KeptBlock,
+  KeptBlocks,
   type PayloadDigest,
   type SyncResponse,
 } from "../../consensus/index.ts";
-import { concatBytes, decode, encode, fixedBytes, list, struct, toHex, u64, utf8 } from "../../crypto/index.ts";
+import { concatBytes, decode, encode, fixedBytes, list, struct, u64, utf8 } from "../../crypto/index.ts";
 import type { KvOp, KvStore } from "../../vm/index.ts";
 
 /** Bounds memory and the index record; far more than the few blocks above a live tip. */
@@ -25,15 +21,12 @@ const indexCodec = list(struct("PendingEntry", { hash: fixedBytes(32), height: u
 export class PendingBlocks {
   private readonly kv: KvStore;
   private readonly prefix: Uint8Array;
-  private readonly chainId: string;
-  private readonly payloadDigest: PayloadDigest;
-  private readonly blocks = new Map<string, { hash: Uint8Array; block: Block }>();
+  private readonly kept: KeptBlocks;
 
   private constructor(kv: KvStore, prefix: Uint8Array, chainId: string, payloadDigest: PayloadDigest) {
     this.kv = kv;
     this.prefix = prefix;
-    this.chainId = chainId;
-    this.payloadDigest = payloadDigest;
+    this.kept = new KeptBlocks(chainId, payloadDigest, MAX_PENDING);
   }
 
   /** Loads what an earlier run kept, dropping blocks at or below `committedHeight`. */
@@ -49,78 +42,47 @@ export class PendingBlocks {
     for (const e of index === undefined ? [] : decode(indexCodec, index)) {
       if (e.height <= committedHeight) continue;
       const bytes = await kv.get(p.blockKey(e.hash));
-      if (bytes !== undefined) p.blocks.set(toHex(e.hash), { hash: e.hash, block: decode(blockCodec, bytes) });
+      if (bytes !== undefined) p.kept.restore(e.hash, decode(blockCodec, bytes));
     }
     return p;
   }
 
   get(hex: string): Block | undefined {
-    return this.blocks.get(hex)?.block;
+    return this.kept.get(hex);
   }
 
   get size(): number {
-    return this.blocks.size;
+    return this.kept.size;
   }
 
   /** Keeps the blocks not seen before that are above `committedHeight`. */
   async add(blocks: readonly Block[], committedHeight: bigint): Promise<void> {
-    const ops: KvOp[] = [];
-    for (const block of blocks) {
-      if (block.height <= committedHeight) continue;
-      const hash = blockHash(this.chainId, block, this.payloadDigest);
-      const hex = toHex(hash);
-      if (this.blocks.has(hex)) continue;
-      if (this.blocks.size >= MAX_PENDING) this.evictLowest(ops);
-      this.blocks.set(hex, { hash, block });
-      ops.push({ type: "put", key: this.blockKey(hash), value: encode(blockCodec, block) });
-    }
-    if (ops.length === 0) return;
+    const { added, evicted } = this.kept.add(blocks, committedHeight);
+    if (added.length === 0) return;
+    const ops: KvOp[] = evicted.map((e) => this.delOp(e));
+    for (const e of added) ops.push({ type: "put", key: this.blockKey(e.hash), value: encode(blockCodec, e.block) });
     ops.push(this.indexOp());
     await this.kv.write(ops);
   }
 
   /** Forgets the blocks at or below the new committed height. */
   async committed(height: bigint): Promise<void> {
-    const ops: KvOp[] = [];
-    for (const [hex, e] of this.blocks) {
-      if (e.block.height > height) continue;
-      this.blocks.delete(hex);
-      ops.push({ type: "del", key: this.blockKey(e.hash) });
-    }
-    if (ops.length === 0) return;
-    ops.push(this.indexOp());
-    await this.kv.write(ops);
+    const dropped = this.kept.committed(height);
+    if (dropped.length === 0) return;
+    await this.kv.write([...dropped.map((e) => this.delOp(e)), this.indexOp()]);
   }
 
-  /**
-   * The answer to a sync request for `hex` from these blocks alone: the block and its
-   * ancestors down to (not including) `committedHash`, oldest first, at most `maxBlocks`.
-   * Null if the chain is not all here.
-   */
+  /** See KeptBlocks.syncResponse. */
   syncResponse(hex: string, committedHash: Uint8Array, maxBlocks: number): SyncResponse | null {
-    const out: Block[] = [];
-    const stop = toHex(committedHash);
-    let cursor = hex;
-    while (cursor !== stop && out.length < Math.min(maxBlocks, MAX_SYNC_BLOCKS)) {
-      const e = this.blocks.get(cursor);
-      if (e === undefined) return null;
-      out.push(e.block);
-      cursor = toHex(e.block.parent);
-    }
-    return out.length === 0 ? null : { blocks: out.reverse() };
+    return this.kept.syncResponse(hex, committedHash, maxBlocks);
   }
 
-  private evictLowest(ops: KvOp[]): void {
-    let lowest: [string, { hash: Uint8Array; block: Block }] | undefined;
-    for (const entry of this.blocks)
-      if (lowest === undefined || entry[1].block.height < lowest[1].block.height) lowest = entry;
-    if (lowest === undefined) return;
-    this.blocks.delete(lowest[0]);
-    ops.push({ type: "del", key: this.blockKey(lowest[1].hash) });
+  private delOp(e: KeptBlock): KvOp {
+    return { type: "del", key: this.blockKey(e.hash) };
   }
 
   private indexOp(): KvOp {
-    const entries = [...this.blocks.values()].map((e) => ({ hash: e.hash, height: e.block.height }));
+    const entries = [...this.kept.entries()].map((e) => ({ hash: e.hash, height: e.block.height }));
     return { type: "put", key: this.indexKey(), value: encode(indexCodec, entries) };
   }
 

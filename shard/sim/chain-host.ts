@@ -4,8 +4,10 @@
 // chain-specific work (building a payload, judging one, applying a commit) through the
 // callbacks its validator gives it. A crash drops the engine, its timers and inputs in flight;
 // a restart builds a new engine from the persisted safety state and re-registers every epoch
-// the validator had learned for this chain.
-import { EpochRegistry, Verifier } from "../../consensus/index.ts";
+// the validator had learned for this chain. Blocks seen above the committed tip are kept across
+// crashes and fast syncs, and the engine's own sync requests for them are answered from there,
+// as the node does (consensus/kept-blocks.ts says why a chain stalls without it).
+import { EpochRegistry, KeptBlocks, Verifier } from "../../consensus/index.ts";
 import type {
   Action,
   BatchVerify,
@@ -17,7 +19,15 @@ import type {
   Input,
   ValidatorSet,
 } from "../../consensus/interface.ts";
-import { blockCodec, blockHash, decodeQuorumCert, encodeMessage, genesisQc } from "../../consensus/messages.ts";
+import {
+  blockCodec,
+  blockHash,
+  decodeMessage,
+  decodeQuorumCert,
+  encodeMessage,
+  genesisQc,
+  type Message,
+} from "../../consensus/messages.ts";
 import type { CommitRecord } from "../../consensus/sim/invariants.ts";
 import { decode, equalBytes, toHex } from "../../crypto/index.ts";
 
@@ -45,6 +55,8 @@ export interface ChainDuties {
 const BUILD_MS = 1;
 const JUDGE_RETRY_MS = 25;
 const JUDGE_RETRIES = 80;
+/** Blocks above the committed tip kept at most (as the node's store keeps). */
+const MAX_KEPT = 1024;
 
 export class ChainHost {
   readonly commits: CommitRecord[] = [];
@@ -58,6 +70,8 @@ export class ChainHost {
   private lifetimeHeight = 0;
   private timerGeneration = 0;
   private readonly timers = new Map<string, number>();
+  /** The simulated disk's blocks above the committed tip (kept across crashes). */
+  private readonly kept: KeptBlocks;
 
   readonly chain: number;
   readonly validator: number;
@@ -84,6 +98,7 @@ export class ChainHost {
     this.createEngine = createEngine;
     this.world = world;
     this.duties = duties;
+    this.kept = new KeptBlocks(opts.chainId, opts.payloadDigest, MAX_KEPT);
   }
 
   get up(): boolean {
@@ -127,6 +142,7 @@ export class ChainHost {
       if (!this.timerIsCurrent(timer)) return;
       this.timers.delete(timer.id);
     }
+    if (input.kind === "message") this.keep(input.bytes);
     await this.feed(input);
   }
 
@@ -142,9 +158,11 @@ export class ChainHost {
           this.persisted = a.state.slice();
           break;
         case "send":
+          this.answerLocally(a.to, a.bytes);
           this.world.send(this, a.to, a.bytes);
           break;
         case "broadcast":
+          this.keep(a.bytes);
           this.world.broadcast(this, a.bytes);
           break;
         case "commit":
@@ -212,7 +230,26 @@ export class ChainHost {
     };
     this.commits.push(record);
     this.blocks.push(block);
+    this.kept.committed(block.height);
     await this.duties.committed(block, record);
+  }
+
+  /** Keeps the blocks of a proposal or a sync response. */
+  private keep(bytes: Uint8Array): void {
+    const m = decodeOrNull(bytes);
+    const blocks = m?.kind === "proposal" ? [m.block] : m?.kind === "sync-response" ? m.blocks : [];
+    if (blocks.length > 0) this.kept.add(blocks, BigInt(this.committedHeight));
+  }
+
+  /** A sync request the kept blocks can answer gets its answer now, as if from `to`. */
+  private answerLocally(to: string, bytes: Uint8Array): void {
+    if (this.kept.size === 0) return;
+    const m = decodeOrNull(bytes);
+    if (m?.kind !== "sync-request") return;
+    const tip = this.blocks.at(-1)?.hash ?? this.opts.genesisHash;
+    const r = this.kept.syncResponse(toHex(m.blockHash), tip, m.maxBlocks);
+    if (r === null) return;
+    this.world.schedule(this, 0, { kind: "message", from: to, bytes: encodeMessage({ kind: "sync-response", ...r }) });
   }
 
   /**
@@ -265,5 +302,13 @@ export class ChainHost {
       await this.feed({ kind: "message", from: peer.id, bytes: encodeMessage({ kind: "certificate", qc }) });
     }
     return applied;
+  }
+}
+
+function decodeOrNull(bytes: Uint8Array): Message | null {
+  try {
+    return decodeMessage(bytes);
+  } catch {
+    return null;
   }
 }

@@ -29,6 +29,16 @@ describe("sharded simulator", () => {
     }
   }, 120_000);
 
+  it("a committee that all lost the block of its highest QC (crashes, fast syncs) gets it back and goes on", async () => {
+    // Seed 492: every member of shard 3's committee restarted its engine (a crash, or a fast
+    // sync) after certifying block 6, so no engine held it; each leader asked the others for
+    // it and nobody answered, and the shard stayed at height 5 for good. Hosts now keep the
+    // blocks they saw above the committed tip, as the node does, and answer from there.
+    const r = await runShardScenario({ seed: 492, faults: "mixed" });
+    expect(clean(r)).toEqual({ violations: [], errors: [], progress: null, faults: r.faults });
+    expect(Math.min(...r.heights)).toBeGreaterThan(5);
+  }, 60_000);
+
   it("is deterministic: the same seed gives the same run", async () => {
     const a = await runShardScenario({ seed: 5, faults: "mixed" });
     const b = await runShardScenario({ seed: 5, faults: "mixed" });
