@@ -133,6 +133,11 @@ export class TimeoutAggregator {
     };
   }
 
+  /** Stake of the distinct validators whose timeout of (`epoch`, `round`) was counted so far. */
+  stakeAt(epoch: bigint, round: bigint): bigint {
+    return this.rounds.get(key(epoch, round))?.stake ?? 0n;
+  }
+
   seen(t: Timeout): boolean {
     const r = this.rounds.get(key(t.epoch, t.round));
     return r !== undefined && (r.done || r.timeouts.has(toHex(t.author)));

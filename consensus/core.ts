@@ -360,6 +360,7 @@ export class Core {
 
   private countTimeout(t: Timeout, info: EpochInfo): void {
     const result = this.timeouts.add(t, info);
+    if (result.kind === "counted" && t.round > this.round) this.maybeJoinTimeouts(t.round, info);
     if (result.kind !== "certificate") return;
     this.stats.tcsFormed++;
     this.verifier.remember({ kind: "tc", tc: result.certificate });
@@ -380,6 +381,25 @@ export class Core {
       delayMs: this.pacemaker.timedOut(this.safety.state.highQc.round),
     });
     if (!info.byId.has(this.cfg.self)) return;
+    this.broadcastTimeout(info);
+  }
+
+  /**
+   * More than a third of the epoch's stake timed out in a round above ours, so at least one
+   * honest validator gave that round up: give it up too, or the committee can split across
+   * two rounds with no quorum in either. That happens at an epoch hand-over: validators that
+   * saw the old epoch's last timeout certificate enter the new epoch a round ahead of those
+   * that did not, and a certificate of the old epoch does not move rounds in the new one.
+   * (The timeout "join" rule of DiemBFT v4 / Jolteon.)
+   */
+  private maybeJoinTimeouts(round: bigint, info: EpochInfo): void {
+    if (!info.byId.has(this.cfg.self) || this.timeouts.stakeAt(info.epoch, round) * 3n <= info.totalStake) return;
+    this.plan = null;
+    this.enterRound(round);
+    this.broadcastTimeout(info);
+  }
+
+  private broadcastTimeout(info: EpochInfo): void {
     const timeout = this.safety.signTimeout(info.epoch, this.round);
     const tc = this.highTc;
     const lastTc = tc !== null && tc.round + 1n === this.round ? tc : null;

@@ -51,6 +51,28 @@ describe("local timeout", () => {
   });
 });
 
+describe("joining a later round's timeouts", () => {
+  test("more than a third of the stake timed out in a later round: this validator gives that round up too", () => {
+    const e = makeEngine(fx, key(V));
+    e.start();
+    const others = [0, 1, 2, 3].filter((i) => i !== V);
+    // One timeout of round 3 (a quarter of the stake) is not enough to leave round 1.
+    const first = e.handle(
+      msg(fx, others[0] as number, timeoutBytes(makeTimeout(fx, others[0] as number, 3n, genesis(fx)))),
+    );
+    expect(sentOfKind(first, "timeout")).toEqual([]);
+    expect(e.status().round).toBe(1n);
+    // A second (half the stake): at least one honest validator gave round 3 up; so does this one.
+    const second = e.handle(
+      msg(fx, others[1] as number, timeoutBytes(makeTimeout(fx, others[1] as number, 3n, genesis(fx)))),
+    );
+    const [t] = sentOfKind(second, "timeout");
+    expect(t?.message.round).toBe(3n);
+    // Its own timeout makes three of four: the TC of round 3 forms and round 4 begins.
+    expect(e.status().round).toBe(4n);
+  });
+});
+
 describe("timeout certificates", () => {
   test("2f+1 timeouts make a TC that moves to the next round, whose leader's proposal carries it", () => {
     const L2 = leaderIndex(fx, 2n);
