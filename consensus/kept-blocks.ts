@@ -20,6 +20,9 @@ export class KeptBlocks {
   private readonly chainId: string;
   private readonly payloadDigest: PayloadDigest | undefined;
   private readonly max: number;
+  /** What answerOwn answered in its current scope (engine and committed tip). */
+  private readonly answered = new Set<string>();
+  private answeredScope = "";
 
   constructor(chainId: string, payloadDigest: PayloadDigest | undefined, max: number) {
     this.chainId = chainId;
@@ -94,6 +97,24 @@ export class KeptBlocks {
       cursor = toHex(e.block.parent);
     }
     return out.length === 0 ? null : { blocks: out.reverse() };
+  }
+
+  /**
+   * syncResponse for the host's own engine, at most once per block for one engine (`engine`
+   * counts the host's engine starts) at one committed tip. An engine that cannot use the answer
+   * (it rejects a block in it) asks again at once; answered every time, the two would spin for
+   * ever. Its later asks go to peers.
+   */
+  answerOwn(engine: number, hex: string, committedHash: Uint8Array, maxBlocks: number): SyncResponse | null {
+    const scope = `${engine}:${toHex(committedHash)}`;
+    if (scope !== this.answeredScope) {
+      this.answeredScope = scope;
+      this.answered.clear();
+    }
+    if (this.answered.has(hex)) return null;
+    const r = this.syncResponse(hex, committedHash, maxBlocks);
+    if (r !== null) this.answered.add(hex);
+    return r;
   }
 
   private evictLowest(): KeptBlock | undefined {

@@ -190,6 +190,7 @@ export class ChainRunner {
       tip: () => this.executor.tip,
       deliver: host === null ? null : (from, bytes) => host.deliver(from, bytes),
       engineRunning: () => host?.active === true,
+      engineGeneration: () => host?.generation ?? 0,
       proposed: (hash, round, payload) => {
         // The proposals this node makes carry payloads it built: keep their execution by hash.
         this.executor.adoptBuilt(hash, round, payload);

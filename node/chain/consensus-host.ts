@@ -62,11 +62,16 @@ export class ConsensusHost<I> {
   private idle: Promise<void> = Promise.resolve();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Bumped by stop(), so answers of an earlier engine are dropped. */
-  private generation = 0;
+  private stops = 0;
   droppedMessages = 0;
 
   constructor(modules: ConsensusHostModules<I>) {
     this.m = modules;
+  }
+
+  /** Which engine this is: changes each time one stops. */
+  get generation(): number {
+    return this.stops;
   }
 
   get active(): boolean {
@@ -100,7 +105,7 @@ export class ConsensusHost<I> {
 
   /** Stops the engine: no more inputs, timers cancelled; the persisted safety state stays. */
   async stop(): Promise<void> {
-    this.generation++;
+    this.stops++;
     this.engine = null;
     this.queue.length = 0;
     this.queuedMessages = 0;
@@ -148,9 +153,9 @@ export class ConsensusHost<I> {
   }
 
   private async process(actions: readonly Action[]): Promise<void> {
-    const generation = this.generation;
+    const generation = this.stops;
     for (const a of actions) {
-      if (generation !== this.generation) return;
+      if (generation !== this.stops) return;
       switch (a.kind) {
         case "persist": {
           const t = this.m.now();
@@ -176,7 +181,7 @@ export class ConsensusHost<I> {
           const old = this.timers.get(a.id);
           if (old !== undefined) clearTimeout(old);
           const t = setTimeout(() => {
-            if (generation !== this.generation) return;
+            if (generation !== this.stops) return;
             this.timers.delete(a.id);
             this.enqueue({ kind: "timer", id: a.id });
           }, a.delayMs);
@@ -195,7 +200,7 @@ export class ConsensusHost<I> {
             "asked for a payload",
           );
           this.m.requestPayload(a, (payload) => {
-            if (generation === this.generation) this.enqueue({ kind: "payload", round: a.round, payload });
+            if (generation === this.stops) this.enqueue({ kind: "payload", round: a.round, payload });
           });
           break;
         case "validate-payload": {
@@ -212,7 +217,7 @@ export class ConsensusHost<I> {
                 );
                 if (!v.valid)
                   this.m.log.warn({ height: String(a.height), reason: v.reason }, "refused a proposed block");
-                if (generation === this.generation)
+                if (generation === this.stops)
                   this.enqueue({ kind: "payload-verdict", blockHash: a.blockHash, valid: v.valid });
               },
               (e) => this.m.onFatal(e),

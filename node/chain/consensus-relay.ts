@@ -34,6 +34,8 @@ export interface ConsensusRelayModules {
   deliver: ((from: string, bytes: Uint8Array) => void) | null;
   /** Whether the engine runs now (not while the node catches up by fast sync). */
   engineRunning(): boolean;
+  /** Changes each time the engine stops, so a new engine gets fresh local answers. */
+  engineGeneration(): number;
   /** A proposal this node made: its block hash and payload. */
   proposed(hash: Uint8Array, round: bigint, payload: Uint8Array): void;
   log: { debug(obj: object, msg: string): void; warn(obj: object, msg: string): void };
@@ -61,7 +63,7 @@ export class ConsensusRelay {
     }
     this.keepBlocks(check.message);
     if (via === "direct" && peer !== undefined) {
-      const answer = this.localSyncAnswer(data);
+      const answer = this.localSyncAnswer(data, null);
       if (answer !== null) this.sendTo(peer, answer);
     }
     // Direct messages come from an authenticated peer; gossip is attributed to its signer.
@@ -94,7 +96,7 @@ export class ConsensusRelay {
    * at once as well, as if by the validator asked.
    */
   send(to: string, bytes: Uint8Array): void {
-    const local = this.localSyncAnswer(bytes);
+    const local = this.localSyncAnswer(bytes, this.m.engineGeneration());
     if (local !== null) this.m.deliver?.(to, local);
     this.sendTo(to, bytes);
   }
@@ -112,8 +114,11 @@ export class ConsensusRelay {
       .catch((e) => this.m.log.warn({ err: String(e) }, "could not keep a block"));
   }
 
-  /** A sync response from the kept blocks to a sync request, or null. */
-  private localSyncAnswer(bytes: Uint8Array): Uint8Array | null {
+  /**
+   * A sync response from the kept blocks to a sync request, or null. `engine` is set for our
+   * own engine's request, which is answered once per block (KeptBlocks.answerOwn).
+   */
+  private localSyncAnswer(bytes: Uint8Array, engine: number | null): Uint8Array | null {
     if (this.m.pending.size === 0) return null;
     let m: Message;
     try {
@@ -122,7 +127,12 @@ export class ConsensusRelay {
       return null;
     }
     if (m.kind !== "sync-request") return null;
-    const r = this.m.pending.syncResponse(toHex(m.blockHash), this.m.tip().hash, m.maxBlocks);
+    const hex = toHex(m.blockHash);
+    const tip = this.m.tip().hash;
+    const r =
+      engine === null
+        ? this.m.pending.syncResponse(hex, tip, m.maxBlocks)
+        : this.m.pending.answerOwn(engine, hex, tip, m.maxBlocks);
     return r === null ? null : encodeMessage({ kind: "sync-response", ...r });
   }
 }

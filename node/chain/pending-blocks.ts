@@ -77,6 +77,11 @@ export class PendingBlocks {
     return this.kept.syncResponse(hex, committedHash, maxBlocks);
   }
 
+  /** See KeptBlocks.answerOwn. */
+  answerOwn(engine: number, hex: string, committedHash: Uint8Array, maxBlocks: number): SyncResponse | null {
+    return this.kept.answerOwn(engine, hex, committedHash, maxBlocks);
+  }
+
   private delOp(e: KeptBlock): KvOp {
     return { type: "del", key: this.blockKey(e.hash) };
   }

@@ -123,6 +123,7 @@ export class BeaconRunner {
       tip: () => executor.tip,
       deliver: host === null ? null : (from, bytes) => host.deliver(from, bytes),
       engineRunning: () => host?.active === true,
+      engineGeneration: () => host?.generation ?? 0,
       proposed: (hash, _round, payload) => executor.adoptBuilt(hash, payload),
       log: modules.log,
     });

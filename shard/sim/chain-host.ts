@@ -120,6 +120,20 @@ export class ChainHost {
     for (const e of this.epochs) await this.feed({ kind: "validator-set", set: e.set, fromHeight: e.fromHeight });
   }
 
+  /**
+   * After a crash: a new engine resumed at the tip this host applied, as the node resumes at its
+   * store's tip. Resumed lower (at the safety state's committed block), the engine would ask
+   * for blocks between the two that the kept blocks, all above the tip, cannot answer.
+   */
+  async restart(): Promise<void> {
+    await this.start(this.resumePoint());
+  }
+
+  private resumePoint(): EngineModules["resumeFrom"] {
+    const tip = this.blocks.at(-1);
+    return tip === undefined ? undefined : { epoch: tip.epoch, round: tip.round, height: tip.height, hash: tip.hash };
+  }
+
   crash(): void {
     this.engine = null;
     this.incarnation++;
@@ -247,7 +261,7 @@ export class ChainHost {
     const m = decodeOrNull(bytes);
     if (m?.kind !== "sync-request") return;
     const tip = this.blocks.at(-1)?.hash ?? this.opts.genesisHash;
-    const r = this.kept.syncResponse(toHex(m.blockHash), tip, m.maxBlocks);
+    const r = this.kept.answerOwn(this.incarnation, toHex(m.blockHash), tip, m.maxBlocks);
     if (r === null) return;
     this.world.schedule(this, 0, { kind: "message", from: to, bytes: encodeMessage({ kind: "sync-response", ...r }) });
   }
@@ -291,9 +305,7 @@ export class ChainHost {
       }
     }
     const tip = this.blocks.at(-1);
-    await this.start(
-      tip === undefined ? undefined : { epoch: tip.epoch, round: tip.round, height: tip.height, hash: tip.hash },
-    );
+    await this.start(this.resumePoint());
     // The certificate of the new tip too: the engine's highest QC must reach the tip's round,
     // or as a member of the next epoch it could not propose that epoch's first block (which
     // carries a QC of the old epoch from the tip's round on), and nobody else would send one.

@@ -371,7 +371,7 @@ export async function runShardScenario(input: Partial<ShardScenario> & { seed: n
         break;
       case "restart":
         for (const h of hostsOf(validators[e.validator] as SimValidator)) {
-          await guarded(`restart v${e.validator}`, () => h.start());
+          await guarded(`restart v${e.validator}`, () => h.restart());
         }
         break;
       case "submit":

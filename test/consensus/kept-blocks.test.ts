@@ -51,4 +51,22 @@ describe("kept blocks", () => {
     expect(kept.committed(5n).map((e) => e.block.height)).toEqual([4n, 5n]);
     expect([...kept.entries()].map((e) => e.block.height)).toEqual([6n]);
   });
+
+  it("answer the host's own engine once per block, again for a new engine or a new tip", () => {
+    const kept = new KeptBlocks(CHAIN, undefined, 16);
+    kept.add(
+      blocks.map((b) => b.block),
+      2n,
+    );
+    const tip2 = (blocks[1] as Built).hash;
+    expect(kept.answerOwn(1, hex(5), tip2, 32)?.blocks).toHaveLength(4);
+    // The same engine asking again at once (it could not use the answer) is not answered.
+    expect(kept.answerOwn(1, hex(5), tip2, 32)).toBeNull();
+    expect(kept.answerOwn(1, hex(4), tip2, 32)?.blocks).toHaveLength(3);
+    // Peers are always answered.
+    expect(kept.syncResponse(hex(5), tip2, 32)?.blocks).toHaveLength(4);
+    // A restarted engine, or the same one at a new committed tip, is answered again.
+    expect(kept.answerOwn(2, hex(5), tip2, 32)?.blocks).toHaveLength(4);
+    expect(kept.answerOwn(2, hex(5), (blocks[2] as Built).hash, 32)?.blocks).toHaveLength(3);
+  });
 });
