@@ -67,7 +67,9 @@ export interface ChainRunnerOptions {
    * them may serve it in some epoch (their messages are relayed), and this node, when it holds a
    * validator key, runs the shard's engine in every epoch. In one whose committee does not name
    * it, the engine observes: it commits what the members certify (to crosslink the shard and
-   * prove its receipts) but never votes or proposes. `validators` by default.
+   * prove its receipts) but never votes or proposes. A key that is not a genesis validator
+   * runs the engines too: staking may win it a seat at a later epoch. `validators` by default
+   * (one chain: a key outside the set follows like a full node).
    */
   everyValidator?: readonly string[];
 }
@@ -153,8 +155,8 @@ export class ChainRunner {
       log: modules.log,
     });
     this.selfId = opts.secretKey === undefined ? null : toHex(publicKeyOfSecret(opts.secretKey));
-    if (this.selfId !== null && !this.validatorIds.has(this.selfId)) {
-      // A key that is not in the validator set follows the chain like a full node.
+    if (this.selfId !== null && opts.everyValidator === undefined && !this.validatorIds.has(this.selfId)) {
+      // One chain, one validator set for ever: a key outside it follows like a full node.
       this.selfId = null;
     }
     const epochs = () => this.laterEpochs;

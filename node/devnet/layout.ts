@@ -18,6 +18,11 @@ export interface DevnetLayoutOptions {
   validators: number;
   /** Shard chains (default 1: no beacon chain). */
   shards?: number;
+  /**
+   * Validator nodes whose keys are not in the genesis (named joiner-i, after the validators):
+   * they follow until staking wins their key a seat on a sharded network.
+   */
+  joiners?: number;
   /** Extra full nodes (no key). */
   fullNodes?: number;
   chainId?: string;
@@ -32,6 +37,7 @@ export interface DevnetLayoutOptions {
 export interface DevnetNodeLayout {
   name: string;
   home: string;
+  /** Runs with a validator key (a genesis validator or a joiner). */
   validator: boolean;
   publicKey: string;
   p2p: string;
@@ -59,14 +65,18 @@ export const devnetParams: GenesisParams = {
 
 export async function createDevnetLayout(home: string, opts: DevnetLayoutOptions): Promise<DevnetLayout> {
   const chainId = opts.chainId ?? "ubn-devnet";
-  const count = opts.validators + (opts.fullNodes ?? 0);
+  const joiners = opts.joiners ?? 0;
+  const keyed = opts.validators + joiners;
+  const count = keyed + (opts.fullNodes ?? 0);
   const keys = Array.from({ length: count }, () => generateKeyPair());
   const faucet = generateKeyPair();
   const ports = await freePorts(count * 3);
+  const nameOf = (i: number) =>
+    i < opts.validators ? `validator-${i}` : i < keyed ? `joiner-${i - opts.validators}` : `full-${i - keyed}`;
   const nodes: DevnetNodeLayout[] = keys.map((k, i) => ({
-    name: i < opts.validators ? `validator-${i}` : `full-${i - opts.validators}`,
-    home: join(home, i < opts.validators ? `validator-${i}` : `full-${i - opts.validators}`),
-    validator: i < opts.validators,
+    name: nameOf(i),
+    home: join(home, nameOf(i)),
+    validator: i < keyed,
     publicKey: toHex(k.publicKey),
     p2p: `/ip4/127.0.0.1/tcp/${ports[i * 3]}/p2p/${hexToPeerId(toHex(k.publicKey)).toString()}`,
     rpcPort: ports[i * 3 + 1] as number,

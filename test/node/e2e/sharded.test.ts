@@ -4,10 +4,11 @@
 // shard's blocks; and each shard's books balance on disk: the accounts it holds equal its
 // genesis supply + minted - burned - sent to other shards + received from them, with nothing
 // left in flight once the network is quiet. Meanwhile accounts bond and unbond stake on their
-// shards and the beacon registry follows at each epoch (staking-script.ts).
+// shards and the beacon registry follows at each epoch, and a ninth node, whose key is not in
+// the genesis, stakes its way onto a committee and proposes there (staking-script.ts).
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addressBytesOf, formatAddress, generateKeyPair, type KeyPair } from "../../../crypto/index.ts";
+import { addressBytesOf, formatAddress, fromHex, generateKeyPair, type KeyPair } from "../../../crypto/index.ts";
 import { BlockStore } from "../../../node/chain/block-store.ts";
 import { StagedKv } from "../../../node/chain/staged-kv.ts";
 import { stopNodeProcess } from "../../../node/devnet/processes.ts";
@@ -34,13 +35,14 @@ const keyOnShard = (shard: number): KeyPair => {
   }
 };
 
-describe("sharded devnet: 8 validators, 2 shards", () => {
+describe("sharded devnet: 8 validators and a joiner, 2 shards", () => {
   let net: TestDevnet;
   let alice: KeyPair;
   beforeAll(async () => {
     alice = generateKeyPair();
     net = await TestDevnet.create({
       validators: 8,
+      joiners: 1,
       shards: S,
       // Short epochs (6 beacon blocks, 1-3 s) so that committees hand over during the test, and
       // unbonding of 20 shard blocks so that the staking script sees stake come back.
@@ -102,11 +104,14 @@ describe("sharded devnet: 8 validators, 2 shards", () => {
       }
       await new Promise((r) => setTimeout(r, 150));
     }
-    // The committee of 4 changed at least once on each shard (8 validators split 4 + 4 by a
-    // fresh shuffle each epoch: the same split 3 times over has odds of 1 in 35^3).
+    // The committee changed at least once on each shard (8 validators split 4 + 4 by a fresh
+    // shuffle each epoch, then 9 split 5 + 4 once the joiner is in).
     for (const seen of committees) expect(seen.length).toBeGreaterThan(1);
+    // The joiner ran its seat: a block it proposed is final on the shard it was dealt.
+    expect(staking.joinerProposed).not.toBeNull();
     // The newcomer was counted in the registry but never seated (below the minimum stake).
     expect(staking.seen[0]).not.toMatch(/seated/);
+    process.stdout.write(`staking: ${staking.seen.join("; ")}\n`);
     const receipts = await waitFor("every transfer final on its source shard", 60_000, async () => {
       const all = await Promise.all(
         [...hashes, ...staking.transactions].map((h) => net.client(0).getTransactionReceipt(h)),
@@ -135,10 +140,12 @@ describe("sharded devnet: 8 validators, 2 shards", () => {
         expect(credited).not.toBeNull();
       }
     }
-    // The layout names both shards and their committees of 4.
+    // The layout names both shards and their committees: the 8 genesis validators and the joiner.
     const layout = await net.client(3).getShardLayout();
     expect(layout.shards).toBe(2n);
-    expect(layout.chains.map((c) => c.committee.length)).toEqual([4, 4]);
+    expect(layout.chains.map((c) => c.committee.length).sort()).toEqual([4, 5]);
+    const joinerKey = `0x${net.layout.nodes[8]?.publicKey}`;
+    expect(layout.chains.filter((c) => c.committee.some((k) => k === joinerKey))).toHaveLength(1);
     // Blocks came from more than one committee: more than 4 validators proposed on each shard.
     for (let shard = 0; shard < S; shard++) {
       const tip = await net.client(0).blockNumber(shard);
@@ -172,7 +179,7 @@ describe("sharded devnet: 8 validators, 2 shards", () => {
       const accounts = [net.faucet.address, aliceSigner.address, ...sends.map((s) => s.to)];
       // A block's reward and fees go to its proposer's address on the shard that made the block
       // (as in the simulator), so a validator's address holds value on every shard it serves.
-      const validators = net.layout.genesis.validators.map((v) => addressBytesOf(v.publicKey));
+      const validators = net.layout.nodes.filter((n) => n.validator).map((n) => addressBytesOf(fromHex(n.publicKey)));
       let sentOut = 0n;
       let receivedIn = 0n;
       for (let shard = 0; shard < S; shard++) {

@@ -1,14 +1,18 @@
 // Staking on a running sharded devnet, one step per call of advance() so that it runs inside a
 // test's load loop (the beacon only makes blocks, and epochs only end, while shards have work):
-//   1. the faucet funds validator-0's own address; alice bonds 1 ISC and registers a newcomer
-//      key (not a running node, and below the minimum stake, so it is counted, never seated);
-//   2. validator-0 bonds 500 ISC more on its shard;
-//   3. at the next epoch the beacon registry shows both: the newcomer with 1 ISC and no seat,
-//      validator-0 with 1500 ISC. Both unbond what they bonded;
+//   1. the faucet funds validator-0's own address and the joiner's (a running node whose key
+//      is not in the genesis); alice bonds 1 ISC and registers a newcomer key (not a running
+//      node, and below the minimum stake, so it is counted, never seated);
+//   2. validator-0 bonds 500 ISC more on its shard; the joiner bonds 1000 ISC (the minimum)
+//      and registers its own key;
+//   3. at the next epoch the beacon registry shows all three: the newcomer with 1 ISC and no
+//      seat, validator-0 with 1500 ISC, the joiner with 1000. The first two unbond;
 //   4. at the next epoch the newcomer has left the registry and validator-0 is back at 1000;
 //   5. alice's 1 ISC finishes unbonding on her shard (the genesis unbonding period, in shard
 //      blocks) and is spendable again.
-// Exact stakes at each step show every stake receipt was taken exactly once.
+// Exact stakes at each step show every stake receipt was taken exactly once. Meanwhile, once a
+// committee names the joiner, the script waits for a block of that shard proposed by it: the
+// seat is run, not only dealt (its committee of 5 would reach a quorum without it).
 import { join } from "node:path";
 import { decryptKey, findKeyFile, formatAddress, generateKeyPair, toHex } from "../../../crypto/index.ts";
 import { DEVNET_PASSWORD } from "../../../node/devnet/layout.ts";
@@ -21,6 +25,8 @@ const ISC = 10n ** 18n;
 /** register_validator costs 1 ISC plus bytes; stake and unstake 0.001 ISC plus bytes. */
 const REGISTER_FEE = 2n * ISC;
 const STAKE_FEE = DEVNET_TRANSFER_FEE;
+/** The joiner's bond (the minimum stake: the smallest genesis stake) plus its fees. */
+const JOINER_FUNDS = 1010n * ISC;
 
 export interface StakingHooks {
   /** The next nonce of the faucet and of alice (shared with the test's transfers). */
@@ -38,6 +44,12 @@ export class StakingScript {
   private readonly newcomer = generateKeyPair().publicKey;
   private v0!: TransferSigner;
   private v0Nonce = 0n;
+  private joiner!: TransferSigner;
+  private joinerNonce = 0n;
+  /** The first block the joiner proposed, once seen. */
+  joinerProposed: string | null = null;
+  /** Per shard, the next height to look at for the joiner's blocks. */
+  private readonly scanned = new Map<number, bigint>();
   private readonly hashes: Uint8Array[] = [];
 
   private constructor(net: TestDevnet, hooks: StakingHooks) {
@@ -49,11 +61,16 @@ export class StakingScript {
     const s = new StakingScript(net, hooks);
     const home = net.layout.nodes[0]?.home as string;
     s.v0 = transferSigner(await decryptKey(await findKeyFile(join(home, "keystore"), "validator"), DEVNET_PASSWORD));
+    const joiner = net.layout.nodes.find((n) => n.name.startsWith("joiner-"));
+    if (joiner === undefined) throw new Error("the staking script needs a devnet with a joiner");
+    s.joiner = transferSigner(
+      await decryptKey(await findKeyFile(join(joiner.home, "keystore"), "validator"), DEVNET_PASSWORD),
+    );
     return s;
   }
 
   get done(): boolean {
-    return this.step > 5;
+    return this.step > 5 && this.joinerProposed !== null;
   }
 
   /** Every staking transaction this script sent (their receipts must all say success). */
@@ -68,6 +85,7 @@ export class StakingScript {
     };
     const alice = this.hooks.alice;
     const stakeOf = (key: Uint8Array) => registryStake(layout, key);
+    await this.lookForJoinerBlock(client, layout);
     switch (this.step) {
       case 1: {
         await send(
@@ -77,6 +95,13 @@ export class StakingScript {
           DEVNET_TRANSFER_FEE,
         );
         this.hooks.funded(this.v0.address, 600n * ISC);
+        await send(
+          this.net.faucet,
+          { type: "transfer", to: this.joiner.address, amount: JOINER_FUNDS },
+          this.hooks.nonce("faucet"),
+          DEVNET_TRANSFER_FEE,
+        );
+        this.hooks.funded(this.joiner.address, JOINER_FUNDS);
         await send(alice, { type: "stake", amount: ISC }, this.hooks.nonce("alice"), STAKE_FEE);
         await send(
           alice,
@@ -89,12 +114,21 @@ export class StakingScript {
       }
       case 2: {
         if ((await client.getAccount(formatAddress(this.v0.address))).balance < 600n * ISC) return;
+        if ((await client.getAccount(formatAddress(this.joiner.address))).balance < JOINER_FUNDS) return;
         await send(this.v0, { type: "stake", amount: 500n * ISC }, this.v0Nonce++, STAKE_FEE);
+        await send(this.joiner, { type: "stake", amount: 1000n * ISC }, this.joinerNonce++, STAKE_FEE);
+        await send(
+          this.joiner,
+          { type: "register_validator", consensusKey: this.joiner.publicKey },
+          this.joinerNonce++,
+          REGISTER_FEE,
+        );
         this.step = 3;
         return;
       }
       case 3: {
         if (stakeOf(this.newcomer) !== ISC || stakeOf(this.v0.publicKey) !== 1500n * ISC) return;
+        if (stakeOf(this.joiner.publicKey) !== 1000n * ISC) return;
         const seated = layout.chains.some((c) => c.committee.includes(`0x${toHex(this.newcomer)}`));
         this.seen.push(`bonded at beacon epoch ${layout.beacon?.epoch}${seated ? ", newcomer seated" : ""}`);
         await send(alice, { type: "unstake", amount: ISC }, this.hooks.nonce("alice"), STAKE_FEE);
@@ -115,6 +149,27 @@ export class StakingScript {
         this.step = 6;
         return;
       }
+    }
+  }
+
+  /** Looks through the new blocks of the shards whose committee names the joiner for one it proposed. */
+  private async lookForJoinerBlock(client: RpcClient, layout: ClientShardLayout): Promise<void> {
+    if (this.joinerProposed !== null) return;
+    const key: `0x${string}` = `0x${toHex(this.joiner.publicKey)}`;
+    for (const c of layout.chains) {
+      const shard = Number(c.shard);
+      if (!c.committee.includes(key) && !this.scanned.has(shard)) continue;
+      const tip = await client.blockNumber(shard);
+      let h = this.scanned.get(shard) ?? tip;
+      for (; h <= tip; h++) {
+        const b = await client.getBlockByNumber(h, false, shard);
+        if (b?.proposer === key) {
+          this.joinerProposed = `shard ${shard} block ${h} in shard epoch ${c.epoch}`;
+          this.seen.push(`joiner proposed ${this.joinerProposed}`);
+          return;
+        }
+      }
+      this.scanned.set(shard, h);
     }
   }
 }
