@@ -167,6 +167,14 @@ export interface RpcShardLayout {
     pending: { publicKey: Uint8Array; delta: bigint }[];
     /** Stake a key needs to be dealt a committee seat. */
     minValidatorStake: bigint;
+    /**
+     * The beacon's own consensus: its validator-set epoch and members for the next beacon
+     * block, each with the height of the newest final beacon block it proposed.
+     */
+    consensus: {
+      epoch: bigint;
+      validators: { publicKey: Uint8Array; stake: bigint; lastProposed: bigint | null }[];
+    };
   };
 }
 

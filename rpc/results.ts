@@ -254,6 +254,7 @@ export interface RpcShardLayoutJson {
     registry: { publicKey: string; stake: string }[];
     pending: { publicKey: string; delta: string }[];
     minValidatorStake: string;
+    consensus: { epoch: string; validators: { publicKey: string; stake: string; lastProposed: string | null }[] };
   };
 }
 
@@ -279,6 +280,14 @@ function beaconToJson(b: NonNullable<RpcShardLayout["beacon"]>): NonNullable<Rpc
     // A signed decimal string: a change may remove stake, and quantities are never negative.
     pending: b.pending.map((c) => ({ publicKey: toData(c.publicKey), delta: c.delta.toString() })),
     minValidatorStake: toQuantity(b.minValidatorStake),
+    consensus: {
+      epoch: toQuantity(b.consensus.epoch),
+      validators: b.consensus.validators.map((v) => ({
+        publicKey: toData(v.publicKey),
+        stake: toQuantity(v.stake),
+        lastProposed: v.lastProposed === null ? null : toQuantity(v.lastProposed),
+      })),
+    },
   };
 }
 

@@ -74,7 +74,7 @@ export class BeaconExecutor implements BlockExecutor<BeaconCommitted> {
       if (stored === undefined) throw new ChainError(ChainErrorCode.wrongDatabase, `no stored beacon block ${h}`);
       const block = decode(blockCodec, stored.block);
       const result = this.apply(view.tip.result, toHex(view.tip.hash), h, block.proposer, block.payload);
-      view.append({ height: h, hash: stored.hash, result });
+      view.append({ height: h, hash: stored.hash, result, proposer: block.proposer });
     }
   }
 
@@ -186,7 +186,7 @@ export class BeaconExecutor implements BlockExecutor<BeaconCommitted> {
     });
     await this.m.db.flushStaged();
     this.current = tip;
-    view.append({ height: b.height, hash: b.hash, result });
+    view.append({ height: b.height, hash: b.hash, result, proposer: b.proposer });
     this.results.delete(hex);
     for (const [k, v] of this.results) if (v.height <= tip.height) this.results.delete(k);
     return { tip, result };

@@ -1,5 +1,7 @@
 // The beacon chain hosted by the node: its block store, the beacon executor, the consensus
-// engine (every validator is a member), fast sync, and its gossip topic and protocols. The
+// engine (its validators are the registry's seated keys, BeaconSets; a node with a key runs
+// the engine in every epoch, as a member or observing), fast sync, and its gossip topic and
+// protocols. The
 // same parts as a shard's ChainRunner (node/chain/chain-runner.ts) without a mempool: a beacon
 // block carries its proposer's clock, reveal and crosslinks, built when the engine asks.
 import type { JolteonEngine, ValidatorSet } from "../../consensus/index.ts";
@@ -16,13 +18,13 @@ import { FastSync } from "../sync/fast-sync.ts";
 import { SyncProgress } from "../sync/progress.ts";
 import { blocksProtocol, serveBlocks } from "../sync/protocol.ts";
 import type { BeaconCommitted, BeaconExecutor } from "./beacon-executor.ts";
+import type { BeaconSets } from "./beacon-sets.ts";
 
 export const BEACON_CHAIN_NAME = "beacon";
 
 export interface BeaconRunnerOptions {
   chainId: string;
   genesisHash: Uint8Array;
-  validators: ValidatorSet;
   secretKey?: Uint8Array;
   baseTimeoutMs: number;
   maxTimeoutMs: number;
@@ -34,6 +36,8 @@ export interface BeaconRunnerOptions {
 
 export interface BeaconRunnerModules {
   executor: BeaconExecutor;
+  /** The beacon's consensus epochs: genesis set, later ones learned from commits. */
+  epochs: BeaconSets;
   store: BlockStore;
   pending: PendingBlocks;
   safety: { read(): Promise<Uint8Array | undefined>; write(state: Uint8Array): Promise<void> };
@@ -63,9 +67,10 @@ export class BeaconRunner {
   constructor(opts: BeaconRunnerOptions, modules: BeaconRunnerModules) {
     this.opts = opts;
     this.m = modules;
-    const ids = new Set(opts.validators.validators.map((v) => v.id));
-    const self = opts.secretKey === undefined ? null : toHex(publicKeyOf(opts.secretKey));
-    this.selfId = self !== null && ids.has(self) ? self : null;
+    // Grows as epochs are learned: the relay takes messages from any key of any set.
+    const ids = modules.epochs.ids;
+    // Any key: one staked after genesis enters the set at a later epoch, observing until then.
+    this.selfId = opts.secretKey === undefined ? null : toHex(publicKeyOf(opts.secretKey));
     const executor = modules.executor;
     const secretKey = opts.secretKey;
     if (this.selfId !== null && secretKey !== undefined) {
@@ -102,6 +107,7 @@ export class BeaconRunner {
           attempt();
         },
         blockSeen: () => {},
+        epochs: () => modules.epochs.later,
         onCommitted: async (info) => modules.onCommitted(info),
         onFatal: modules.onFatal,
         now: modules.now,
@@ -138,7 +144,8 @@ export class BeaconRunner {
           chainId: this.consensusChainId,
           payloadDigest: sha256,
           genesisHash: opts.genesisHash,
-          validators: opts.validators,
+          validators: modules.epochs.genesis,
+          laterEpochs: () => modules.epochs.later,
           verify: (items) => modules.verifier.verify(items),
         },
         onApplied: async (info) => modules.onCommitted(info),
@@ -193,6 +200,11 @@ export class BeaconRunner {
     return this.switch.stop();
   }
 
+  /** A consensus epoch learned from a commit (BeaconSets): to the running engine now. */
+  learnEpoch(set: ValidatorSet, fromHeight: bigint): void {
+    this.host?.learnEpoch(set, fromHeight);
+  }
+
   private createEngine(self: string, signer: (m: Uint8Array) => Uint8Array, persisted: Uint8Array | undefined) {
     const o = this.opts;
     return chainEngine(
@@ -202,7 +214,7 @@ export class BeaconRunner {
         self,
         baseTimeoutMs: o.baseTimeoutMs,
         maxTimeoutMs: o.maxTimeoutMs,
-        validators: o.validators,
+        validators: this.m.epochs.genesis,
         signer,
       },
       this.m.executor.tip,

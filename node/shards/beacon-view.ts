@@ -13,6 +13,8 @@ export interface BeaconEntry {
   height: bigint;
   hash: Uint8Array;
   result: BeaconBlockResult;
+  /** Who proposed the block (none for genesis). */
+  proposer?: Uint8Array;
 }
 
 export class BeaconView {
@@ -21,6 +23,8 @@ export class BeaconView {
   private readonly crosslinkedAt = new Map<string, bigint>();
   private readonly waiters = new Set<{ height: bigint; resolve: () => void }>();
   private readonly listeners = new Set<(entry: BeaconEntry) => void>();
+  /** Validator id -> the height of the newest committed block it proposed. */
+  private readonly proposedAt = new Map<string, bigint>();
 
   constructor(genesis: BeaconEntry) {
     this.entries.push(genesis);
@@ -32,6 +36,11 @@ export class BeaconView {
 
   at(height: bigint): BeaconEntry | undefined {
     return this.entries[Number(height)];
+  }
+
+  /** The height of the newest committed block `id` proposed, if any. */
+  lastProposedBy(id: string): bigint | undefined {
+    return this.proposedAt.get(id);
   }
 
   isCommitted(height: bigint, hash: Uint8Array): boolean {
@@ -50,6 +59,7 @@ export class BeaconView {
     if (entry.height !== this.tip.height + 1n) throw new Error(`beacon block ${entry.height} after ${this.tip.height}`);
     this.entries.push(entry);
     for (const c of entry.result.crosslinked) this.crosslinkedAt.set(`${c.shard}/${toHex(c.digest)}`, entry.height);
+    if (entry.proposer !== undefined) this.proposedAt.set(toHex(entry.proposer), entry.height);
     for (const w of this.waiters) {
       if (w.height <= entry.height) {
         this.waiters.delete(w);

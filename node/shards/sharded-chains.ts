@@ -1,5 +1,5 @@
-// A node of a sharded network: the beacon chain (every validator a member) and every shard
-// chain. A validator runs every shard's engine: as a member in the epochs whose committee names
+// A node of a sharded network: the beacon chain (its validators: the registry's seated keys,
+// beacon-sets.ts) and every shard chain. A validator runs every shard's engine: as a member in the epochs whose committee names
 // it, as an observer in the others, so that each node commits every shard's blocks as they are
 // certified and can crosslink any shard and prove any shard's receipts to another.
 //
@@ -41,7 +41,8 @@ import { openSafetyStore } from "../storage/safety-file.ts";
 import { validatorSetOf } from "../validator-set.ts";
 import { BeaconExecutor } from "./beacon-executor.ts";
 import { BEACON_CHAIN_NAME, BeaconRunner } from "./beacon-runner.ts";
-import { BeaconView } from "./beacon-view.ts";
+import { BeaconSets } from "./beacon-sets.ts";
+import { type BeaconEntry, BeaconView } from "./beacon-view.ts";
 import { ShardEpochs } from "./shard-epochs.ts";
 import { shardLinks } from "./shard-links.ts";
 import { ShardRecords } from "./shard-records.ts";
@@ -103,6 +104,9 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
     stakeBundles: (shard, fromSeq, room) => records[shard]?.bundlesFor(BEACON_CHAIN, fromSeq, room, () => true) ?? [],
   });
   await o.readOrCorrupt(() => executor.replay());
+  // The beacon's consensus epochs, from the states just re-applied.
+  const beaconSets = new BeaconSets(validators, params.minValidatorStake);
+  for (let h = 1n; h <= view.tip.height; h++) beaconSets.committed(h, (view.at(h) as BeaconEntry).result.state);
   // Shards: each starts from its epoch-0 committee and learns the later ones from its commits
   // (shard-epochs.ts); links see the beacon view and every shard's records.
   const everyValidator = validators.validators.map((v) => v.id);
@@ -170,7 +174,6 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
     {
       chainId: genesis.chainId,
       genesisHash: o.genesisHash,
-      validators,
       secretKey: o.secretKey,
       baseTimeoutMs: genesis.params.proposeTimeoutMs,
       maxTimeoutMs: genesis.params.proposeTimeoutMs * 3,
@@ -182,6 +185,7 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
     },
     {
       executor,
+      epochs: beaconSets,
       store,
       pending,
       safety,
@@ -207,7 +211,15 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
 
   // A beacon block may crosslink receipts some shard can now take, or the outbox a shard was
   // extending its chain for: every shard's proposer looks again.
-  view.onAppend(() => {
+  view.onAppend((entry) => {
+    const next = beaconSets.committed(entry.height, entry.result.state);
+    if (next !== null) {
+      beacon.learnEpoch(next.set, next.fromHeight);
+      beaconLog.info(
+        { epoch: String(next.set.epoch), fromHeight: String(next.fromHeight), validators: next.set.validators.length },
+        "next beacon validator set learned",
+      );
+    }
     beaconTook();
     for (const s of shards) s.chain.poke();
   });
@@ -223,7 +235,7 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
         epoch: s.chain.currentSet.epoch,
         committee: s.chain.currentSet.validators.map((v) => v.publicKey),
       })),
-      beacon: beaconLayout(view.tip.height, view.tip.result.state, params),
+      beacon: beaconLayout(view, beaconSets, params),
     }),
     start: async () => {
       await Promise.all([beacon.start(), ...shards.map((s) => s.chain.start())]);
@@ -245,8 +257,19 @@ function smallestStake(validators: readonly { stake: bigint }[]): bigint {
   return min ?? 1n;
 }
 
-function beaconLayout(height: bigint, state: BeaconState, params: BeaconParams): NonNullable<RpcShardLayout["beacon"]> {
+function beaconLayout(view: BeaconView, sets: BeaconSets, params: BeaconParams): NonNullable<RpcShardLayout["beacon"]> {
+  const { height } = view.tip;
+  const state: BeaconState = view.tip.result.state;
+  const set = sets.at(height + 1n);
   return {
+    consensus: {
+      epoch: set.epoch,
+      validators: set.validators.map((v) => ({
+        publicKey: v.publicKey,
+        stake: v.stake,
+        lastProposed: view.lastProposedBy(v.id) ?? null,
+      })),
+    },
     height,
     epoch: epochOfHeight(height, params.epochLength),
     registry: state.registry.map((v) => ({ publicKey: v.publicKey, stake: v.stake })),

@@ -224,6 +224,21 @@ function beaconLayout(b: Json): NonNullable<ClientShardLayout["beacon"]> {
       return { publicKey: data(o.publicKey, "pending.publicKey"), delta: BigInt(delta) };
     }),
     minValidatorStake: quantity(b.minValidatorStake, "beacon.minValidatorStake"),
+    consensus: beaconConsensus(object(b.consensus, "beacon.consensus")),
+  };
+}
+
+function beaconConsensus(c: Record<string, unknown>): NonNullable<ClientShardLayout["beacon"]>["consensus"] {
+  return {
+    epoch: quantity(c.epoch, "consensus.epoch"),
+    validators: array(c.validators, "consensus.validators").map((v) => {
+      const o = object(v, "beacon validator");
+      return {
+        publicKey: data(o.publicKey, "validator.publicKey"),
+        stake: quantity(o.stake, "validator.stake"),
+        lastProposed: o.lastProposed === null ? null : quantity(o.lastProposed, "validator.lastProposed"),
+      };
+    }),
   };
 }
 

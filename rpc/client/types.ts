@@ -142,6 +142,7 @@ export interface ClientShardLayout {
     registry: { publicKey: Hex; stake: bigint }[];
     pending: { publicKey: Hex; delta: bigint }[];
     minValidatorStake: bigint;
+    consensus: { epoch: bigint; validators: { publicKey: Hex; stake: bigint; lastProposed: bigint | null }[] };
   };
 }
 

@@ -202,6 +202,16 @@ const schemas = {
           }),
         ),
         minValidatorStake: described(quantity, "Stake a key needs to be dealt a committee seat."),
+        consensus: object("The beacon chain's own validators, for its next block.", {
+          epoch: described(quantity, "The beacon's validator-set epoch (it counts changes of the set)."),
+          validators: arrayOf(
+            object("A beacon validator.", {
+              publicKey: ref("PublicKey"),
+              stake: quantity,
+              lastProposed: nullable(described(quantity, "Height of the newest final beacon block it proposed.")),
+            }),
+          ),
+        }),
       }),
     ),
   }),

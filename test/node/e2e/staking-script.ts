@@ -11,8 +11,10 @@
 //   5. alice's 1 ISC finishes unbonding on her shard (the genesis unbonding period, in shard
 //      blocks) and is spendable again.
 // Exact stakes at each step show every stake receipt was taken exactly once. Meanwhile, once a
-// committee names the joiner, the script waits for a block of that shard proposed by it: the
-// seat is run, not only dealt (its committee of 5 would reach a quorum without it).
+// committee names the joiner, the script waits for a block of that shard proposed by it, and
+// for a final beacon block it proposed once the beacon's own validator set takes it in: the
+// seats are run, not only dealt (a committee of 5, or the beacon's 9, reach a quorum without
+// it).
 import { join } from "node:path";
 import { decryptKey, findKeyFile, formatAddress, generateKeyPair, toHex } from "../../../crypto/index.ts";
 import { DEVNET_PASSWORD } from "../../../node/devnet/layout.ts";
@@ -46,8 +48,10 @@ export class StakingScript {
   private v0Nonce = 0n;
   private joiner!: TransferSigner;
   private joinerNonce = 0n;
-  /** The first block the joiner proposed, once seen. */
+  /** The first shard block the joiner proposed, once seen. */
   joinerProposed: string | null = null;
+  /** The first final beacon block the joiner proposed, once seen. */
+  joinerBeacon: bigint | null = null;
   /** Per shard, the next height to look at for the joiner's blocks. */
   private readonly scanned = new Map<number, bigint>();
   private readonly hashes: Uint8Array[] = [];
@@ -70,7 +74,7 @@ export class StakingScript {
   }
 
   get done(): boolean {
-    return this.step > 5 && this.joinerProposed !== null;
+    return this.step > 5 && this.joinerProposed !== null && this.joinerBeacon !== null;
   }
 
   /** Every staking transaction this script sent (their receipts must all say success). */
@@ -154,8 +158,15 @@ export class StakingScript {
 
   /** Looks through the new blocks of the shards whose committee names the joiner for one it proposed. */
   private async lookForJoinerBlock(client: RpcClient, layout: ClientShardLayout): Promise<void> {
-    if (this.joinerProposed !== null) return;
     const key: `0x${string}` = `0x${toHex(this.joiner.publicKey)}`;
+    const asBeaconValidator = layout.beacon?.consensus.validators.find((v) => v.publicKey === key);
+    if (this.joinerBeacon === null && asBeaconValidator?.lastProposed != null) {
+      this.joinerBeacon = asBeaconValidator.lastProposed;
+      this.seen.push(
+        `joiner proposed beacon block ${this.joinerBeacon} in beacon set ${layout.beacon?.consensus.epoch}`,
+      );
+    }
+    if (this.joinerProposed !== null) return;
     for (const c of layout.chains) {
       const shard = Number(c.shard);
       if (!c.committee.includes(key) && !this.scanned.has(shard)) continue;
