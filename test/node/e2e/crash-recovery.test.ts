@@ -15,6 +15,11 @@ async function syncedBlocks(metricsUrl: string | null): Promise<number> {
 }
 
 async function expectSameChain(net: TestDevnet, nodes: number[], upTo: bigint): Promise<void> {
+  // A block final on one node may reach the others' stores a moment later.
+  await waitFor(`nodes ${nodes} at height ${upTo}`, 20_000, async () => {
+    const heights = await Promise.all(nodes.map((i) => net.height(i)));
+    return heights.every((h) => h >= upTo) ? true : undefined;
+  });
   for (let h = 1n; h <= upTo; h++) {
     const blocks = await Promise.all(nodes.map((i) => net.client(i).getBlockByNumber(h)));
     for (const b of blocks) {
