@@ -1,9 +1,9 @@
 // The beacon chain hosted by the node: its block store, the beacon executor, the consensus
 // engine (its validators are the registry's seated keys, BeaconSets; a node with a key runs
 // the engine in every epoch, as a member or observing), fast sync, and its gossip topic and
-// protocols. The
-// same parts as a shard's ChainRunner (node/chain/chain-runner.ts) without a mempool: a beacon
-// block carries its proposer's clock, reveal and crosslinks, built when the engine asks.
+// protocols. The same parts as a shard's ChainRunner (node/chain/chain-runner.ts) without a
+// mempool: a beacon block carries its proposer's clock, reveal and crosslinks, built when the
+// engine asks.
 import type { JolteonEngine, ValidatorSet } from "../../consensus/index.ts";
 import { type BatchVerifier, EncodingError, nativeSigner, publicKeyOf, sha256, toHex } from "../../crypto/index.ts";
 import type { CommittedShardChain } from "../../shard/beacon-block.ts";

@@ -1,7 +1,8 @@
 // A node of a sharded network: the beacon chain (its validators: the registry's seated keys,
-// beacon-sets.ts) and every shard chain. A validator runs every shard's engine: as a member in the epochs whose committee names
-// it, as an observer in the others, so that each node commits every shard's blocks as they are
-// certified and can crosslink any shard and prove any shard's receipts to another.
+// beacon-sets.ts) and every shard chain. A validator runs every shard's engine: as a member in
+// the epochs whose committee names it, as an observer in the others, so that each node commits
+// every shard's blocks as they are certified and can crosslink any shard and prove any shard's
+// receipts to another.
 //
 // Committees: each shard starts with the committee the genesis beacon state drew for epoch 0
 // and moves to the next one at the height its own commits fix (shard-epochs.ts,
