@@ -24,7 +24,7 @@ import {
 import { FastSync } from "../sync/fast-sync.ts";
 import { SyncProgress } from "../sync/progress.ts";
 import { blocksProtocol, serveBlocks } from "../sync/protocol.ts";
-import type { EpochSet } from "../sync/verify-range.ts";
+import { type EpochSet, setInForce } from "../sync/verify-range.ts";
 import { CommittedAccountCache } from "./account-cache.ts";
 import type { BlockStore } from "./block-store.ts";
 import { ChainEvents } from "./chain-events.ts";
@@ -305,10 +305,7 @@ export class ChainRunner {
 
   /** The epoch of the chain's next block and its validator set. */
   get currentSet(): ValidatorSet {
-    const next = this.executor.tip.height + 1n;
-    let set = this.opts.validators;
-    for (const e of this.laterEpochs) if (e.fromHeight <= next) set = e.set;
-    return set;
+    return setInForce(this.opts.validators, this.laterEpochs, this.executor.tip.height + 1n);
   }
 
   /** Something a proposal could carry changed outside this chain (a beacon block, another shard's receipts). */

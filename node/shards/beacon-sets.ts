@@ -4,6 +4,7 @@
 import { type BeaconConsensusEpoch, nextBeaconConsensusEpoch } from "../../consensus/beacon/beacon-epochs.ts";
 import type { BeaconState } from "../../consensus/beacon/beacon-state.ts";
 import type { ValidatorSet } from "../../consensus/index.ts";
+import { setInForce } from "../sync/verify-range.ts";
 
 export class BeaconSets {
   readonly genesis: ValidatorSet;
@@ -31,8 +32,6 @@ export class BeaconSets {
 
   /** The set that runs beacon height `height`. */
   at(height: bigint): ValidatorSet {
-    let set = this.genesis;
-    for (const e of this.later) if (e.fromHeight <= height) set = e.set;
-    return set;
+    return setInForce(this.genesis, this.later, height);
   }
 }

@@ -45,6 +45,13 @@ export interface EpochSet {
   fromHeight: bigint;
 }
 
+/** The set that runs `height`: the first, or the newest later one begun by then. */
+export function setInForce(first: ValidatorSet, later: readonly EpochSet[], height: bigint): ValidatorSet {
+  let set = first;
+  for (const e of later) if (e.fromHeight <= height) set = e.set;
+  return set;
+}
+
 export interface RangeContext {
   chainId: string;
   /** What a block hash commits to of its payload (a shard block: its header). */

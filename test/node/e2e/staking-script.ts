@@ -63,13 +63,10 @@ export class StakingScript {
 
   static async open(net: TestDevnet, hooks: StakingHooks): Promise<StakingScript> {
     const s = new StakingScript(net, hooks);
-    const home = net.layout.nodes[0]?.home as string;
-    s.v0 = transferSigner(await decryptKey(await findKeyFile(join(home, "keystore"), "validator"), DEVNET_PASSWORD));
     const joiner = net.layout.nodes.find((n) => n.name.startsWith("joiner-"));
     if (joiner === undefined) throw new Error("the staking script needs a devnet with a joiner");
-    s.joiner = transferSigner(
-      await decryptKey(await findKeyFile(join(joiner.home, "keystore"), "validator"), DEVNET_PASSWORD),
-    );
+    s.v0 = await validatorSigner(net.layout.nodes[0]?.home as string);
+    s.joiner = await validatorSigner(joiner.home);
     return s;
   }
 
@@ -183,6 +180,11 @@ export class StakingScript {
       this.scanned.set(shard, h);
     }
   }
+}
+
+/** The validator key in a devnet node's keystore, as a transaction signer. */
+async function validatorSigner(home: string): Promise<TransferSigner> {
+  return transferSigner(await decryptKey(await findKeyFile(join(home, "keystore"), "validator"), DEVNET_PASSWORD));
 }
 
 /** The registry stake of `key`, undefined when it is not in the registry. */
