@@ -31,7 +31,18 @@ export interface NodeConfig {
   rpc: RpcConfig;
   metrics: { host: string; port: number } | null;
   log: { level: string };
-  chain: { emptyBlocks: boolean; behindBlocks: number; maxClockSkewMs: number; maxProposalTxs: number };
+  chain: {
+    emptyBlocks: boolean;
+    behindBlocks: number;
+    maxClockSkewMs: number;
+    maxProposalTxs: number;
+    /**
+     * On a sharded network, which shards a validator executes: "assigned", those whose
+     * committees seat it now or next (the others' headers and outboxes only); "all", every
+     * shard (an RPC node's choice). A node without a key follows every shard either way.
+     */
+    followShards?: "assigned" | "all";
+  };
   mempool: { maxTxs?: number; maxBytes?: number; maxPerSender?: number; maxNonceGap?: number; ttlMs?: number };
 }
 
@@ -147,7 +158,18 @@ export function parseNodeConfig(value: Json, source = "config"): NodeConfig {
     if (l.level !== undefined) c.log.level = str(l.level, "log.level");
   }
   if (root.chain !== undefined) {
-    const ch = obj(root.chain, "chain", ["emptyBlocks", "behindBlocks", "maxClockSkewMs", "maxProposalTxs"]);
+    const ch = obj(root.chain, "chain", [
+      "emptyBlocks",
+      "behindBlocks",
+      "maxClockSkewMs",
+      "maxProposalTxs",
+      "followShards",
+    ]);
+    if (ch.followShards !== undefined) {
+      if (ch.followShards !== "assigned" && ch.followShards !== "all")
+        fail("chain.followShards", 'expected "assigned" or "all"');
+      c.chain.followShards = ch.followShards as "assigned" | "all";
+    }
     if (ch.emptyBlocks !== undefined)
       c.chain.emptyBlocks =
         typeof ch.emptyBlocks === "boolean" ? ch.emptyBlocks : fail("chain.emptyBlocks", "expected true or false");

@@ -300,6 +300,7 @@ export function nodeRpcApi(m: NodeRpcModules): RpcNodeApi {
           name: chain.opts.name,
           epoch: chain.opts.validators.epoch,
           committee: chain.opts.validators.validators.map((v) => v.publicKey),
+          following: true,
         },
       ],
     }),

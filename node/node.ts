@@ -173,7 +173,9 @@ export class UbnNode {
           : routedRpcApi(
               apis,
               chains.layout,
-              (shard, origin) => chains.shards[shard]?.store.creditHeight(origin) ?? Promise.resolve(undefined),
+              async (shard, origin) =>
+                (await chains.shards[shard]?.store.creditHeight(origin)) ?? chains.creditHeight?.(shard, origin),
+              (shard) => chains.shards[shard]?.chain.following ?? false,
             );
       const rpc = await startRpcServer(api, {
         ...config.rpc,

@@ -152,6 +152,11 @@ export interface NodeChains {
   beacon: BeaconRunner | null;
   /** ubn_getShardLayout on a sharded network: S, the address rule, the committees now. */
   layout(): RpcShardLayout;
+  /**
+   * The height of the block of `shard` that credited transaction `origin`'s receipt, from what
+   * this node tracks of a shard it does not execute (its own store answers for the others).
+   */
+  creditHeight?(shard: number, origin: Uint8Array): bigint | undefined;
   start(): Promise<void>;
   stop(): Promise<void>;
 }

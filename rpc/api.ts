@@ -156,7 +156,11 @@ export interface RpcShardLayout {
   shards: number;
   /** How an address maps to its shard, in words (docs/protocol.md gives the formula). */
   addressRule: string;
-  chains: { shard: number; name: string; epoch: bigint; committee: Uint8Array[] }[];
+  /**
+   * Per shard: its epoch and committee now, and whether this node follows (executes) it: a
+   * validator follows only the shards whose committees seat it, and refuses reads of the others.
+   */
+  chains: { shard: number; name: string; epoch: bigint; committee: Uint8Array[]; following: boolean }[];
   /** The beacon chain's registry as of its newest final block (none on a single-chain network). */
   beacon?: {
     height: bigint;

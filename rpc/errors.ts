@@ -47,6 +47,11 @@ export const RpcErrorCode = {
   notFound: -32021,
   /** ubn_sendRawTransaction with waitUntil: the status was not reached in time (data: hash, status). */
   waitTimeout: -32022,
+  /**
+   * The shard asked about is one this node does not follow now (a validator executes only the
+   * shards whose committees seat it; data: {shard}): ask a node that does, or a full node.
+   */
+  shardNotFollowed: -32023,
 
   /** admin_* methods answer only clients on a loopback address. */
   forbidden: -32030,

@@ -247,7 +247,7 @@ export function syncingToJson(s: RpcSyncing): RpcSyncingJson | false {
 export interface RpcShardLayoutJson {
   shards: string;
   addressRule: string;
-  chains: { shard: string; name: string; epoch: string; committee: string[] }[];
+  chains: { shard: string; name: string; epoch: string; committee: string[]; following: boolean }[];
   beacon: null | {
     height: string;
     epoch: string;
@@ -267,6 +267,7 @@ export function shardLayoutToJson(l: RpcShardLayout): RpcShardLayoutJson {
       name: c.name,
       epoch: toQuantity(c.epoch),
       committee: c.committee.map(toData),
+      following: c.following,
     })),
     beacon: l.beacon === undefined ? null : beaconToJson(l.beacon),
   };

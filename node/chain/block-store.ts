@@ -68,7 +68,7 @@ const txLocationCodec = struct("TxLocation", { height: u64, index: u32 });
 export type TxLocation = CodecType<typeof txLocationCodec>;
 
 const receiptsCodec = list(receiptCodec, 1 << 17);
-const outboxCodec = list(crossReceiptCodec, 1 << 17);
+export const outboxCodec = list(crossReceiptCodec, 1 << 17);
 
 /**
  * A shard's epoch as it stores it: the first height, and the beacon block that the block which

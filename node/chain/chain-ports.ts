@@ -8,6 +8,8 @@ export interface ChainNetwork {
   readonly id: string;
   peers(): string[];
   subscribe(topic: string, handler: (from: string, data: Uint8Array) => Verdict | Promise<Verdict>): void;
+  /** Leaves a topic (optional: test networks may not have it). */
+  unsubscribe?(topic: string): void;
   publish(topic: string, data: Uint8Array): Promise<void>;
   handle(protocol: string, handler: (from: string, request: Uint8Array) => Promise<Uint8Array>): void;
   request(peer: string, protocol: string, request: Uint8Array, opts?: { timeoutMs?: number }): Promise<Uint8Array>;

@@ -116,6 +116,10 @@ export class ChainRunner {
   readonly events = new ChainEvents();
 
   private modeNow: ChainMode = "syncing";
+  /** False while this node does not follow the chain (pause()): its gossip is left unread. */
+  private followingNow = true;
+  /** Subscribed to the chain's gossip topics. */
+  private joined = false;
   private readonly switch: SyncSwitch<CommittedInfo>;
   readonly selfId: string | null;
 
@@ -247,6 +251,16 @@ export class ChainRunner {
     return this.host?.current ?? null;
   }
 
+  /** Whether this node executes the chain now (see pause()). */
+  get following(): boolean {
+    return this.followingNow;
+  }
+
+  /** The epochs after the first, as learned so far (their sets and first heights). */
+  get epochSets(): readonly EpochSet[] {
+    return this.laterEpochs;
+  }
+
   get blocksSynced(): bigint {
     return this.sync.blocksApplied;
   }
@@ -266,8 +280,11 @@ export class ChainRunner {
     return { balance: a.balance, nonce: a.nonce };
   };
 
-  /** Subscribes to the chain's topics and protocols, catches up, then joins consensus. */
-  async start(): Promise<void> {
+  /**
+   * Subscribes to the chain's topics and protocols, catches up, then joins consensus; with
+   * `follow` false, only subscribes, and the chain waits for resume() (see pause()).
+   */
+  async start(follow = true): Promise<void> {
     const net = this.m.network;
     net.handle(this.blocksProtocol, async (from, req) => {
       try {
@@ -277,10 +294,58 @@ export class ChainRunner {
         throw e;
       }
     });
-    net.subscribe(this.topic("tx"), (from, data) => this.intake.onGossip(from, data));
-    net.subscribe(this.topic("consensus"), (_from, data) => this.relay.receive(data, "gossip"));
-    net.onDirect(this.directProtocol, (from, data) => this.relay.receive(data, "direct", from));
+    net.onDirect(this.directProtocol, (from, data) =>
+      this.followingNow ? this.relay.receive(data, "direct", from) : "ignore",
+    );
+    if (!follow) {
+      this.followingNow = false;
+      this.setMode("light");
+      return;
+    }
+    this.joinTopics();
     await this.waitForPeers(3000);
+    await this.switch.start();
+  }
+
+  /** Transactions and consensus messages of the chain: only while this node follows it. */
+  private joinTopics(): void {
+    if (this.joined) return;
+    const net = this.m.network;
+    net.subscribe(this.topic("tx"), (from, data) => (this.followingNow ? this.intake.onGossip(from, data) : "ignore"));
+    net.subscribe(this.topic("consensus"), (_from, data) =>
+      this.followingNow ? this.relay.receive(data, "gossip") : "ignore",
+    );
+    this.joined = true;
+  }
+
+  private leaveTopics(): void {
+    const net = this.m.network;
+    if (!this.joined || net.unsubscribe === undefined) return;
+    net.unsubscribe(this.topic("tx"));
+    net.unsubscribe(this.topic("consensus"));
+    this.joined = false;
+  }
+
+  /**
+   * Stops executing the chain: the engine and fast sync stop, its gossip is left unread, and
+   * its state stays at the committed height reached. On a sharded network a validator follows
+   * only the shards whose committees name it, now or next (node/shards/shard-following.ts);
+   * the others' headers and outboxes come from light-follower.ts.
+   */
+  async pause(): Promise<void> {
+    if (!this.followingNow) return;
+    this.followingNow = false;
+    this.proposer?.stop();
+    await this.switch.stop();
+    this.leaveTopics();
+    this.setMode("light");
+  }
+
+  /** Follows the chain again: fast sync from the height where it stopped, then consensus. */
+  async resume(): Promise<void> {
+    if (this.followingNow) return;
+    this.followingNow = true;
+    this.joinTopics();
     await this.switch.start();
   }
 
@@ -313,8 +378,12 @@ export class ChainRunner {
     this.proposer?.poke();
   }
 
-  /** Admits transactions submitted to this node (RPC); see TxIntake. */
+  /**
+   * Admits transactions submitted to this node (RPC); see TxIntake. While this node does not
+   * follow the chain, it checks what needs no state and passes them on to the nodes that do.
+   */
   submit(txs: readonly Uint8Array[]): Promise<AddResult[]> {
+    if (!this.followingNow) return this.intake.relayOnly(txs, this.m.params, (items) => this.m.verifier.verify(items));
     return this.intake.submit(txs);
   }
 

@@ -7,10 +7,17 @@
 //            prove (two above ours). The engine cannot fetch those itself when they cross into
 //            an epoch it has not learned (it drops that epoch's messages unread), nor on a quiet
 //            chain where nothing new is proposed. A full node syncs on every look (4 a second).
+//   stop     the engine and the watch stop; start again resumes from the stored tip (a shard
+//            this node stops following while no committee names it, then follows again).
 import type { FastSync } from "../sync/fast-sync.ts";
 import type { ConsensusHost, HostLogger } from "./consensus-host.ts";
 
-export type ChainMode = "syncing" | "consensus" | "following";
+/**
+ * "light": a shard this node does not follow now (no committee of its names this node): its
+ * state stays at the height where it stopped, and only its headers and outboxes are tracked
+ * (node/shards/light-follower.ts).
+ */
+export type ChainMode = "syncing" | "consensus" | "following" | "light";
 
 export interface SyncSwitchModules<I> {
   sync: FastSync<I>;
@@ -47,9 +54,13 @@ export class SyncSwitch<I> {
     return this.stoppedNow;
   }
 
-  /** Catches up, starts the engine, and starts watching. */
+  /** Catches up, starts the engine, and starts watching (again, after a stop). */
   async start(): Promise<void> {
+    await this.switching;
+    this.stoppedNow = false;
+    this.heightAtLastLook = -1n;
     await this.catchUpThenRun();
+    if (this.stoppedNow) return;
     this.watcher = setInterval(() => this.look(), this.m.host === null ? 250 : 2000);
     this.watcher.unref();
   }
@@ -58,6 +69,7 @@ export class SyncSwitch<I> {
   async stop(): Promise<void> {
     this.stoppedNow = true;
     if (this.watcher !== null) clearInterval(this.watcher);
+    this.watcher = null;
     await this.m.host?.stop();
     await this.switching;
   }

@@ -3,9 +3,14 @@
 // gossiped on in batches (tx-gossip.ts). It also remembers which transactions this node has
 // verified, so that executing a block does not verify them again, and refuses new work while
 // the pool holds more than the chain can carry soon (see saturated()).
+
+import type { SignedItem } from "../../crypto/index.ts";
 import { toHex } from "../../crypto/index.ts";
+import type { VmParams } from "../../vm/index.ts";
 import { transactionHash } from "../../vm/index.ts";
 import { type AccountReader, type AddResult, type Mempool, MempoolError, MempoolErrorCode } from "../mempool/index.ts";
+import { screen } from "../mempool/screen.ts";
+import { badSignatures } from "../mempool/signatures.ts";
 import type { Verdict } from "../net/interface.ts";
 import { decodeTxBatch, TxBatcher } from "./tx-gossip.ts";
 
@@ -61,6 +66,42 @@ export class TxIntake {
       this.submissions.push({ txs, resolve, reject });
       if (this.submissions.length === 1) setImmediate(() => void this.admitSubmissions());
     });
+  }
+
+  /**
+   * Transactions for a chain this node does not follow now: no state to check them against
+   * here, so only what needs none (size, encoding, chain id, fee floor, signatures), then
+   * gossiped to the nodes that follow the chain, which admit them as any gossiped batch.
+   */
+  async relayOnly(
+    txs: readonly Uint8Array[],
+    params: VmParams,
+    verify: (items: readonly SignedItem[]) => Promise<boolean[]>,
+  ): Promise<AddResult[]> {
+    const results: AddResult[] = [];
+    const candidates: { at: number; candidate: Extract<ReturnType<typeof screen>, { ok: true }>["candidate"] }[] = [];
+    txs.forEach((tx, i) => {
+      const s = screen(tx, i, params, () => null);
+      if (s.ok) candidates.push({ at: i, candidate: s.candidate });
+      results.push(s.ok ? { ok: true, hash: s.candidate.hash } : { ok: false, hash: s.hash, error: s.error });
+    });
+    const bad = await badSignatures(
+      candidates.map((c) => c.candidate),
+      verify,
+    );
+    candidates.forEach(({ at, candidate }, k) => {
+      const who = bad[k];
+      if (who === null || who === undefined) {
+        this.batcher.push(candidate.bytes);
+        return;
+      }
+      const error = new MempoolError(
+        MempoolErrorCode.badSignature,
+        `transaction ${at}: the ${who}'s signature does not verify`,
+      );
+      results[at] = { ok: false, hash: candidate.hash, error };
+    });
+    return results;
   }
 
   /** A batch gossiped by a peer: forged or malformed transactions in it blame the peer. */

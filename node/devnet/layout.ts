@@ -110,7 +110,15 @@ export async function createDevnetLayout(home: string, opts: DevnetLayoutOptions
       rpc: { host: "127.0.0.1", port: n.rpcPort },
       metrics: { host: "127.0.0.1", port: n.metricsPort },
       log: { level: "info" },
-      chain: { emptyBlocks: false, behindBlocks: 8, maxClockSkewMs: 5000, maxProposalTxs: 2000 },
+      // Node 0 is the devnet's RPC node: it executes every shard so that it answers for any
+      // account; the other validators execute the shards whose committees seat them.
+      chain: {
+        emptyBlocks: false,
+        behindBlocks: 8,
+        maxClockSkewMs: 5000,
+        maxProposalTxs: 2000,
+        followShards: i === 0 ? "all" : "assigned",
+      },
       mempool: {},
     };
     opts.config?.(config, i);

@@ -76,6 +76,12 @@ export class GossipRouter {
     this.pubsub.subscribe(topic);
   }
 
+  /** Leaves `topic`: its handler is dropped and peers stop sending us its messages. */
+  unsubscribe(topic: string): void {
+    this.pubsub.topicValidators.delete(topic);
+    this.pubsub.unsubscribe(topic);
+  }
+
   async publish(topic: string, data: Uint8Array): Promise<void> {
     if (data.length > this.deps.maxGossipBytes) {
       throw new NetError(

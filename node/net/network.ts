@@ -177,6 +177,12 @@ export class Network {
     this.gossip.subscribe(topic, handler);
   }
 
+  /** Leaves `topic` (a chain this node stops following); subscribe() may join it again. */
+  unsubscribe(topic: string): void {
+    this.assertOpen();
+    this.gossip.unsubscribe(topic);
+  }
+
   /** Publishes to the topic's peers; with none, the message just goes nowhere. */
   async publish(topic: string, data: Uint8Array): Promise<void> {
     this.assertOpen();

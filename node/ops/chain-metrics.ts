@@ -4,7 +4,7 @@ import type { ChainMode } from "../chain/sync-switch.ts";
 import type { NodeMetrics } from "./metrics.ts";
 
 export function chainMetrics(m: NodeMetrics, chain: string): ChainMetricsSink {
-  const modeValue: Record<ChainMode, number> = { consensus: 0, following: 0, syncing: 1 };
+  const modeValue: Record<ChainMode, number> = { consensus: 0, following: 0, syncing: 1, light: 0 };
   const last = { round: 0, timeouts: 0 };
   return {
     committed(info: { height: bigint; txs: number; latencyMs: number | null }) {

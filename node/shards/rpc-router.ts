@@ -2,6 +2,10 @@
 // and this router in front. A transaction goes to its sender's shard and an account read to
 // the address's shard (the address rule fixed at genesis); a hash lookup asks every shard;
 // block reads take a shard (0 when omitted); the status and health summarize every shard.
+// A validator executes only the shards whose committees seat it (shard-following.ts): a read
+// of another shard's state or blocks answers shardNotFollowed, a transaction for it is checked
+// without state and passed on (ChainRunner.submit), and a hash lookup that the followed shards
+// do not know answers shardNotFollowed too, rather than a null that would say "unknown".
 import { addressBytesOf } from "../../crypto/index.ts";
 import { RpcError, RpcErrorCode, type RpcNodeApi, type RpcShardLayout } from "../../rpc/index.ts";
 import { shardOfAddress } from "../../vm/cross-shard/shard-of.ts";
@@ -12,18 +16,39 @@ export function routedRpcApi(
   layout: () => RpcShardLayout,
   /** The height of the block of `shard` that credited the receipt of transaction `origin`. */
   creditHeight: (shard: number, origin: Uint8Array) => Promise<bigint | undefined>,
+  /** Whether this node follows (executes) the shard now. */
+  following: (shard: number) => boolean = () => true,
 ): RpcNodeApi {
   const S = shards.length;
   const first = shards[0] as RpcNodeApi;
-  const onShard = (k: number | undefined): RpcNodeApi => shards[k ?? 0] ?? first;
+  const notFollowed = (k: number[]) =>
+    new RpcError(
+      RpcErrorCode.shardNotFollowed,
+      `this node does not follow shard ${k.join(", ")} now; ask a node that does (ubn_getShardLayout: following)`,
+      { shard: k[0], shards: k },
+    );
+  /** Shard `k`'s API, for a read of its state or blocks. */
+  const onShard = (k: number | undefined): RpcNodeApi => {
+    const shard = k ?? 0;
+    const api = shards[shard];
+    if (api === undefined) return first;
+    if (!following(shard)) throw notFollowed([shard]);
+    return api;
+  };
   const byAddress = (address: Uint8Array) => onShard(shardOfAddress(address, S));
   /** The first answer that is not null (or not "unknown"), asking shard after shard. */
   async function anyShard<T>(ask: (api: RpcNodeApi) => Promise<T>, found: (t: T) => boolean): Promise<T> {
     let last: T | undefined;
-    for (const api of shards) {
+    const skipped: number[] = [];
+    for (const [k, api] of shards.entries()) {
+      if (!following(k)) {
+        skipped.push(k);
+        continue;
+      }
       last = await ask(api);
       if (found(last)) return last;
     }
+    if (skipped.length > 0) throw notFollowed(skipped);
     return last as T;
   }
   return {
@@ -35,7 +60,8 @@ export function routedRpcApi(
       } catch (e) {
         throw new RpcError(RpcErrorCode.invalidTransaction, `tx does not decode: ${(e as Error).message}`);
       }
-      return byAddress(sender).sendRawTransaction(tx);
+      // Any shard's: one this node does not follow passes it on (ChainRunner.submit).
+      return (shards[shardOfAddress(sender, S)] ?? first).sendRawTransaction(tx);
     },
     getAccount: (address, tag) => byAddress(address).getAccount(address, tag),
     getProof: (address) => byAddress(address).getProof(address),

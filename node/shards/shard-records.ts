@@ -7,7 +7,7 @@
 // these are fed by each shard runner's commits, and rebuilt from the block store at start.
 import type { CertifiedBlock } from "../../consensus/beacon/crosslink.ts";
 import { blockCodec, decodeQuorumCert } from "../../consensus/index.ts";
-import { decode } from "../../crypto/index.ts";
+import { decode, toHex } from "../../crypto/index.ts";
 import type { CommittedShardBlock, CommittedShardChain } from "../../shard/beacon-block.ts";
 import { decodeShardBlockPayload, type InboundBundle } from "../../shard/body.ts";
 import { headerHash, type ShardHeader } from "../../shard/header.ts";
@@ -23,6 +23,8 @@ export interface EmittedBlock {
 
 /** Committed blocks kept for crosslinking at most (a beacon stalled longer re-reads the store). */
 const KEPT_BLOCKS = 4096;
+/** Credits remembered by origin transaction (about 100 bytes each). */
+const KEPT_CREDITS = 65_536;
 
 export class ShardRecords implements CommittedShardChain {
   readonly shard: number;
@@ -40,6 +42,8 @@ export class ShardRecords implements CommittedShardChain {
   lastOutboxHeight = 0n;
   /** Per destination, the highest seq emitted so far (-1: none). */
   private readonly maxSeq = new Map<number, bigint>();
+  /** Transaction hash (hex) -> the height that credited its receipt, the newest KEPT_CREDITS. */
+  private readonly credits = new Map<string, bigint>();
   /** Per source shard, the next seq this shard expects (from its committed blocks' inbound receipts). */
   private readonly inboxNext = new Map<number, bigint>();
 
@@ -65,12 +69,26 @@ export class ShardRecords implements CommittedShardChain {
     return this.inboxNext.get(source) ?? 0n;
   }
 
-  /** Records what this shard's committed block took from other shards. */
-  took(inbound: readonly InboundBundle[]): void {
+  /** Records what this shard's committed block at `height` took from other shards. */
+  took(inbound: readonly InboundBundle[], height: bigint): void {
     for (const b of inbound) {
       const last = b.receipts[b.receipts.length - 1];
-      if (last !== undefined) this.inboxNext.set(b.header.shard, last.receipt.seq + 1n);
+      if (last !== undefined && last.receipt.seq + 1n > this.nextFrom(b.header.shard))
+        this.inboxNext.set(b.header.shard, last.receipt.seq + 1n);
+      for (const { receipt } of b.receipts) {
+        if (receipt.origin.every((x) => x === 0)) continue;
+        if (this.credits.size >= KEPT_CREDITS) this.credits.delete(this.credits.keys().next().value as string);
+        this.credits.set(toHex(receipt.origin), height);
+      }
     }
+  }
+
+  /**
+   * The height of the block that credited transaction `origin`'s receipt, among the newest
+   * KEPT_CREDITS this node recorded (what the RPC says of a shard it does not execute).
+   */
+  creditedAt(origin: Uint8Array): bigint | undefined {
+    return this.credits.get(toHex(origin));
   }
 
   /** The committed block that emitted receipt `seq` for `destination`, if this node has it. */

@@ -16,11 +16,11 @@ import {
 } from "../../consensus/beacon/beacon-state.ts";
 import { genesisMix } from "../../consensus/beacon/randomness.ts";
 import type { ValidatorSet } from "../../consensus/index.ts";
-import { sha256, verifyNative } from "../../crypto/index.ts";
+import { publicKeyOf, sha256, toHex, verifyNative } from "../../crypto/index.ts";
 import { applyGenesis } from "../../genesis/index.ts";
 import type { RpcShardLayout } from "../../rpc/index.ts";
 import { shardHeaderLinker } from "../../shard/beacon-link.ts";
-import { bodyHash, EMPTY_BODY } from "../../shard/body.ts";
+import { bodyHash, EMPTY_BODY, shardPayloadDigest } from "../../shard/body.ts";
 import { genesisShardHeader, headerHash } from "../../shard/header.ts";
 import { BEACON_CHAIN } from "../../vm/cross-shard/receipt.ts";
 import { decodeSeq, inboxNextKey } from "../../vm/cross-shard/records.ts";
@@ -39,12 +39,16 @@ import {
 import { chainMetrics } from "../ops/chain-metrics.ts";
 import type { NodeMetrics } from "../ops/metrics.ts";
 import { openSafetyStore } from "../storage/safety-file.ts";
+import { type RangeAnchor, setInForce } from "../sync/verify-range.ts";
 import { validatorSetOf } from "../validator-set.ts";
 import { BeaconExecutor } from "./beacon-executor.ts";
 import { BEACON_CHAIN_NAME, BeaconRunner } from "./beacon-runner.ts";
 import { BeaconSets } from "./beacon-sets.ts";
 import { type BeaconEntry, BeaconView } from "./beacon-view.ts";
+import { lightBlocksProtocol, serveLightBlocks } from "./light-blocks.ts";
+import { type LightBlockCommitted, LightFollower } from "./light-follower.ts";
 import { ShardEpochs } from "./shard-epochs.ts";
+import { type FollowedShard, ShardFollowing } from "./shard-following.ts";
 import { shardLinks } from "./shard-links.ts";
 import { ShardRecords } from "./shard-records.ts";
 
@@ -109,17 +113,22 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
   const beaconSets = new BeaconSets(validators, params.minValidatorStake);
   for (let h = 1n; h <= view.tip.height; h++) beaconSets.committed(h, (view.at(h) as BeaconEntry).result.state);
   // Shards: each starts from its epoch-0 committee and learns the later ones from its commits
-  // (shard-epochs.ts); links see the beacon view and every shard's records.
+  // (shard-epochs.ts); links see the beacon view and every shard's records. A shard's records
+  // take its committed blocks from its runner while this node follows it, and from a light
+  // follower while it does not (shard-following.ts), whichever is ahead.
   const everyValidator = validators.validators.map((v) => v.id);
   const shards: OpenedShardChain[] = [];
+  const followed: FollowedShard[] = [];
+  let following: ShardFollowing | null = null;
   for (let k = 0; k < S; k++) {
     const name = shardChainName(k);
+    const log = o.log(name);
     const committee = committeeSetOf(state0, k, 0n) as ValidatorSet;
     const opened = await openShardChain({
       ...o,
       shard: k,
       validators: committee,
-      log: o.log(name),
+      log,
       metrics: chainMetrics(o.metrics, name),
       links: shardLinks(k, view, records),
       everyValidator,
@@ -132,7 +141,7 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
           view,
           epochLength: params.epochLength,
           learn: (set, fromHeight) => opened.chain.learnEpoch(set, fromHeight),
-          log: o.log(name),
+          log,
         },
         opened.chain.executor.tip.height,
       ),
@@ -147,11 +156,60 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
       ),
     );
     records.push(r);
-    opened.chain.onCommit((info) => {
-      r.add(info.tip.height, info.encoded, info.certificate, info.payload.header, info.outbox);
-      r.took(info.payload.body.inbound);
-      for (const b of info.payload.body.inbound) records[b.header.shard]?.taken(k, r.nextFrom(b.header.shard));
-      e.committed(info.tip.height, info.payload.header);
+    const epochAt = (height: bigint) => setInForce(committee, opened.chain.epochSets, height).epoch;
+    let fed: RangeAnchor = { height: opened.chain.executor.tip.height, hash: opened.chain.executor.tip.hash };
+    let fedEpoch = epochAt(fed.height);
+    const feed = (b: LightBlockCommitted) => {
+      if (b.height <= fed.height) return;
+      fed = { height: b.height, hash: b.hash };
+      r.add(b.height, b.encoded, b.certificate, b.payload.header, b.outbox);
+      r.took(b.payload.body.inbound, b.height);
+      for (const x of b.payload.body.inbound) records[x.header.shard]?.taken(k, r.nextFrom(x.header.shard));
+      e.committed(b.height, b.payload.header);
+      const epoch = epochAt(fed.height);
+      if (epoch !== fedEpoch) {
+        fedEpoch = epoch;
+        following?.review();
+      }
+    };
+    opened.chain.onCommit((info) =>
+      feed({
+        height: info.tip.height,
+        hash: info.tip.hash,
+        encoded: info.encoded,
+        certificate: info.certificate,
+        payload: info.payload,
+        outbox: info.outbox,
+      }),
+    );
+    const protocol = lightBlocksProtocol(genesis.chainId, name);
+    const light = new LightFollower(
+      {
+        shard: k,
+        peers: () => o.network.peers(),
+        request: (peer, bytes, timeoutMs) => o.network.request(peer, protocol, bytes, { timeoutMs }),
+        penalize: (peer, reason) => o.network.penalize(peer, reason),
+        range: {
+          chainId: `${genesis.chainId}/${name}`,
+          payloadDigest: shardPayloadDigest,
+          genesisHash: o.genesisHash,
+          validators: committee,
+          laterEpochs: () => opened.chain.epochSets,
+          verify: (items) => o.verifier.verify(items),
+        },
+        beaconHas: (height) => view.tip.height >= height,
+        committed: async (b) => feed(b),
+        log,
+      },
+      fed,
+    );
+    followed.push({
+      shard: k,
+      chain: opened.chain,
+      light,
+      recordsTip: () => fed,
+      epochAtTip: () => epochAt(fed.height),
+      log,
     });
     shards.push(opened);
   }
@@ -223,25 +281,50 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
     }
     beaconTook();
     for (const s of shards) s.chain.poke();
+    following?.review();
   });
+  const selfId = o.secretKey === undefined ? null : toHex(publicKeyOf(o.secretKey));
+  following = new ShardFollowing({
+    self: selfId,
+    all: o.config.chain.followShards === "all",
+    shards: followed,
+    beaconState: () => view.tip.result.state,
+  });
+  const shardFollowing = following;
   return {
     shards,
     beacon,
     layout: (): RpcShardLayout => ({
       shards: S,
       addressRule: `shard = the first four bytes of the address as a big-endian u32, modulo ${S}`,
-      chains: shards.map((s, k) => ({
-        shard: k,
-        name: shardChainName(k),
-        epoch: s.chain.currentSet.epoch,
-        committee: s.chain.currentSet.validators.map((v) => v.publicKey),
-      })),
+      chains: shards.map((s, k) => {
+        // The records' tip: a shard this node does not execute still has its headers here.
+        const set = setInForce(
+          committeeSetOf(state0, k, 0n) as ValidatorSet,
+          s.chain.epochSets,
+          (followed[k] as FollowedShard).recordsTip().height + 1n,
+        );
+        return {
+          shard: k,
+          name: shardChainName(k),
+          epoch: set.epoch,
+          committee: set.validators.map((v) => v.publicKey),
+          following: s.chain.following,
+        };
+      }),
       beacon: beaconLayout(view, beaconSets, params),
     }),
+    creditHeight: (shard, origin) => records[shard]?.creditedAt(origin),
     start: async () => {
-      await Promise.all([beacon.start(), ...shards.map((s) => s.chain.start())]);
+      shards.forEach((s, k) => {
+        o.network.handle(lightBlocksProtocol(genesis.chainId, shardChainName(k)), (_from, req) =>
+          serveLightBlocks(s.store, s.chain.executor.tip.height, req),
+        );
+      });
+      await Promise.all([beacon.start(), shardFollowing.start()]);
     },
     stop: async () => {
+      await shardFollowing.stop();
       await Promise.all([beacon.stop(), ...shards.map((s) => s.chain.stop())]);
     },
   };

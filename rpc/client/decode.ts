@@ -203,6 +203,7 @@ export function shardLayout(v: unknown): ClientShardLayout {
         name: string(o.name, "chain.name"),
         epoch: quantity(o.epoch, "chain.epoch"),
         committee: array(o.committee, "chain.committee").map((k) => data(k, "committee key")),
+        following: boolean(o.following, "chain.following"),
       };
     }),
     beacon: l.beacon === null || l.beacon === undefined ? null : beaconLayout(object(l.beacon, "layout.beacon")),

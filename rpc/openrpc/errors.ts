@@ -24,6 +24,7 @@ const messages: Record<ErrorName, string> = {
   wrongChain: "transaction refused: it carries another chain's id",
   unknownShard: "unknown shard",
   notFound: "not found on this node",
+  shardNotFollowed: "this node does not follow the shard now (data: {shard}); ask a node that does",
   waitTimeout: "the transaction did not reach the status asked for in time (data: {hash, status})",
   forbidden: "forbidden: admin methods answer loopback clients only",
   subscriptionsNeedWebSocket: "subscriptions need a WebSocket",

@@ -185,6 +185,11 @@ const schemas = {
         name: { type: "string" },
         epoch: quantity,
         committee: arrayOf(ref("PublicKey"), "The validators' public keys."),
+        following: {
+          type: "boolean",
+          description:
+            "Whether this node executes the shard now. A validator follows the shards whose committees seat it and refuses reads of the others (-32023).",
+        },
       }),
     ),
     beacon: nullable(

@@ -46,7 +46,7 @@ export const walletMethods: MethodObject[] = [
     tag: "wallet",
     params: [optionalParam("shard", r("Quantity"), "The shard; default 0.")],
     result: result("height", r("Quantity")),
-    errors: [error("unknownShard")],
+    errors: [error("unknownShard"), error("shardNotFollowed")],
     examples: [example("shard 0 by default", [], E.blockHeight), example("shard 0", ["0x0"], E.blockHeight)],
   }),
   method("ubn_getShardLayout", {
@@ -57,7 +57,7 @@ export const walletMethods: MethodObject[] = [
       example("one shard", [], {
         shards: "0x1",
         addressRule: "every address is in shard 0",
-        chains: [{ shard: "0x0", name: E.chainId, epoch: "0x0", committee: [E.proposer] }],
+        chains: [{ shard: "0x0", name: E.chainId, epoch: "0x0", committee: [E.proposer], following: true }],
         beacon: null,
       }),
     ],
@@ -133,7 +133,7 @@ export const walletMethods: MethodObject[] = [
       fullTransactions,
       optionalParam("shard", r("Quantity"), "The shard whose block; default 0."),
     ],
-    errors: [error("unknownShard")],
+    errors: [error("unknownShard"), error("shardNotFollowed")],
     result: result("block", nullable(r("Block"))),
     examples: [
       example("by height", [E.blockHeight], EXAMPLE_BLOCK),
