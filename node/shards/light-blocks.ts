@@ -11,6 +11,7 @@ import { outboxRoot } from "../../shard/outbox.ts";
 import type { CrossReceipt } from "../../vm/cross-shard/receipt.ts";
 import { type BlockStore, outboxCodec, storedBlockCodec } from "../chain/block-store.ts";
 import { SyncError, SyncErrorCode } from "../sync/errors.ts";
+import { readConsecutive } from "../sync/protocol.ts";
 
 /** Blocks per response at most; a response also stops at MAX_LIGHT_RESPONSE_BYTES. */
 export const MAX_LIGHT_BLOCKS = 128;
@@ -43,17 +44,22 @@ export function decodeLightResponse(b: Uint8Array): LightResponse {
 /** Answers from the shard's store: consecutive committed blocks with their outboxes. */
 export async function serveLightBlocks(store: BlockStore, tipHeight: bigint, request: Uint8Array): Promise<Uint8Array> {
   const r = decode(lightRequestCodec, request, { maxBytes: 64 });
-  const blocks: LightBlock[] = [];
-  let bytes = 0;
-  const max = Math.min(r.maxBlocks, MAX_LIGHT_BLOCKS);
-  for (let h = r.fromHeight; h <= tipHeight && blocks.length < max && h > 0n; h++) {
-    const stored = await store.blockAt(h);
-    if (stored === undefined) break;
-    const outbox = await store.outboxAt(h);
-    bytes += stored.block.length + stored.certificate.length + 160 * outbox.length + 64;
-    if (bytes > MAX_LIGHT_RESPONSE_BYTES && blocks.length > 0) break;
-    blocks.push({ stored, outbox });
-  }
+  const blocks = await readConsecutive<LightBlock>(
+    r,
+    tipHeight,
+    MAX_LIGHT_BLOCKS,
+    MAX_LIGHT_RESPONSE_BYTES,
+    async (h) => {
+      const stored = await store.blockAt(h);
+      if (stored === undefined) return undefined;
+      const outbox = await store.outboxAt(h);
+      // A receipt encodes to about 150 bytes.
+      return {
+        item: { stored, outbox },
+        bytes: stored.block.length + stored.certificate.length + 160 * outbox.length + 64,
+      };
+    },
+  );
   return encode(lightResponseCodec, { tipHeight, blocks });
 }
 

@@ -2,7 +2,7 @@
 // from height h", answered with the blocks the peer holds (each with its certificate) and the
 // peer's committed height, so the same request tells a node how far behind it is.
 import { type CodecType, decode, encode, list, struct, u16, u64 } from "../../crypto/index.ts";
-import { type BlockStore, type StoredBlock, storedBlockCodec } from "../chain/block-store.ts";
+import { type BlockStore, storedBlockCodec } from "../chain/block-store.ts";
 
 /** Blocks per response at most; a response also stops at MAX_RESPONSE_BYTES. */
 export const MAX_BLOCKS_PER_REQUEST = 128;
@@ -33,15 +33,33 @@ export function decodeBlocksResponse(b: Uint8Array): BlocksResponse {
 /** Answers a request from the store: consecutive committed blocks from the requested height. */
 export async function serveBlocks(store: BlockStore, tipHeight: bigint, request: Uint8Array): Promise<Uint8Array> {
   const r = decode(blocksRequestCodec, request, { maxBytes: 64 });
-  const blocks: StoredBlock[] = [];
-  let bytes = 0;
-  const max = Math.min(r.maxBlocks, MAX_BLOCKS_PER_REQUEST);
-  for (let h = r.fromHeight; h <= tipHeight && blocks.length < max && h > 0n; h++) {
+  const blocks = await readConsecutive(r, tipHeight, MAX_BLOCKS_PER_REQUEST, MAX_RESPONSE_BYTES, async (h) => {
     const b = await store.blockAt(h);
-    if (b === undefined) break;
-    bytes += b.block.length + b.certificate.length + 64;
-    if (bytes > MAX_RESPONSE_BYTES && blocks.length > 0) break;
-    blocks.push(b);
-  }
+    return b === undefined ? undefined : { item: b, bytes: b.block.length + b.certificate.length + 64 };
+  });
   return encode(blocksResponseCodec, { tipHeight, blocks });
+}
+
+/**
+ * Records of consecutive heights from `r.fromHeight` up to the tip, at most `r.maxBlocks` (and
+ * `maxBlocks`) of them and about `maxBytes` (at least one), stopping at the first one missing.
+ */
+export async function readConsecutive<T>(
+  r: { fromHeight: bigint; maxBlocks: number },
+  tipHeight: bigint,
+  maxBlocks: number,
+  maxBytes: number,
+  read: (height: bigint) => Promise<{ item: T; bytes: number } | undefined>,
+): Promise<T[]> {
+  const out: T[] = [];
+  let bytes = 0;
+  const max = Math.min(r.maxBlocks, maxBlocks);
+  for (let h = r.fromHeight; h <= tipHeight && out.length < max && h > 0n; h++) {
+    const record = await read(h);
+    if (record === undefined) break;
+    bytes += record.bytes;
+    if (bytes > maxBytes && out.length > 0) break;
+    out.push(record.item);
+  }
+  return out;
 }
