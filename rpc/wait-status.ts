@@ -18,9 +18,13 @@ export async function waitForStatus(
 ): Promise<void> {
   let best: RpcTxStatusKind = "unknown";
   let finish: () => void = () => {};
-  const done = new Promise<void>((resolve) => {
+  let fail: (e: unknown) => void = () => {};
+  const done = new Promise<void>((resolve, reject) => {
     finish = resolve;
+    fail = reject;
   });
+  // Handled here too: it may fail before the race below is set up, or after it is over.
+  done.catch(() => {});
   const note = (s: RpcTxStatusKind) => {
     if (before(best, s)) best = s;
     if (reached(best, target)) finish();
@@ -32,8 +36,10 @@ export async function waitForStatus(
   const recheck = async () => {
     try {
       note((await api.getTransactionStatus(hash)).status);
-    } catch {
-      // A failed lookup is retried at the next tick; the events still count.
+    } catch (e) {
+      // A node that does not follow the transaction's shard cannot watch it: say so at once.
+      if (e instanceof RpcError && e.code === RpcErrorCode.shardNotFollowed) fail(e);
+      // Any other failed lookup is retried at the next tick; the events still count.
     }
   };
   const timer = setInterval(() => void recheck(), RECHECK_MS);
