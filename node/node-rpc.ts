@@ -301,6 +301,7 @@ export function nodeRpcApi(m: NodeRpcModules): RpcNodeApi {
           epoch: chain.opts.validators.epoch,
           committee: chain.opts.validators.validators.map((v) => v.publicKey),
           following: true,
+          height: chain.executor.tip.height,
         },
       ],
     }),

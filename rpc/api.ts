@@ -160,7 +160,15 @@ export interface RpcShardLayout {
    * Per shard: its epoch and committee now, and whether this node follows (executes) it: a
    * validator follows only the shards whose committees seat it, and refuses reads of the others.
    */
-  chains: { shard: number; name: string; epoch: bigint; committee: Uint8Array[]; following: boolean }[];
+  chains: {
+    shard: number;
+    name: string;
+    epoch: bigint;
+    committee: Uint8Array[];
+    following: boolean;
+    /** The newest committed block of the shard this node holds: executed, or tracked by its header. */
+    height: bigint;
+  }[];
   /** The beacon chain's registry as of its newest final block (none on a single-chain network). */
   beacon?: {
     height: bigint;

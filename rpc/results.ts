@@ -247,7 +247,7 @@ export function syncingToJson(s: RpcSyncing): RpcSyncingJson | false {
 export interface RpcShardLayoutJson {
   shards: string;
   addressRule: string;
-  chains: { shard: string; name: string; epoch: string; committee: string[]; following: boolean }[];
+  chains: { shard: string; name: string; epoch: string; committee: string[]; following: boolean; height: string }[];
   beacon: null | {
     height: string;
     epoch: string;
@@ -268,6 +268,7 @@ export function shardLayoutToJson(l: RpcShardLayout): RpcShardLayoutJson {
       epoch: toQuantity(c.epoch),
       committee: c.committee.map(toData),
       following: c.following,
+      height: toQuantity(c.height),
     })),
     beacon: l.beacon === undefined ? null : beaconToJson(l.beacon),
   };

@@ -1,21 +1,25 @@
 // Which shards this node follows (executes), as the committees change. A validator follows a
-// shard while a committee of it names the validator, for the epoch the shard is in or one the
-// beacon has drawn after it; the beacon draws epoch e + 1's committees when its epoch e ends,
-// a few shard blocks before the shard hands over (shard/epoch-handover.ts), so a newly seated
-// validator starts then: it fetches and executes the blocks it missed (fast sync from where it
-// stopped) and runs the engine, observing until its epoch begins. It stops once the shard has
-// committed a block of an epoch that does not seat it, with no later one drawn that does.
-// Meanwhile a light follower tracks the shard's headers and outboxes (light-follower.ts).
+// shard while a committee of it names the validator for the epoch the shard is in or the next
+// one. Only the next: a shard walks through epochs one at a time, and an idle shard lags the
+// beacon by many, so counting every epoch drawn since would seat everyone. The beacon draws
+// epoch e + 1's committees when its epoch e ends, a few shard blocks before the shard hands
+// over (shard/epoch-handover.ts), so a newly seated validator starts then: it fetches and
+// executes the blocks it missed (fast sync from where it stopped) and runs the engine,
+// observing until its epoch begins. It stops once the shard has committed a block of an epoch
+// whose committee, and the next one's, leave it out. Meanwhile a light follower tracks the
+// shard's headers and outboxes (light-follower.ts).
 //
-// A node without a key, or one configured with `shards.follow: "all"`, follows every shard,
-// as an RPC or archive node must.
+// A node without a key, or one configured with `chain.followShards: "all"`, follows every
+// shard, as an RPC or archive node must.
 import type { BeaconState } from "../../consensus/beacon/beacon-state.ts";
 import type { HostLogger } from "../chain/consensus-host.ts";
 import type { RangeAnchor } from "../sync/verify-range.ts";
 
-/** Does a committee of `shard`, in `fromEpoch` or a later epoch `state` knows, name `self`? */
+/** Does a committee of `shard` in epoch `fromEpoch` or the next, as `state` knows them, name `self`? */
 export function seatedFrom(state: BeaconState, shard: number, self: string, fromEpoch: bigint): boolean {
-  return state.committees.some((c) => c.epoch >= fromEpoch && (c.members[shard] ?? []).includes(self));
+  return state.committees.some(
+    (c) => (c.epoch === fromEpoch || c.epoch === fromEpoch + 1n) && (c.members[shard] ?? []).includes(self),
+  );
 }
 
 /** One shard as the controller sees it. */

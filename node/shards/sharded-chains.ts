@@ -299,17 +299,15 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
       addressRule: `shard = the first four bytes of the address as a big-endian u32, modulo ${S}`,
       chains: shards.map((s, k) => {
         // The records' tip: a shard this node does not execute still has its headers here.
-        const set = setInForce(
-          committeeSetOf(state0, k, 0n) as ValidatorSet,
-          s.chain.epochSets,
-          (followed[k] as FollowedShard).recordsTip().height + 1n,
-        );
+        const height = (followed[k] as FollowedShard).recordsTip().height;
+        const set = setInForce(committeeSetOf(state0, k, 0n) as ValidatorSet, s.chain.epochSets, height + 1n);
         return {
           shard: k,
           name: shardChainName(k),
           epoch: set.epoch,
           committee: set.validators.map((v) => v.publicKey),
           following: s.chain.following,
+          height,
         };
       }),
       beacon: beaconLayout(view, beaconSets, params),

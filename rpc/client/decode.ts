@@ -204,6 +204,7 @@ export function shardLayout(v: unknown): ClientShardLayout {
         epoch: quantity(o.epoch, "chain.epoch"),
         committee: array(o.committee, "chain.committee").map((k) => data(k, "committee key")),
         following: boolean(o.following, "chain.following"),
+        height: quantity(o.height, "chain.height"),
       };
     }),
     beacon: l.beacon === null || l.beacon === undefined ? null : beaconLayout(object(l.beacon, "layout.beacon")),

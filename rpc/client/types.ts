@@ -134,7 +134,7 @@ export interface ClientProof {
 export interface ClientShardLayout {
   shards: bigint;
   addressRule: string;
-  chains: { shard: bigint; name: string; epoch: bigint; committee: Hex[]; following: boolean }[];
+  chains: { shard: bigint; name: string; epoch: bigint; committee: Hex[]; following: boolean; height: bigint }[];
   /** The beacon registry (null on a single-chain network). */
   beacon: null | {
     height: bigint;

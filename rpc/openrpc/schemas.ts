@@ -190,6 +190,10 @@ const schemas = {
           description:
             "Whether this node executes the shard now. A validator follows the shards whose committees seat it and refuses reads of the others (-32023).",
         },
+        height: described(
+          quantity,
+          "The newest committed block of the shard this node holds: executed, or (not following) tracked by its header.",
+        ),
       }),
     ),
     beacon: nullable(

@@ -57,7 +57,9 @@ export const walletMethods: MethodObject[] = [
       example("one shard", [], {
         shards: "0x1",
         addressRule: "every address is in shard 0",
-        chains: [{ shard: "0x0", name: E.chainId, epoch: "0x0", committee: [E.proposer], following: true }],
+        chains: [
+          { shard: "0x0", name: E.chainId, epoch: "0x0", committee: [E.proposer], following: true, height: "0x1a" },
+        ],
         beacon: null,
       }),
     ],

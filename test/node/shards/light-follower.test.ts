@@ -193,13 +193,23 @@ describe("seatedFrom", () => {
         ],
         registry: [],
       },
+      {
+        epoch: 5n,
+        members: [
+          ["e", "f"],
+          ["a", "e"],
+        ],
+        registry: [],
+      },
     ],
   } as unknown as BeaconState;
 
-  it("is true while a committee of the shard's epoch or a later one names the validator", () => {
+  it("is true while a committee of the shard's epoch or the next names the validator", () => {
     expect(seatedFrom(state, 0, "a", 3n)).toBe(true);
     expect(seatedFrom(state, 1, "b", 3n)).toBe(true); // seated next epoch: follow now, to catch up
     expect(seatedFrom(state, 0, "b", 4n)).toBe(false); // its seat was in epoch 3, now past
+    // Seated in epoch 5 only, two ahead of a shard in epoch 3 (an idle shard lags the beacon).
     expect(seatedFrom(state, 1, "a", 3n)).toBe(false);
+    expect(seatedFrom(state, 1, "a", 4n)).toBe(true);
   });
 });
