@@ -370,7 +370,12 @@ export class ChainRunner {
 
   /** The epoch of the chain's next block and its validator set. */
   get currentSet(): ValidatorSet {
-    return setInForce(this.opts.validators, this.laterEpochs, this.executor.tip.height + 1n);
+    return this.setAt(this.executor.tip.height + 1n);
+  }
+
+  /** The validator set (and epoch) of the block at `height`, from the epochs learned so far. */
+  setAt(height: bigint): ValidatorSet {
+    return setInForce(this.opts.validators, this.laterEpochs, height);
   }
 
   /** Something a proposal could carry changed outside this chain (a beacon block, another shard's receipts). */

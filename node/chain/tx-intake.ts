@@ -3,13 +3,10 @@
 // gossiped on in batches (tx-gossip.ts). It also remembers which transactions this node has
 // verified, so that executing a block does not verify them again, and refuses new work while
 // the pool holds more than the chain can carry soon (see saturated()).
-
-import type { SignedItem } from "../../crypto/index.ts";
-import { toHex } from "../../crypto/index.ts";
-import type { VmParams } from "../../vm/index.ts";
-import { transactionHash } from "../../vm/index.ts";
+import { type SignedItem, toHex } from "../../crypto/index.ts";
+import { transactionHash, type VmParams } from "../../vm/index.ts";
 import { type AccountReader, type AddResult, type Mempool, MempoolError, MempoolErrorCode } from "../mempool/index.ts";
-import { screen } from "../mempool/screen.ts";
+import { type Candidate, screen } from "../mempool/screen.ts";
 import { badSignatures } from "../mempool/signatures.ts";
 import type { Verdict } from "../net/interface.ts";
 import { decodeTxBatch, TxBatcher } from "./tx-gossip.ts";
@@ -79,7 +76,7 @@ export class TxIntake {
     verify: (items: readonly SignedItem[]) => Promise<boolean[]>,
   ): Promise<AddResult[]> {
     const results: AddResult[] = [];
-    const candidates: { at: number; candidate: Extract<ReturnType<typeof screen>, { ok: true }>["candidate"] }[] = [];
+    const candidates: { at: number; candidate: Candidate }[] = [];
     txs.forEach((tx, i) => {
       const s = screen(tx, i, params, () => null);
       if (s.ok) candidates.push({ at: i, candidate: s.candidate });

@@ -39,7 +39,7 @@ import {
 import { chainMetrics } from "../ops/chain-metrics.ts";
 import type { NodeMetrics } from "../ops/metrics.ts";
 import { openSafetyStore } from "../storage/safety-file.ts";
-import { type RangeAnchor, setInForce } from "../sync/verify-range.ts";
+import type { RangeAnchor } from "../sync/verify-range.ts";
 import { validatorSetOf } from "../validator-set.ts";
 import { BeaconExecutor } from "./beacon-executor.ts";
 import { BEACON_CHAIN_NAME, BeaconRunner } from "./beacon-runner.ts";
@@ -156,7 +156,7 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
       ),
     );
     records.push(r);
-    const epochAt = (height: bigint) => setInForce(committee, opened.chain.epochSets, height).epoch;
+    const epochAt = (height: bigint) => opened.chain.setAt(height).epoch;
     let fed: RangeAnchor = { height: opened.chain.executor.tip.height, hash: opened.chain.executor.tip.hash };
     let fedEpoch = epochAt(fed.height);
     const feed = (b: LightBlockCommitted) => {
@@ -300,7 +300,7 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
       chains: shards.map((s, k) => {
         // The records' tip: a shard this node does not execute still has its headers here.
         const height = (followed[k] as FollowedShard).recordsTip().height;
-        const set = setInForce(committeeSetOf(state0, k, 0n) as ValidatorSet, s.chain.epochSets, height + 1n);
+        const set = s.chain.setAt(height + 1n);
         return {
           shard: k,
           name: shardChainName(k),
