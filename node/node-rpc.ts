@@ -323,6 +323,8 @@ export function nodeRpcApi(m: NodeRpcModules): RpcNodeApi {
         chainId: chain.opts.chainId,
         nodeId: m.network.peerId,
         validator: chain.selfId !== null,
+        // One chain's view; on a sharded node the router (node/shards/rpc-router.ts) names the shard.
+        shard: 0,
         height: tip.height,
         blockHash: tip.hash,
         stateRoot: tip.stateRoot,

@@ -45,6 +45,11 @@ export interface RpcStatus {
   nodeId: string;
   /** Whether this node holds a validator key for the current epoch. */
   validator: boolean;
+  /**
+   * The shard that height, blockHash, stateRoot and round describe: the lowest-numbered shard
+   * this node follows (0 on a network of one shard).
+   */
+  shard: number;
   /** Last committed height, its block hash, and the state root after it. */
   height: bigint;
   blockHash: Uint8Array;

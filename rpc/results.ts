@@ -49,6 +49,7 @@ export interface RpcStatusJson {
   chainId: string;
   nodeId: string;
   validator: boolean;
+  shard: string;
   height: string;
   blockHash: string;
   stateRoot: string;
@@ -97,6 +98,7 @@ export function statusToJson(s: RpcStatus): RpcStatusJson {
     chainId: s.chainId,
     nodeId: s.nodeId,
     validator: s.validator,
+    shard: toQuantity(s.shard),
     height: toQuantity(s.height),
     blockHash: toData(s.blockHash),
     stateRoot: toData(s.stateRoot),

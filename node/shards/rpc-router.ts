@@ -93,10 +93,20 @@ export function routedRpcApi(
     getBlockTransactions: (height, shard) => onShard(shard).getBlockTransactions(height),
     shardLayout: layout,
     status() {
-      // Height, hash and root are shard 0's (ubn_blockNumber takes a shard); the rest is the node's.
+      // Height, hash, root and round are those of the first shard this node follows (a validator
+      // may follow shard 1 only: shard 0's stored tip would be stale); the rest is the node's.
       const s = shards.map((a) => a.status());
-      const base = s[0] as ReturnType<RpcNodeApi["status"]>;
-      return { ...base, syncing: s.some((x) => x.syncing), mempoolSize: s.reduce((n, x) => n + x.mempoolSize, 0) };
+      const k = Math.max(
+        0,
+        s.findIndex((_, i) => following(i)),
+      );
+      const base = s[k] as ReturnType<RpcNodeApi["status"]>;
+      return {
+        ...base,
+        shard: k,
+        syncing: s.some((x, i) => following(i) && x.syncing),
+        mempoolSize: s.reduce((n, x) => n + x.mempoolSize, 0),
+      };
     },
     health() {
       const h = shards.map((a) => a.health());

@@ -261,6 +261,7 @@ export function status(v: unknown): ClientStatus {
     chainId: string(s.chainId, "status.chainId"),
     nodeId: string(s.nodeId, "status.nodeId"),
     validator: boolean(s.validator, "status.validator"),
+    shard: quantity(s.shard, "status.shard"),
     height: quantity(s.height, "status.height"),
     blockHash: data(s.blockHash, "status.blockHash"),
     stateRoot: data(s.stateRoot, "status.stateRoot"),

@@ -156,6 +156,8 @@ export interface ClientStatus {
   chainId: string;
   nodeId: string;
   validator: boolean;
+  /** The shard that height, blockHash, stateRoot and round describe. */
+  shard: bigint;
   height: bigint;
   blockHash: Hex;
   stateRoot: Hex;

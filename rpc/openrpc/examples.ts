@@ -90,6 +90,7 @@ export const EXAMPLE_STATUS = {
   chainId: E.chainId,
   nodeId: E.nodeId,
   validator: true,
+  shard: "0x0",
   height: E.blockHeight,
   blockHash: E.blockHash,
   stateRoot: E.stateRoot,

@@ -234,6 +234,11 @@ const schemas = {
     chainId: { type: "string" },
     nodeId: { type: "string", description: "The node's libp2p peer id." },
     validator: { type: "boolean" },
+    shard: {
+      ...quantity,
+      description:
+        "The shard that height, blockHash, stateRoot and round describe: the lowest-numbered shard this node follows.",
+    },
     height: quantity,
     blockHash: hash,
     stateRoot: hash,

@@ -127,6 +127,7 @@ export class FakeNodeApi implements RpcNodeApi {
       chainId: "ubn-test",
       nodeId: "12D3KooWself",
       validator: false,
+      shard: 0,
       height: this.height,
       blockHash: filled(32, 1),
       stateRoot: filled(32, 2),

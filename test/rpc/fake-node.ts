@@ -70,6 +70,7 @@ export class FakeNode extends FakeNodeApi implements RpcNodeApi {
       chainId: "ubn-test",
       nodeId: "12D3KooWtest",
       validator: true,
+      shard: 0,
       height: this.height,
       blockHash: filled(32, 1),
       stateRoot: filled(32, 2),

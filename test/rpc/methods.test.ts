@@ -132,6 +132,7 @@ describe("methods", () => {
       chainId: "ubn-test",
       nodeId: "12D3KooWtest",
       validator: true,
+      shard: "0x0",
       height: "0x1a",
       blockHash: hexOf(filled(32, 1)),
       stateRoot: hexOf(filled(32, 2)),

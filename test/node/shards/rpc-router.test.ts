@@ -19,8 +19,9 @@ const keyOnShard = (shard: number): KeyPair => {
   }
 };
 
-function router() {
+function router(followed: (k: number) => boolean = (k) => k === 0) {
   const shards = [new FakeNodeApi(), new FakeNodeApi()];
+  (shards[1] as FakeNodeApi).height = 40n;
   const sent: number[] = [];
   shards.forEach((s, k) => {
     const send = s.sendRawTransaction.bind(s);
@@ -33,7 +34,7 @@ function router() {
     shards,
     () => ({ shards: S, addressRule: "", chains: [] }),
     async () => undefined,
-    (k) => k === 0,
+    followed,
   );
   return { api, sent };
 }
@@ -75,5 +76,11 @@ describe("routedRpcApi on a validator that follows shard 0 only", () => {
     const code = await refused(() => send?.call([hexOf(tx), { waitUntil: "finalized", timeoutMs: "0x7d0" }]));
     // Without the early answer, this would be waitTimeout (-32022) after the 2 s wait.
     expect(code).toBe(RpcErrorCode.shardNotFollowed);
+  });
+
+  it("reports in ubn_status the tip of the first shard it follows, and names that shard", () => {
+    expect(router().api.status()).toMatchObject({ shard: 0, height: 26n });
+    // A validator seated on shard 1 only: shard 0's stored tip is stale, shard 1's is reported.
+    expect(router((k) => k === 1).api.status()).toMatchObject({ shard: 1, height: 40n });
   });
 });
