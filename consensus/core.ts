@@ -21,7 +21,7 @@ import { type BlockNode, BlockTree } from "./block-tree.ts";
 import { Verifier } from "./certificates.ts";
 import { ConsensusError, ConsensusErrorCode, isConsensusError } from "./errors.ts";
 import { BlockIntake } from "./intake.ts";
-import type { Action, BatchVerify, Signer, ValidatorId, ValidatorSet } from "./interface.ts";
+import type { Action, BatchVerify, CommitProof, Signer, ValidatorId, ValidatorSet } from "./interface.ts";
 import {
   type Block,
   blockCodec,
@@ -414,8 +414,16 @@ export class Core {
   private onQc(qc: QuorumCert, from: ValidatorId | null): void {
     this.safety.observeQc(qc, this.currentEpoch);
     const hex = toHex(qc.blockHash);
-    if (this.tree.get(hex) !== undefined) {
-      this.applyCommits(this.tree.certify(qc));
+    const node = this.tree.get(hex);
+    if (node !== undefined) {
+      const committed = this.tree.certify(qc);
+      const tip = committed[committed.length - 1];
+      // A plain 2-chain commit (not across suffix blocks): the certified child is the tip's proof.
+      const proof =
+        tip !== undefined && node.block !== null && node.parentHex === toHex(tip.hash)
+          ? { child: encode(blockCodec, node.block), certificate: encode(quorumCertCodec, qc) }
+          : undefined;
+      this.applyCommits(committed, proof);
       return;
     }
     if (qc.height <= this.tree.committedTip.height || qc.epoch < this.currentEpoch) return;
@@ -454,8 +462,9 @@ export class Core {
     this.out.push({ kind: "set-timer", id: ROUND_TIMER, delayMs });
   }
 
-  private applyCommits(nodes: BlockNode[]): void {
+  private applyCommits(nodes: BlockNode[], proof?: CommitProof): void {
     if (nodes.length === 0) return;
+    const last = nodes[nodes.length - 1];
     for (const n of nodes) {
       const b = n.block;
       const qc = n.certifiedBy;
@@ -472,6 +481,7 @@ export class Core {
           payload: b.payload,
           certificate: encode(quorumCertCodec, qc),
           encoded: encode(blockCodec, b),
+          ...(n === last && proof !== undefined ? { proof } : {}),
         },
       });
     }

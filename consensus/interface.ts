@@ -84,6 +84,20 @@ export interface CommittedBlock {
   certificate: Uint8Array;
   /** Canonical bytes of the whole block (blockCodec), so a syncing node can recompute its hash. */
   encoded: Uint8Array;
+  /**
+   * On the last block of a commit, when a certified child one round later committed it: what
+   * proves this block final to a node that holds nothing above it (fast sync, light followers).
+   */
+  proof?: CommitProof;
+}
+
+/**
+ * A committed block's 2-chain proof: its child (canonical blockCodec bytes), from the next round,
+ * and the QC that certifies that child. The child itself is not final.
+ */
+export interface CommitProof {
+  child: Uint8Array;
+  certificate: Uint8Array;
 }
 
 export type Action =

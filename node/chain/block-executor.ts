@@ -2,6 +2,7 @@
 // verdict on a proposed block, and the commit of a final one. The shard executor
 // (executor.ts) and the beacon executor (node/shards/beacon-executor.ts) both provide it;
 // `I` is what a commit reports to the chain (the shard's receipts, the beacon's crosslinks).
+import type { CommitProof } from "../../consensus/index.ts";
 import type { ChainTip } from "./block-store.ts";
 
 export type Verdict = { valid: true } | { valid: false; reason: string };
@@ -18,6 +19,8 @@ export interface BlockToCommit {
   certificate: Uint8Array;
   /** Canonical consensus block. */
   encoded: Uint8Array;
+  /** What proves the block final, when the engine committed it with a certified child (stored for peers). */
+  proof?: CommitProof;
 }
 
 export interface BlockExecutor<I> {

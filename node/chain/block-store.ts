@@ -13,6 +13,7 @@
 //   prefix 0x08 height       the cross-shard receipts the block emitted (its outbox)
 //   prefix 0x09 txHash       the height that credited another shard's receipt of that transaction
 //   prefix 0x0a epoch        a shard epoch after the first: where it starts, whose committee it is
+//   prefix 0x0b              the newest commit proof: what proves the tip final (TipProof)
 import {
   bytes,
   type CodecType,
@@ -42,6 +43,7 @@ const Bucket = {
   outbox: 0x08,
   credit: 0x09,
   epoch: 0x0a,
+  tipProof: 0x0b,
 } as const;
 
 export const storedBlockCodec = struct("StoredBlock", {
@@ -63,6 +65,18 @@ export const chainTipCodec = struct("ChainTip", {
   timeMs: u64,
 });
 export type ChainTip = CodecType<typeof chainTipCodec>;
+
+/**
+ * What proves the committed block at `height` final to a node that holds nothing above it: its
+ * child from the next round and the QC certifying that child (consensus CommitProof). Only the
+ * newest is kept; it is served with the tip and stale once a block commits without one.
+ */
+export const tipProofCodec = struct("TipProof", {
+  height: u64,
+  child: bytes(2 << 20),
+  certificate: bytes(1 << 20),
+});
+export type TipProof = CodecType<typeof tipProofCodec>;
 
 const txLocationCodec = struct("TxLocation", { height: u64, index: u32 });
 export type TxLocation = CodecType<typeof txLocationCodec>;
@@ -86,6 +100,8 @@ export interface CommitRecord {
   outbox?: readonly CrossReceipt[];
   /** Hashes of the transactions (on other shards) whose receipts this block credited. */
   credited?: readonly Uint8Array[];
+  /** The engine's proof that this block is final, when it has one (see TipProof). */
+  proof?: { child: Uint8Array; certificate: Uint8Array };
 }
 
 export class BlockStore {
@@ -154,7 +170,19 @@ export class BlockStore {
       ops.push({ type: "put", key: this.key(Bucket.outbox, h), value: encode(outboxCodec, [...r.outbox]) });
     }
     for (const origin of r.credited ?? []) ops.push({ type: "put", key: this.key(Bucket.credit, origin), value: h });
+    if (r.proof !== undefined) {
+      const proof = encode(tipProofCodec, { height: r.tip.height, ...r.proof });
+      ops.push({ type: "put", key: this.key(Bucket.tipProof), value: proof });
+    }
     this.db.stage(ops);
+  }
+
+  /** The stored proof that the block at `height` is final, if the newest proof is for it. */
+  async tipProofFor(height: bigint): Promise<TipProof | undefined> {
+    const b = await this.db.get(this.key(Bucket.tipProof));
+    if (b === undefined) return undefined;
+    const proof = decode(tipProofCodec, b);
+    return proof.height === height ? proof : undefined;
   }
 
   /** The height of the block that credited the receipt of transaction `origin` (another shard's), if any. */

@@ -319,6 +319,7 @@ export class ChainExecutor implements BlockExecutor<CommittedInfo> {
         receipts: r.receipts,
         outbox: r.outbox,
         credited: r.payload.body.inbound.flatMap((b) => b.receipts.map((p) => p.receipt.origin)),
+        ...(b.proof !== undefined ? { proof: b.proof } : {}),
       });
       let root: Uint8Array;
       try {

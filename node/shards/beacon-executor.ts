@@ -183,6 +183,7 @@ export class BeaconExecutor implements BlockExecutor<BeaconCommitted> {
       block: { hash: b.hash, block: b.encoded, certificate: b.certificate },
       txHashes: [],
       receipts: [],
+      ...(b.proof !== undefined ? { proof: b.proof } : {}),
     });
     await this.m.db.flushStaged();
     this.current = tip;

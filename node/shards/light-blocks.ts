@@ -5,13 +5,13 @@
 // (verify-range.ts) and each block's body and outbox against its header (checkLightBlock),
 // without executing anything: that is all the beacon proposer needs to crosslink the shard
 // and all a destination shard needs to take its receipts.
-import { type CodecType, decode, encode, equalBytes, list, struct, u16, u64 } from "../../crypto/index.ts";
+import { type CodecType, decode, encode, equalBytes, list, optional, struct, u16, u64 } from "../../crypto/index.ts";
 import { bodyHash, decodeShardBlockPayload, type ShardBlockPayload } from "../../shard/body.ts";
 import { outboxRoot } from "../../shard/outbox.ts";
 import type { CrossReceipt } from "../../vm/cross-shard/receipt.ts";
-import { type BlockStore, outboxCodec, storedBlockCodec } from "../chain/block-store.ts";
+import { type BlockStore, outboxCodec, storedBlockCodec, tipProofCodec } from "../chain/block-store.ts";
 import { SyncError, SyncErrorCode } from "../sync/errors.ts";
-import { readConsecutive } from "../sync/protocol.ts";
+import { proofBytes, proofIfAtTip, readConsecutive } from "../sync/protocol.ts";
 
 /** Blocks per response at most; a response also stops at MAX_LIGHT_RESPONSE_BYTES. */
 export const MAX_LIGHT_BLOCKS = 128;
@@ -26,11 +26,13 @@ export const lightResponseCodec = struct("LightBlocksResponse", {
   /** The peer's committed height of the shard. */
   tipHeight: u64,
   blocks: list(lightBlockCodec, MAX_LIGHT_BLOCKS),
+  /** When the blocks end at the peer's tip: what proves that tip final, if the peer has it. */
+  tipProof: optional(tipProofCodec),
 });
 export type LightResponse = CodecType<typeof lightResponseCodec>;
 
 export function lightBlocksProtocol(chainId: string, chain: string): string {
-  return `/ubn/${chainId}/${chain}/light-blocks/1`;
+  return `/ubn/${chainId}/${chain}/light-blocks/2`;
 }
 
 export function encodeLightRequest(fromHeight: bigint, maxBlocks: number): Uint8Array {
@@ -44,11 +46,12 @@ export function decodeLightResponse(b: Uint8Array): LightResponse {
 /** Answers from the shard's store: consecutive committed blocks with their outboxes. */
 export async function serveLightBlocks(store: BlockStore, tipHeight: bigint, request: Uint8Array): Promise<Uint8Array> {
   const r = decode(lightRequestCodec, request, { maxBytes: 64 });
+  const proof = await store.tipProofFor(tipHeight);
   const blocks = await readConsecutive<LightBlock>(
     r,
     tipHeight,
     MAX_LIGHT_BLOCKS,
-    MAX_LIGHT_RESPONSE_BYTES,
+    MAX_LIGHT_RESPONSE_BYTES - proofBytes(proof),
     async (h) => {
       const stored = await store.blockAt(h);
       if (stored === undefined) return undefined;
@@ -60,7 +63,8 @@ export async function serveLightBlocks(store: BlockStore, tipHeight: bigint, req
       };
     },
   );
-  return encode(lightResponseCodec, { tipHeight, blocks });
+  const tipProof = proofIfAtTip(r.fromHeight, blocks.length, tipHeight, proof);
+  return encode(lightResponseCodec, { tipHeight, blocks, tipProof });
 }
 
 /**

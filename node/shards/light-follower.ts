@@ -12,7 +12,13 @@ import type { ShardBlockPayload } from "../../shard/body.ts";
 import type { CrossReceipt } from "../../vm/cross-shard/receipt.ts";
 import { SyncError } from "../sync/errors.ts";
 import { type RangeAnchor, type RangeContext, verifyRange } from "../sync/verify-range.ts";
-import { checkLightBlock, decodeLightResponse, encodeLightRequest, MAX_LIGHT_BLOCKS } from "./light-blocks.ts";
+import {
+  checkLightBlock,
+  decodeLightResponse,
+  encodeLightRequest,
+  type LightResponse,
+  MAX_LIGHT_BLOCKS,
+} from "./light-blocks.ts";
 
 export interface LightBlockCommitted {
   height: bigint;
@@ -127,22 +133,25 @@ export class LightFollower {
 
   /** Blocks applied from one answer of `peer` (0 when it had nothing we could prove). */
   private async fetchFrom(peer: string): Promise<number> {
-    let blocks: ReturnType<typeof decodeLightResponse>["blocks"];
+    let response: LightResponse;
     const from = this.anchor.height + 1n;
     try {
       const bytes = await this.m.request(peer, encodeLightRequest(from, MAX_LIGHT_BLOCKS), REQUEST_TIMEOUT_MS);
-      blocks = decodeLightResponse(bytes).blocks;
+      response = decodeLightResponse(bytes);
     } catch (e) {
       this.m.log.debug({ peer, err: String(e) }, "light blocks request failed");
       return 0;
     }
-    if (blocks.length < 2) return 0;
+    const { blocks, tipProof } = response;
+    // Without the peer's tip proof, a last block is proven by nothing after it.
+    if (blocks.length === 0 || (blocks.length < 2 && tipProof === null)) return 0;
     let applied = 0;
     try {
       const verified = await verifyRange(
         this.m.range,
         this.anchor,
         blocks.map((b) => b.stored),
+        tipProof,
       );
       for (const [i, vb] of verified.entries()) {
         if (!this.running) break;

@@ -177,7 +177,8 @@ export class FastSync<I> {
     try {
       const head = decode(blockCodec, firstBlock.block);
       if (head.height !== from) throw new SyncError("SYNC_NOT_A_CHAIN", `asked for height ${from}, got ${head.height}`);
-      return await verifyRange(this.m.range, { height: from - 1n, hash: head.parent }, response.blocks);
+      const anchor = { height: from - 1n, hash: head.parent };
+      return await verifyRange(this.m.range, anchor, response.blocks, response.tipProof);
     } catch (e) {
       if (e instanceof SyncError) {
         this.m.log.warn({ peer, code: e.code, err: e.message }, "peer sent blocks that fail verification");

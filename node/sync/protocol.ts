@@ -1,8 +1,8 @@
 // The block-fetching protocol peers answer for fast sync: "give me up to n committed blocks
 // from height h", answered with the blocks the peer holds (each with its certificate) and the
 // peer's committed height, so the same request tells a node how far behind it is.
-import { type CodecType, decode, encode, list, struct, u16, u64 } from "../../crypto/index.ts";
-import { type BlockStore, storedBlockCodec } from "../chain/block-store.ts";
+import { type CodecType, decode, encode, list, optional, struct, u16, u64 } from "../../crypto/index.ts";
+import { type BlockStore, storedBlockCodec, type TipProof, tipProofCodec } from "../chain/block-store.ts";
 
 /** Blocks per response at most; a response also stops at MAX_RESPONSE_BYTES. */
 export const MAX_BLOCKS_PER_REQUEST = 128;
@@ -15,11 +15,13 @@ export const blocksResponseCodec = struct("BlocksResponse", {
   /** The peer's committed height. */
   tipHeight: u64,
   blocks: list(storedBlockCodec, MAX_BLOCKS_PER_REQUEST),
+  /** When the blocks end at the peer's tip: what proves that tip final, if the peer has it. */
+  tipProof: optional(tipProofCodec),
 });
 export type BlocksResponse = CodecType<typeof blocksResponseCodec>;
 
 export function blocksProtocol(chainId: string, chain: string): string {
-  return `/ubn/${chainId}/${chain}/blocks/1`;
+  return `/ubn/${chainId}/${chain}/blocks/2`;
 }
 
 export function encodeBlocksRequest(r: BlocksRequest): Uint8Array {
@@ -33,11 +35,32 @@ export function decodeBlocksResponse(b: Uint8Array): BlocksResponse {
 /** Answers a request from the store: consecutive committed blocks from the requested height. */
 export async function serveBlocks(store: BlockStore, tipHeight: bigint, request: Uint8Array): Promise<Uint8Array> {
   const r = decode(blocksRequestCodec, request, { maxBytes: 64 });
-  const blocks = await readConsecutive(r, tipHeight, MAX_BLOCKS_PER_REQUEST, MAX_RESPONSE_BYTES, async (h) => {
+  const proof = await store.tipProofFor(tipHeight);
+  const budget = MAX_RESPONSE_BYTES - proofBytes(proof);
+  const blocks = await readConsecutive(r, tipHeight, MAX_BLOCKS_PER_REQUEST, budget, async (h) => {
     const b = await store.blockAt(h);
     return b === undefined ? undefined : { item: b, bytes: b.block.length + b.certificate.length + 64 };
   });
-  return encode(blocksResponseCodec, { tipHeight, blocks });
+  return encode(blocksResponseCodec, {
+    tipHeight,
+    blocks,
+    tipProof: proofIfAtTip(r.fromHeight, blocks.length, tipHeight, proof),
+  });
+}
+
+/** What a tip proof adds to a response, about. */
+export function proofBytes(proof: TipProof | undefined): number {
+  return proof === undefined ? 0 : proof.child.length + proof.certificate.length + 32;
+}
+
+/** The proof, when the `count` blocks served from `fromHeight` end at the tip it proves. */
+export function proofIfAtTip(
+  fromHeight: bigint,
+  count: number,
+  tipHeight: bigint,
+  proof: TipProof | undefined,
+): TipProof | null {
+  return proof !== undefined && count > 0 && fromHeight + BigInt(count) - 1n === tipHeight ? proof : null;
 }
 
 /**

@@ -68,10 +68,42 @@ export interface RangeContext {
 }
 
 /**
- * The prefix of `blocks` proven final, in order. Throws SyncError if anything in the run is
- * wrong: the peer that sent it is then to blame.
+ * The prefix of `blocks` proven final, in order. The last block is proven only by `tipProof`
+ * (the peer's proof that its tip is final), when the run ends at the peer's tip and it has one.
+ * Throws SyncError if anything in the run is wrong: the peer that sent it is then to blame.
  */
 export async function verifyRange(
+  ctx: RangeContext,
+  anchor: RangeAnchor,
+  blocks: readonly StoredBlock[],
+  tipProof?: TipProofLike | null,
+): Promise<VerifiedBlock[]> {
+  if (tipProof === undefined || tipProof === null || blocks.length === 0) return verifyRun(ctx, anchor, blocks);
+  // The proof's child goes through every check a block of the run gets (it continues the last
+  // block, its QC certifies it, its own certificate holds a quorum); it only ever proves the
+  // blocks before it, and is never returned: it is not final.
+  let child: Block;
+  try {
+    child = decode(blockCodec, tipProof.child);
+  } catch (e) {
+    throw new SyncError(SyncErrorCode.malformed, `tip proof does not decode: ${(e as Error).message}`);
+  }
+  const withChild: StoredBlock = {
+    hash: blockHash(ctx.chainId, child, ctx.payloadDigest),
+    block: tipProof.child,
+    certificate: tipProof.certificate,
+  };
+  const out = await verifyRun(ctx, anchor, [...blocks, withChild]);
+  return out.slice(0, blocks.length);
+}
+
+/** A commit proof as peers send it with their tip (node/chain/block-store.ts TipProof). */
+export interface TipProofLike {
+  child: Uint8Array;
+  certificate: Uint8Array;
+}
+
+async function verifyRun(
   ctx: RangeContext,
   anchor: RangeAnchor,
   blocks: readonly StoredBlock[],

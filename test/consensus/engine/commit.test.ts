@@ -1,6 +1,7 @@
 // The 2-chain commit rule: a block commits when its child, one round later, is certified.
 import { describe, expect, test } from "vitest";
-import { decodeQuorumCert } from "../../../consensus/index.ts";
+import { blockCodec, decodeQuorumCert } from "../../../consensus/index.ts";
+import { encode } from "../../../crypto/index.ts";
 import {
   type Built,
   commitsOf,
@@ -44,6 +45,9 @@ describe("2-chain commit", () => {
     const cert = decodeQuorumCert(c?.certificate as Uint8Array);
     expect(cert.blockHash).toEqual(b1.hash);
     expect(cert.round).toBe(1n);
+    // What proves b1 final to a node holding nothing above it: b2 and the QC that certifies it.
+    expect(c?.proof?.child).toEqual(encode(blockCodec, b2.block));
+    expect(decodeQuorumCert(c?.proof?.certificate as Uint8Array)).toEqual(b3.block.qc);
     expect(feed(e, b4).map((x) => x.hash)).toEqual([b2.hash]);
     expect(feed(e, b4)).toEqual([]);
     expect(e.status().committedHeight).toBe(2n);
@@ -68,6 +72,9 @@ describe("2-chain commit", () => {
     const commits = feed(e, b5);
     expect(commits.map((c) => c.hash)).toEqual([b1.hash, b3.hash]);
     expect(commits.map((c) => c.height)).toEqual([1n, 2n]);
+    // Only the last block of a commit carries the proof (b4 and its QC); b1 is proven through it.
+    expect(commits[0]?.proof).toBeUndefined();
+    expect(commits[1]?.proof?.child).toEqual(encode(blockCodec, b4.block));
   });
 
   test("a block that forks below the committed height is refused", () => {

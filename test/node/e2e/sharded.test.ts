@@ -286,8 +286,10 @@ describe("sharded devnet: 8 validators and a joiner, 2 shards", () => {
 
     // Restarted, a validator catches up on the shards it follows by fast sync and on the others
     // through its light follower: their headers are not stored, so it starts from the height
-    // its store reached and must fetch them again, back to at least what it held before. One
-    // that does not follow some shard now, if any.
+    // its store reached and must fetch them again. The load is over and the shards are idle, so
+    // it must reach node 0's tips exactly: the newest block of an idle shard is proven final by
+    // the commit proof peers serve with it (a child and its QC), not by a later block. One that
+    // does not follow some shard now, if any.
     let pick = 2;
     for (let i = 1; i < 8; i++) {
       if ((await net.client(i).getShardLayout()).chains.some((c) => !c.following)) {
@@ -301,9 +303,12 @@ describe("sharded devnet: 8 validators and a joiner, 2 shards", () => {
     await stopNodeProcess(restarted);
     net.running[pick] = null;
     await net.start(pick);
-    const back = await waitFor(`node ${pick} holding both shards' blocks again`, 60_000, async () => {
+    const back = await waitFor(`node ${pick} holding both shards' blocks up to node 0's tips`, 60_000, async () => {
       const l = await net.client(pick).getShardLayout();
-      return l.chains.every((c, k) => c.height >= (held[k]?.height ?? 0n)) ? l : undefined;
+      const tips = (await net.client(0).getShardLayout()).chains;
+      return l.chains.every((c, k) => c.height >= (held[k]?.height ?? 0n) && c.height >= (tips[k]?.height ?? 0n))
+        ? l
+        : undefined;
     });
     const rpcHeights = await Promise.all([0, 1].map((k) => net.client(0).blockNumber(k)));
     process.stdout.write(

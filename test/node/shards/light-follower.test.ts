@@ -69,7 +69,13 @@ function shardChain(n: number): { built: Built; light: LightBlock }[] {
   return out;
 }
 
-function follower(serve: (from: bigint) => LightBlock[], opts: { beaconHas?: (h: bigint) => boolean } = {}) {
+function follower(
+  serve: (from: bigint) => LightBlock[],
+  opts: {
+    beaconHas?: (h: bigint) => boolean;
+    tipProof?: { height: bigint; child: Uint8Array; certificate: Uint8Array };
+  } = {},
+) {
   const committed: LightBlockCommitted[] = [];
   const penalized: string[] = [];
   const log = { info() {}, warn() {}, debug() {} };
@@ -79,7 +85,13 @@ function follower(serve: (from: bigint) => LightBlock[], opts: { beaconHas?: (h:
       peers: () => ["peer-a"],
       async request(_peer, bytes) {
         const from = readFrom(bytes);
-        return encode(lightResponseCodec, { tipHeight: 99n, blocks: serve(from) });
+        const blocks = serve(from);
+        const atTip = opts.tipProof !== undefined && from + BigInt(blocks.length) - 1n === opts.tipProof.height;
+        return encode(lightResponseCodec, {
+          tipHeight: opts.tipProof?.height ?? 99n,
+          blocks,
+          tipProof: atTip ? (opts.tipProof ?? null) : null,
+        });
       },
       penalize: (peer, reason) => penalized.push(`${peer}: ${reason}`),
       range: {
@@ -120,6 +132,25 @@ describe("LightFollower", () => {
     expect(committed.map((c) => c.outbox[0]?.seq)).toEqual([0n, 1n, 2n, 3n]);
     expect(committed[3]?.hash).toEqual(chain[3]?.built.hash);
     expect(f.height).toBe(4n);
+    expect(penalized).toEqual([]);
+  });
+
+  it("takes the peer's tip as well when the peer sends the tip's commit proof", async () => {
+    const chain = shardChain(6);
+    // The peer committed 1..5; block 6 (round 6, certified) is its proof for 5, not a block it serves.
+    const child = chain[5] as { built: Built };
+    const tipProof = {
+      height: 5n,
+      child: encode(blockCodec, child.built.block),
+      certificate: encode(quorumCertCodec, qcFor(fx, child.built)),
+    };
+    const { f, committed, penalized } = follower((from) => chain.slice(Number(from) - 1, 5).map((c) => c.light), {
+      tipProof,
+    });
+    f.start({ height: 0n, hash: GENESIS });
+    await until(() => committed.length >= 5);
+    await f.stop();
+    expect(committed.map((c) => c.height)).toEqual([1n, 2n, 3n, 4n, 5n]);
     expect(penalized).toEqual([]);
   });
 
@@ -169,7 +200,11 @@ describe("checkLightBlock", () => {
   });
 
   it("decodes what serveLightBlocks would send", () => {
-    const bytes = encode(lightResponseCodec, { tipHeight: 1n, blocks: [(first as { light: LightBlock }).light] });
+    const bytes = encode(lightResponseCodec, {
+      tipHeight: 1n,
+      blocks: [(first as { light: LightBlock }).light],
+      tipProof: null,
+    });
     expect(decodeLightResponse(bytes).blocks[0]?.outbox).toEqual(outbox);
   });
 });

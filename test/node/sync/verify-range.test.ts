@@ -163,4 +163,58 @@ describe("verifyRange", () => {
       /does not certify its parent/,
     );
   });
+  describe("with the peer's tip proof", () => {
+    /** The proof the engine stores for `tip`: its child in `round` and the QC certifying that child. */
+    function proofOf(tip: Built, round: bigint, certSigners?: number[]) {
+      const child = makeBlock(fx, { round, parent: tip, qc: qcFor(fx, tip) });
+      return {
+        child: encode(blockCodec, child.block),
+        certificate: encode(quorumCertCodec, qcFor(fx, child, certSigners)),
+      };
+    }
+
+    it("proves the last block too, and keeps the child's QC as its certificate", async () => {
+      const blocks = chain([1n, 2n, 5n]);
+      const tip = blocks[2] as Built;
+      // Without a proof, 2 -> 5 is not consecutive: only 1 is final.
+      expect(
+        (
+          await verifyRange(
+            ctx,
+            anchor,
+            blocks.map((b) => stored(b)),
+          )
+        ).length,
+      ).toBe(1);
+      const ok = await verifyRange(
+        ctx,
+        anchor,
+        blocks.map((b) => stored(b)),
+        proofOf(tip, 6n),
+      );
+      expect(ok.map((v) => v.block.height)).toEqual([1n, 2n, 3n]);
+      expect(decode(quorumCertCodec, (ok[2] as { certificate: Uint8Array }).certificate).blockHash).toEqual(tip.hash);
+      // A run of the tip alone is proven by the proof alone.
+      const alone = await verifyRange(
+        ctx,
+        { height: 2n, hash: (blocks[1] as Built).hash },
+        [stored(tip)],
+        proofOf(tip, 6n),
+      );
+      expect(alone.map((v) => v.block.height)).toEqual([3n]);
+    });
+
+    it("proves nothing more with a child from a later round, and refuses a forged one", async () => {
+      const blocks = chain([1n, 2n, 3n]);
+      const tip = blocks[2] as Built;
+      const run = blocks.map((b) => stored(b));
+      // A child two rounds on is certified but does not make a 2-chain: 3 stays unproven.
+      expect((await verifyRange(ctx, anchor, run, proofOf(tip, 5n))).map((v) => v.block.height)).toEqual([1n, 2n]);
+      // A child certified without a quorum, a child of another block, bytes that do not decode.
+      await expect(verifyRange(ctx, anchor, run, proofOf(tip, 4n, [0, 1]))).rejects.toThrow(/quorum/);
+      await expect(verifyRange(ctx, anchor, run, proofOf(blocks[1] as Built, 4n))).rejects.toBeInstanceOf(SyncError);
+      const garbage = { child: new Uint8Array([1, 2, 3]), certificate: new Uint8Array(4) };
+      await expect(verifyRange(ctx, anchor, run, garbage)).rejects.toThrow(/tip proof does not decode/);
+    });
+  });
 });
