@@ -2,97 +2,36 @@
 // this node validates it), fast sync, and its gossip topics and protocols. The node runs one
 // per shard. This file wires the parts; transactions come in through tx-intake.ts, consensus
 // messages go through consensus-relay.ts, the engine runs in consensus-host.ts with the
-// proposer of validator-duties.ts, and sync-switch.ts moves between fast sync and consensus.
+// proposer of validator-duties.ts, sync-switch.ts moves between fast sync and consensus, and
+// chain-topics.ts holds the chain's topics and protocols (options: chain-runner-options.ts).
 import {
   type CommittedBlock,
   decodeQuorumCert,
   encodeMessage,
   type JolteonEngine,
-  type PayloadDigest,
   type ValidatorSet,
 } from "../../consensus/index.ts";
-import { type BatchVerifier, EncodingError, publicKeyOf as publicKeyOfSecret, toHex } from "../../crypto/index.ts";
+import { publicKeyOf as publicKeyOfSecret, toHex } from "../../crypto/index.ts";
 import type { ShardHeader } from "../../shard/header.ts";
-import type { SparseMerkleState, VmParams } from "../../vm/index.ts";
-import {
-  type AccountReader,
-  type AddResult,
-  defaultMempoolOptions,
-  Mempool,
-  type MempoolOptions,
-} from "../mempool/index.ts";
+import { type AccountReader, type AddResult, defaultMempoolOptions, Mempool } from "../mempool/index.ts";
 import { FastSync } from "../sync/fast-sync.ts";
 import { SyncProgress } from "../sync/progress.ts";
-import { blocksProtocol, serveBlocks } from "../sync/protocol.ts";
 import { type EpochSet, setInForce } from "../sync/verify-range.ts";
 import { CommittedAccountCache } from "./account-cache.ts";
 import type { BlockStore } from "./block-store.ts";
 import { ChainEvents } from "./chain-events.ts";
-import type { ChainMetricsSink, ChainNetwork } from "./chain-ports.ts";
-import type { ConsensusHost, HostLogger } from "./consensus-host.ts";
+import type { ChainRunnerModules, ChainRunnerOptions } from "./chain-runner-options.ts";
+import { ChainTopics } from "./chain-topics.ts";
+import type { ConsensusHost } from "./consensus-host.ts";
 import { ConsensusRelay } from "./consensus-relay.ts";
-import { ChainExecutor, type CommittedInfo, type ShardLinks } from "./executor.ts";
-import type { PendingBlocks } from "./pending-blocks.ts";
+import { ChainExecutor, type CommittedInfo } from "./executor.ts";
 import type { Proposer } from "./proposer.ts";
-import type { StagedKv } from "./staged-kv.ts";
 import { type ChainMode, SyncSwitch } from "./sync-switch.ts";
 import { TxIntake } from "./tx-intake.ts";
 import { chainValidator } from "./validator-duties.ts";
 
+export type { ChainRunnerModules, ChainRunnerOptions } from "./chain-runner-options.ts";
 export type { ChainMode } from "./sync-switch.ts";
-
-export interface ChainRunnerOptions {
-  /** The genesis chain id (what transactions sign). */
-  chainId: string;
-  /** This chain's name on the network: "shard-0". */
-  name: string;
-  genesisHash: Uint8Array;
-  validators: ValidatorSet;
-  /** What this chain's block hashes commit to of a payload: a shard block's header (shard/body.ts). */
-  payloadDigest: PayloadDigest;
-  /** This validator's 32-byte Ed25519 secret key; absent on a full node. */
-  secretKey?: Uint8Array;
-  baseTimeoutMs: number;
-  maxTimeoutMs: number;
-  blockIntervalMs: number;
-  emptyBlocks: boolean;
-  maxBlockTxs: number;
-  maxBlockBytes: number;
-  maxClockSkewMs: number;
-  /** A validator more than this many blocks behind its peers leaves consensus for fast sync. */
-  behindBlocks: number;
-  mempool: Partial<MempoolOptions>;
-  /**
-   * On a sharded network, every validator: a shard's committee changes each epoch, so any of
-   * them may serve it in some epoch (their messages are relayed), and this node, when it holds a
-   * validator key, runs the shard's engine in every epoch. In one whose committee does not name
-   * it, the engine observes: it commits what the members certify (to crosslink the shard and
-   * prove its receipts) but never votes or proposes. A key that is not a genesis validator
-   * runs the engines too: staking may win it a seat at a later epoch. `validators` by default
-   * (one chain: a key outside the set follows like a full node).
-   */
-  everyValidator?: readonly string[];
-}
-
-export interface ChainRunnerModules {
-  params: VmParams;
-  db: StagedKv;
-  store: BlockStore;
-  state: SparseMerkleState;
-  stateKv: { get(key: Uint8Array): Promise<Uint8Array | undefined> };
-  /** Blocks above the committed tip seen on the network, kept across restarts. */
-  pending: PendingBlocks;
-  /** The consensus safety state's storage (a validator's only). */
-  safety: { read(): Promise<Uint8Array | undefined>; write(state: Uint8Array): Promise<void> };
-  verifier: BatchVerifier;
-  network: ChainNetwork;
-  log: HostLogger;
-  metrics: ChainMetricsSink;
-  onFatal(e: unknown): void;
-  now(): number;
-  /** The beacon chain and the other shards, on a sharded network. */
-  links?: ShardLinks;
-}
 
 export type CommitListener = (info: CommittedInfo) => void;
 
@@ -119,8 +58,8 @@ export class ChainRunner {
   /** False while this node does not follow the chain (pause()): its gossip is left unread. */
   private followingNow = true;
   /** Subscribed to the chain's gossip topics. */
-  private joined = false;
   private readonly switch: SyncSwitch<CommittedInfo>;
+  private readonly topics: ChainTopics;
   readonly selfId: string | null;
 
   constructor(
@@ -133,6 +72,16 @@ export class ChainRunner {
     this.m = modules;
     this.validatorIds = new Set([...opts.validators.validators.map((v) => v.id), ...(opts.everyValidator ?? [])]);
     this.accounts = new CommittedAccountCache(modules.stateKv);
+    this.topics = new ChainTopics({
+      network: modules.network,
+      chainId: opts.chainId,
+      name: opts.name,
+      store: modules.store,
+      tipHeight: () => this.executor.tip.height,
+      onTx: (from, data) => (this.followingNow ? this.intake.onGossip(from, data) : "ignore"),
+      onConsensus: (data) => (this.followingNow ? this.relay.receive(data, "gossip") : "ignore"),
+      onDirect: (from, data) => (this.followingNow ? this.relay.receive(data, "direct", from) : "ignore"),
+    });
     this.executor = new ChainExecutor(tip, tipHeader, {
       params: modules.params,
       state: modules.state,
@@ -152,7 +101,7 @@ export class ChainRunner {
       mempool: this.mempool,
       maxTxs: opts.mempool.maxTxs ?? defaultMempoolOptions.maxTxs,
       accounts: this.committedAccounts,
-      publish: (batch) => void modules.network.publish(this.topic("tx"), batch).catch(() => {}),
+      publish: (batch) => void modules.network.publish(this.topics.topic("tx"), batch).catch(() => {}),
       changed: () => this.afterMempoolChange(),
       accepted: (hashes) => this.events.accepted(hashes),
       now: modules.now,
@@ -189,8 +138,8 @@ export class ChainRunner {
       chainId: this.consensusChainId,
       payloadDigest: opts.payloadDigest,
       validatorIds: this.validatorIds,
-      topic: this.topic("consensus"),
-      directProtocol: this.directProtocol,
+      topic: this.topics.topic("consensus"),
+      directProtocol: this.topics.directProtocol,
       network: modules.network,
       pending: modules.pending,
       tip: () => this.executor.tip,
@@ -208,7 +157,8 @@ export class ChainRunner {
       {},
       {
         peers: () => modules.network.peers(),
-        request: (peer, bytes, timeoutMs) => modules.network.request(peer, this.blocksProtocol, bytes, { timeoutMs }),
+        request: (peer, bytes, timeoutMs) =>
+          modules.network.request(peer, this.topics.blocksProtocol, bytes, { timeoutMs }),
         penalize: (peer, reason) => modules.network.penalize(peer, reason),
         executor: this.executor,
         range: {
@@ -285,45 +235,15 @@ export class ChainRunner {
    * `follow` false, only subscribes, and the chain waits for resume() (see pause()).
    */
   async start(follow = true): Promise<void> {
-    const net = this.m.network;
-    net.handle(this.blocksProtocol, async (from, req) => {
-      try {
-        return await serveBlocks(this.m.store, this.executor.tip.height, req);
-      } catch (e) {
-        if (e instanceof EncodingError) net.penalize(from, "blocks request does not decode");
-        throw e;
-      }
-    });
-    net.onDirect(this.directProtocol, (from, data) =>
-      this.followingNow ? this.relay.receive(data, "direct", from) : "ignore",
-    );
+    this.topics.serve();
     if (!follow) {
       this.followingNow = false;
       this.setMode("light");
       return;
     }
-    this.joinTopics();
+    this.topics.join();
     await this.waitForPeers(3000);
     await this.switch.start();
-  }
-
-  /** Transactions and consensus messages of the chain: only while this node follows it. */
-  private joinTopics(): void {
-    if (this.joined) return;
-    const net = this.m.network;
-    net.subscribe(this.topic("tx"), (from, data) => (this.followingNow ? this.intake.onGossip(from, data) : "ignore"));
-    net.subscribe(this.topic("consensus"), (_from, data) =>
-      this.followingNow ? this.relay.receive(data, "gossip") : "ignore",
-    );
-    this.joined = true;
-  }
-
-  private leaveTopics(): void {
-    const net = this.m.network;
-    if (!this.joined || net.unsubscribe === undefined) return;
-    net.unsubscribe(this.topic("tx"));
-    net.unsubscribe(this.topic("consensus"));
-    this.joined = false;
   }
 
   /**
@@ -337,7 +257,7 @@ export class ChainRunner {
     this.followingNow = false;
     this.proposer?.stop();
     await this.switch.stop();
-    this.leaveTopics();
+    this.topics.leave();
     this.setMode("light");
   }
 
@@ -345,7 +265,7 @@ export class ChainRunner {
   async resume(): Promise<void> {
     if (this.followingNow) return;
     this.followingNow = true;
-    this.joinTopics();
+    this.topics.join();
     await this.switch.start();
   }
 
@@ -460,17 +380,5 @@ export class ChainRunner {
     while (this.m.network.peers().length === 0 && this.m.now() < until && !this.switch.stopped) {
       await new Promise((r) => setTimeout(r, 100));
     }
-  }
-
-  private topic(kind: "tx" | "consensus"): string {
-    return `/ubn/${this.opts.chainId}/${this.opts.name}/${kind}/1`;
-  }
-
-  private get directProtocol(): string {
-    return `/ubn/${this.opts.chainId}/${this.opts.name}/consensus-direct/1`;
-  }
-
-  private get blocksProtocol(): string {
-    return blocksProtocol(this.opts.chainId, this.opts.name);
   }
 }

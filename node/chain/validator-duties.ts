@@ -6,7 +6,7 @@ import type { CommittedBlock } from "../../consensus/index.ts";
 import { nativeSigner, publicKeyOf, toHex } from "../../crypto/index.ts";
 import type { Mempool } from "../mempool/index.ts";
 import type { EpochSet } from "../sync/verify-range.ts";
-import type { ChainRunnerOptions } from "./chain-runner.ts";
+import type { ChainRunnerOptions } from "./chain-runner-options.ts";
 import { ConsensusHost, type HostLogger } from "./consensus-host.ts";
 import type { ConsensusRelay } from "./consensus-relay.ts";
 import { chainEngine } from "./engine-factory.ts";
