@@ -89,6 +89,15 @@ describe("sharded devnet: a halted shard", () => {
     await waitFor("the live shard to finalize every transfer", 60_000, async () => {
       const rs = await Promise.all(sent.map((s) => net.client(via).getTransactionReceipt(s.hash)));
       return rs.every((r) => r?.status === "success") ? true : undefined;
+    }).catch(async (e) => {
+      // Committees are reshuffled every epoch: say whether the live shard's committee came to
+      // seat both stopped validators (no quorum of 3 of 4: a halt the outage caused, not a bug).
+      const c = (await net.client(via).getShardLayout()).chains[live];
+      const seated = (c?.committee ?? []).map((k) => net.layout.nodes.findIndex((n) => n.publicKey === k.slice(2)));
+      throw new Error(
+        `${(e as Error).message}; live shard ${live} at height ${c?.height} epoch ${c?.epoch}, ` +
+          `committee nodes ${seated}, stopped ${down}`,
+      );
     });
     for (const to of intra) {
       const s = sent.find((x) => x.to === to);
