@@ -65,43 +65,77 @@ describe("sharded devnet: a halted shard", () => {
       return true;
     });
     await new Promise((r) => setTimeout(r, 1000));
-    const layout = await net.client(0).getShardLayout();
-    const members = (layout.chains[halted]?.committee ?? []).map((k) => k.slice(2));
-    const memberNodes = net.layout.nodes.flatMap((n, i) => (members.includes(n.publicKey) ? [i] : []));
-    expect(memberNodes.length).toBe(4);
-    // Two of four members down: no quorum of 3 on that shard; the beacon keeps 6 of 8.
-    const down = memberNodes.slice(0, 2);
-    const up = net.layout.nodes.map((_, i) => i).filter((i) => !down.includes(i));
-    const via = up[0] as number;
-    for (const i of down) await net.kill(i);
-    const haltedHeight = await net.client(via).blockNumber(halted);
-    const beaconBefore = await beaconHeight(net.running[via]?.metrics as string);
 
-    // Load during the outage: transfers within the live shard, and receipts to the halted one.
-    const intra = [addressOn(live), addressOn(live)];
-    const cross = [addressOn(halted), addressOn(halted), addressOn(halted)];
-    // All through one node, so that they land in a block or two: committees are reshuffled
-    // every epoch, and a live shard that went on through a hand-over could come to seat both
-    // stopped validators and halt too (a fault of the outage, not of the node).
-    const sent: { hash: Uint8Array; to: Uint8Array; amount: bigint }[] = [];
-    for (const [i, to] of [...intra, ...cross].entries()) {
-      const amount = 5000n + BigInt(i);
-      const { hash } = await net.transfer(via, amount, to);
-      sent.push({ hash, to, amount });
+    // The outage. Committees are reshuffled every epoch from all eight validators, so a live
+    // shard that hands over while two are down seats both of them in about 3 draws of 14 and
+    // halts too: a halt the outage caused, not a fault of the node, and the protocol's known
+    // limit (docs/sharding.md). When that is what happened, and only then, the stopped
+    // validators are brought back, every transfer of the attempt is checked credited once, and
+    // the outage is tried again with another pair (at most 3 attempts).
+    const nodeOf = (keys: readonly string[] | undefined) =>
+      (keys ?? []).map((k) => net.layout.nodes.findIndex((n) => n.publicKey === k.slice(2)));
+    const abandoned: { to: Uint8Array; amount: bigint }[] = [];
+    let outage: Awaited<ReturnType<typeof startOutage>> | undefined;
+    async function startOutage(attempt: number) {
+      const layout = await net.client(0).getShardLayout();
+      const memberNodes = nodeOf(layout.chains[halted]?.committee);
+      expect(memberNodes.length).toBe(4);
+      const liveSeats = nodeOf(layout.chains[live]?.committee);
+      // Two of four members down: no quorum of 3 on that shard; the beacon keeps 6 of 8. Never
+      // a pair the live shard seats both of now.
+      const allPairs = memberNodes.flatMap((a, i) => memberNodes.slice(i + 1).map((b) => [a, b]));
+      const apart = allPairs.filter((pair) => !pair.every((i) => liveSeats.includes(i)));
+      const pairs = apart.length > 0 ? apart : allPairs;
+      const down = pairs[attempt % pairs.length] as number[];
+      const up = net.layout.nodes.map((_, i) => i).filter((i) => !down.includes(i));
+      const via = up[0] as number;
+      for (const i of down) await net.kill(i);
+      const haltedHeight = await net.client(via).blockNumber(halted);
+      const beaconBefore = await beaconHeight(net.running[via]?.metrics as string);
+      // Load during the outage: transfers within the live shard, and receipts to the halted one,
+      // all through one node so that they land in a block or two.
+      const intra = [addressOn(live), addressOn(live)];
+      const cross = [addressOn(halted), addressOn(halted), addressOn(halted)];
+      const sent: { hash: Uint8Array; to: Uint8Array; amount: bigint }[] = [];
+      for (const [i, to] of [...intra, ...cross].entries()) {
+        const amount = 5000n + BigInt(attempt * 100 + i);
+        const { hash } = await net.transfer(via, amount, to);
+        sent.push({ hash, to, amount });
+      }
+      return { down, up, via, haltedHeight, beaconBefore, intra, cross, sent };
     }
-    await waitFor("the live shard to finalize every transfer", 60_000, async () => {
-      const rs = await Promise.all(sent.map((s) => net.client(via).getTransactionReceipt(s.hash)));
-      return rs.every((r) => r?.status === "success") ? true : undefined;
-    }).catch(async (e) => {
-      // Committees are reshuffled every epoch: say whether the live shard's committee came to
-      // seat both stopped validators (no quorum of 3 of 4: a halt the outage caused, not a bug).
-      const c = (await net.client(via).getShardLayout()).chains[live];
-      const seated = (c?.committee ?? []).map((k) => net.layout.nodes.findIndex((n) => n.publicKey === k.slice(2)));
-      throw new Error(
-        `${(e as Error).message}; live shard ${live} at height ${c?.height} epoch ${c?.epoch}, ` +
-          `committee nodes ${seated}, stopped ${down}`,
+    for (let attempt = 0; outage === undefined; attempt++) {
+      const o = await startOutage(attempt);
+      const outcome = await waitFor("the live shard to finalize every transfer", 60_000, async () => {
+        const rs = await Promise.all(o.sent.map((s) => net.client(o.via).getTransactionReceipt(s.hash)));
+        if (rs.every((r) => r?.status === "success")) return "finalized";
+        const seats = nodeOf((await net.client(o.via).getShardLayout()).chains[live]?.committee);
+        return o.down.every((i) => seats.includes(i)) ? "reseated" : undefined;
+      });
+      if (outcome === "finalized") {
+        outage = o;
+        break;
+      }
+      const c = (await net.client(o.via).getShardLayout()).chains[live];
+      if (attempt >= 2) {
+        throw new Error(
+          `attempt ${attempt + 1}: the live shard ${live} came to seat both stopped validators ${o.down} ` +
+            `(epoch ${c?.epoch}, committee nodes ${nodeOf(c?.committee)}), three times`,
+        );
+      }
+      console.log(
+        `attempt ${attempt + 1}: live shard ${live} entered epoch ${c?.epoch} seating both stopped ` +
+          `validators ${o.down} (committee nodes ${nodeOf(c?.committee)}); restarting them and trying again`,
       );
-    });
+      for (const i of o.down) await net.start(i);
+      await waitFor("every transfer of the abandoned attempt credited", 90_000, async () => {
+        for (const s of o.sent)
+          if ((await net.client(o.via).getAccount(formatAddress(s.to))).balance !== s.amount) return undefined;
+        return true;
+      });
+      abandoned.push(...o.sent);
+    }
+    const { down, up, via, haltedHeight, beaconBefore, intra, cross, sent } = outage;
     for (const to of intra) {
       const s = sent.find((x) => x.to === to);
       expect((await net.client(via).getAccount(formatAddress(to))).balance).toBe(s?.amount);
@@ -149,5 +183,6 @@ describe("sharded devnet: a halted shard", () => {
       expect(r?.credit?.shard).toBe(BigInt(halted));
       expect(r?.credit?.height).toBeGreaterThan(haltedHeight);
     }
-  }, 300_000);
+    for (const s of abandoned) expect((await net.client(via).getAccount(formatAddress(s.to))).balance).toBe(s.amount);
+  }, 420_000);
 });
