@@ -49,7 +49,7 @@ export class TxIntake {
 
   constructor(modules: TxIntakeModules) {
     this.m = modules;
-    this.batcher = new TxBatcher((batch) => modules.publish(batch));
+    this.batcher = new TxBatcher((batch) => modules.publish(batch), modules.now);
   }
 
   /**
