@@ -113,7 +113,10 @@ export class UbnNode {
       const identity = secretKey ?? (await nodeKey(home));
 
       if (meta === undefined) await writeDbMeta(level, { chainId: genesis.chainId, genesisHash: gHash });
-      const verifier = new BatchVerifier();
+      // Every batch goes to the worker threads, however small (the mempool's batches are a few
+      // transactions at a time under steady load): the main thread is left to consensus and
+      // networking, and a validator with more cores checks more signatures at once.
+      const verifier = new BatchVerifier({ inlineBelow: 1 });
       closers.push(() => verifier.close());
 
       // 2. The network.
