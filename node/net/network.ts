@@ -25,6 +25,8 @@ import type { DirectHandler, GossipHandler, NetLogger, PeerEvent, PeerListener, 
 import { noopLogger } from "./interface.ts";
 import { type NetworkOptions, resolveNetworkOptions } from "./options.ts";
 import { PeerScores } from "./peer-score.ts";
+// Side effect: yamux streams send window updates once half the window is used (see the file).
+import "./yamux-window.ts";
 import { type RequestOptions, StreamProtocols } from "./stream-protocols.ts";
 
 type Services = { identify: Identify; ping: Ping; pubsub: GossipSub };

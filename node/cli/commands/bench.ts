@@ -1,9 +1,11 @@
 // ubn bench crypto: how many signatures this machine verifies per second, by each verifier.
 // ubn bench vm: a block of signed transfers through the UBN VM and through @ethereumjs/vm.
 // ubn bench consensus: the consensus engine in the simulator, latency and cost by committee size.
+// ubn bench net: CPU per gossip message through the libp2p stack, by Yamux window-update policy.
 import { defaultConsensusBenchOptions, formatConsensusBench, runConsensusBench } from "../../../bench/consensus.ts";
 import { formatCryptoBench, runCryptoBench } from "../../../bench/crypto.ts";
 import { defaultDevnetBenchOptions, formatDevnetBench, runDevnetBench } from "../../../bench/devnet.ts";
+import { defaultNetBenchOptions, formatNetBench, runNetBench } from "../../../bench/net.ts";
 import { defaultVmBenchOptions, formatVmBench, runVmBench } from "../../../bench/vm.ts";
 import { type Command, type CommandGroup, stringOption, UsageError } from "../command.ts";
 
@@ -210,8 +212,38 @@ const devnetBench: Command = {
   },
 };
 
+const netBench: Command = {
+  name: "net",
+  summary: "CPU per gossip message between two local nodes, by Yamux window-update policy",
+  usage: "[--messages N] [--size BYTES] [--json]",
+  options: { messages: { type: "string" }, size: { type: "string" } },
+  optionHelp: [
+    ["--messages N", `messages per round (default ${defaultNetBenchOptions.messages})`],
+    ["--size BYTES", `bytes per message (default ${defaultNetBenchOptions.size})`],
+  ],
+  details: [
+    "Two nodes in this process on 127.0.0.1; one gossips distinct messages to the other, in",
+    "alternating rounds with a Yamux window update per data frame (the library's) and per half",
+    "window (the node's). Reports the median CPU of both ends per message. See docs/benchmarks.md.",
+  ].join("\n"),
+  async run(ctx) {
+    const messages = countOption(
+      "messages",
+      stringOption(ctx, "messages"),
+      defaultNetBenchOptions.messages,
+      100,
+      1_000_000,
+    );
+    const size = countOption("size", stringOption(ctx, "size"), defaultNetBenchOptions.size, 1, 1_000_000);
+    const result = await runNetBench({ ...defaultNetBenchOptions, messages, size }, (line) =>
+      ctx.out.note(`  ${line}`),
+    );
+    ctx.out.result(result, formatNetBench(result));
+  },
+};
+
 export const benchCommands: CommandGroup = {
   name: "bench",
   summary: "measure this machine's throughput",
-  commands: [cryptoBench, vmBench, consensusBench, devnetBench],
+  commands: [cryptoBench, vmBench, consensusBench, devnetBench, netBench],
 };
