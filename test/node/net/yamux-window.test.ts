@@ -4,7 +4,7 @@
 // long, is exercised by network.test.ts (every Network loads the patch).
 import { StreamState, YamuxStream } from "@chainsafe/libp2p-yamux/stream";
 import { describe, expect, it } from "vitest";
-import { windowUpdateDue } from "../../../node/net/yamux-window.ts";
+import { halfWindowSendWindowUpdate, windowUpdateDue } from "../../../node/net/yamux-window.ts";
 
 const WINDOW = 256 * 1024;
 // The yamux spec's numbers: frame type 1 is a window update, flag 2 an ACK.
@@ -40,7 +40,7 @@ function fakeStream(state: StreamState, capacity: number) {
 describe("yamux window updates", () => {
   it("are patched on the pinned library", async () => {
     await import("../../../node/net/network.ts");
-    expect(YamuxStream.prototype.sendWindowUpdate.name).toBe("sendWindowUpdateWhenHalfUsed");
+    expect(YamuxStream.prototype.sendWindowUpdate).toBe(halfWindowSendWindowUpdate);
   });
 
   it("are due once half the window is used, and always outside the normal state", () => {
