@@ -10,6 +10,7 @@
 // node around it.
 import { BatchVerifier } from "../crypto/index.ts";
 import { executeBlock } from "../vm/index.ts";
+import { median } from "./util.ts";
 import { openUbnState } from "./vm.ts";
 import { fundUbnState, prepareUbnBlock } from "./vm-ubn.ts";
 
@@ -20,11 +21,6 @@ export interface ExecutionFloor {
   commit_us_per_tx: number;
   /** verify / (verify + execute + commit), with the run's native verification time. */
   efficiency_bound: number;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
 }
 
 export async function measureExecutionFloor(

@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { YamuxStream } from "@chainsafe/libp2p-yamux/stream";
 import { Network } from "../node/net/index.ts";
 import { halfWindowSendWindowUpdate, librarySendWindowUpdate } from "../node/net/yamux-window.ts";
+import { median } from "./util.ts";
 
 export interface NetBenchOptions {
   messages: number;
@@ -99,11 +100,6 @@ export function formatNetBench(r: NetBenchResult): string {
     `  window update per data frame:  ${r.every_frame_us_per_msg} us/message (${r.every_frame_runs_us.join(", ")})`,
     `  ratio: ${r.ratio}`,
   ].join("\n");
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((x, y) => x - y);
-  return s[Math.floor((s.length - 1) / 2)] as number;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LevelKv } from "../node/storage/level-kv.ts";
 import { type KvStore, MemoryKv, SparseMerkleState, verifyStateProof } from "../vm/index.ts";
+import { median } from "./util.ts";
 
 export interface StateBenchOptions {
   /** Accounts in the state before the measured blocks. */
@@ -61,11 +62,6 @@ function accountValue(i: number, round: number): Uint8Array {
   view.setUint32(12, i ^ (round * 0x9e3779b9));
   view.setUint32(20, round);
   return value;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
 }
 
 export async function runStateBench(opts: Partial<StateBenchOptions> = {}): Promise<StateBenchResult> {

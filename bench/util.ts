@@ -98,3 +98,9 @@ export function makeSignedPool(count: number, signers: number, messageBytes = 12
   }
   return pool;
 }
+
+/** The middle of `xs` once sorted (the upper of the two middles for an even count). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
