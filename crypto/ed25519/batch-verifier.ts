@@ -14,11 +14,18 @@ export interface BatchVerifierOptions {
   workers: number;
   /** Batches smaller than this are verified on the calling thread. */
   inlineBelow: number;
+  /**
+   * No worker gets fewer items than this unless the batch itself is smaller: a batch of a few
+   * signatures goes to one worker (the next in turn) instead of being cut into one-item
+   * messages, each a postMessage and a thread wake-up of its own.
+   */
+  minChunk: number;
 }
 
 export const defaultBatchVerifierOptions: BatchVerifierOptions = {
   workers: availableParallelism(),
   inlineBelow: 64,
+  minChunk: 32,
 };
 
 interface Pending {
@@ -37,6 +44,7 @@ export class BatchVerifier {
   private readonly opts: BatchVerifierOptions;
   private readonly slots: Slot[] = [];
   private nextJobId = 0;
+  private nextSlot = 0;
   private closed = false;
 
   constructor(opts: Partial<BatchVerifierOptions> = {}) {
@@ -51,16 +59,24 @@ export class BatchVerifier {
     return this.slots.length;
   }
 
+  /** Messages sent to the workers so far (one per chunk). */
+  get jobsSent(): number {
+    return this.nextJobId;
+  }
+
   /** One boolean per item, in order. Malformed items are simply false. */
   async verify(items: readonly SignedItem[]): Promise<boolean[]> {
     if (this.closed) throw new Error("BatchVerifier is closed");
     if (items.length < this.opts.inlineBelow) {
       return items.map((it) => verifyNative(it.publicKey, it.message, it.signature));
     }
-    const chunkSize = Math.ceil(items.length / this.slots.length);
+    const chunks = Math.max(1, Math.min(this.slots.length, Math.floor(items.length / this.opts.minChunk)));
+    const chunkSize = Math.ceil(items.length / chunks);
     const parts: Promise<Uint8Array>[] = [];
-    for (let start = 0, s = 0; start < items.length; start += chunkSize, s++) {
-      parts.push(this.dispatch(this.slots[s] as Slot, items.slice(start, start + chunkSize)));
+    for (let start = 0; start < items.length; start += chunkSize) {
+      const slot = this.slots[this.nextSlot] as Slot;
+      this.nextSlot = (this.nextSlot + 1) % this.slots.length;
+      parts.push(this.dispatch(slot, items.slice(start, start + chunkSize)));
     }
     const answers = await Promise.all(parts);
     const out: boolean[] = new Array(items.length);

@@ -106,6 +106,22 @@ describe("BatchVerifier with 2 workers", () => {
     expect(await verifier.verify(items.slice(968, 1032))).toEqual(expected.slice(968, 1032));
   });
 
+  it("sends a small batch to one worker whole and splits a big one between them", async () => {
+    const pool = new BatchVerifier({ workers: 2, inlineBelow: 1, minChunk: 32 });
+    try {
+      expect(await pool.verify(items.slice(0, 10))).toEqual(expected.slice(0, 10));
+      expect(pool.jobsSent).toBe(1);
+      // 40 items: still one chunk, as two would hold fewer than 32 each.
+      expect(await pool.verify(items.slice(10, 50))).toEqual(expected.slice(10, 50));
+      expect(pool.jobsSent).toBe(2);
+      // 100 items: two chunks of 50, one per worker.
+      expect(await pool.verify(items.slice(900, 1000))).toEqual(expected.slice(900, 1000));
+      expect(pool.jobsSent).toBe(4);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("keeps concurrent batches apart", async () => {
     const [whole, firstHalf, secondHalf] = await Promise.all([
       verifier.verify(items),
