@@ -13,6 +13,7 @@ import {
 } from "../../consensus/index.ts";
 import { publicKeyOf as publicKeyOfSecret, toHex } from "../../crypto/index.ts";
 import type { ShardHeader } from "../../shard/header.ts";
+import { transactionHash } from "../../vm/index.ts";
 import { type AccountReader, type AddResult, defaultMempoolOptions, Mempool } from "../mempool/index.ts";
 import { FastSync } from "../sync/fast-sync.ts";
 import { SyncProgress } from "../sync/progress.ts";
@@ -88,7 +89,7 @@ export class ChainRunner {
       store: modules.store,
       db: modules.db,
       verifier: modules.verifier,
-      alreadyVerified: (tx) => this.intake.isVerified(tx),
+      alreadyVerified: (_tx, hash) => this.intake.isVerified(hash),
       known: (hex) => modules.pending.get(hex),
       onExecuted: (hash, block) => this.events.executed(hash, block),
       links: modules.links,
@@ -318,9 +319,11 @@ export class ChainRunner {
     await this.m.pending.committed(info.tip.height);
     const seen = this.seenAt.get(hex);
     this.seenAt.delete(hex);
-    if (info.payload.body.txs.length > 0)
-      await this.mempool.removeIncluded(info.payload.body.txs, this.committedAccounts);
-    this.intake.committed(info.payload.body.txs);
+    // Execution gave one receipt per transaction, in order, each with the transaction's hash.
+    const txs = info.payload.body.txs;
+    const hashes = info.receipts.length === txs.length ? info.receipts.map((r) => r.txHash) : txs.map(transactionHash);
+    if (txs.length > 0) await this.mempool.removeIncluded(txs, this.committedAccounts, hashes);
+    this.intake.committed(hashes);
     this.m.metrics.committed({
       height: info.tip.height,
       txs: info.payload.body.txs.length,

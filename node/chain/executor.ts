@@ -68,7 +68,7 @@ export interface ExecutorModules {
   store: BlockStore;
   db: StagedKv;
   verifier?: BatchVerifier;
-  alreadyVerified?: (encodedTx: Uint8Array) => boolean;
+  alreadyVerified?: (encodedTx: Uint8Array, hash: Uint8Array) => boolean;
   /** A proposed block was executed and found valid here (or this node proposed it): not final yet. */
   onExecuted?: (hash: Uint8Array, block: ExecutedBlock) => void;
   /** On a sharded network: the beacon chain and the other shards as this node follows them. */

@@ -4,7 +4,7 @@
 // verified, so that executing a block does not verify them again, and refuses new work while
 // the pool holds more than the chain can carry soon (see saturated()).
 import { type SignedItem, toHex } from "../../crypto/index.ts";
-import { transactionHash, type VmParams } from "../../vm/index.ts";
+import type { VmParams } from "../../vm/index.ts";
 import { type AccountReader, type AddResult, type Mempool, MempoolError, MempoolErrorCode } from "../mempool/index.ts";
 import { type Candidate, screen } from "../mempool/screen.ts";
 import { badSignatures } from "../mempool/signatures.ts";
@@ -130,17 +130,17 @@ export class TxIntake {
     return "accept";
   }
 
-  /** Whether this node verified the signatures of exactly these transaction bytes. */
-  isVerified(tx: Uint8Array): boolean {
-    return this.verified.has(toHex(transactionHash(tx)));
+  /** Whether this node verified the signatures of the transaction with this hash. */
+  isVerified(hash: Uint8Array): boolean {
+    return this.verified.has(toHex(hash));
   }
 
-  /** A block carrying `txs` was committed. */
-  committed(txs: readonly Uint8Array[]): void {
-    if (txs.length === 0) return;
+  /** A block carrying transactions with these hashes was committed. */
+  committed(hashes: readonly Uint8Array[]): void {
+    if (hashes.length === 0) return;
     // Blocks that carried something tell how fast the chain drains the pool.
-    this.txsPerBlock = this.txsPerBlock === 0 ? txs.length : 0.8 * this.txsPerBlock + 0.2 * txs.length;
-    for (const tx of txs) this.verified.delete(toHex(transactionHash(tx)));
+    this.txsPerBlock = this.txsPerBlock === 0 ? hashes.length : 0.8 * this.txsPerBlock + 0.2 * hashes.length;
+    for (const hash of hashes) this.verified.delete(toHex(hash));
   }
 
   stop(): void {

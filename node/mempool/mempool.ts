@@ -123,13 +123,19 @@ export class Mempool {
   /**
    * After a block commits: drops the included transactions and, for each sender the block
    * touched, every transaction whose nonce is now used. Their hashes are remembered so a replay
-   * is refused as a duplicate before any account read.
+   * is refused as a duplicate before any account read. `hashes`, when the caller has them
+   * (the block's receipts do), are the transactions' hashes in order.
    */
-  async removeIncluded(txs: readonly Uint8Array[], accounts: AccountReader): Promise<void> {
+  async removeIncluded(
+    txs: readonly Uint8Array[],
+    accounts: AccountReader,
+    hashes: readonly Uint8Array[] = txs.map(transactionHash),
+  ): Promise<void> {
     // Only a block's senders can have a new nonce, so only their queues are looked at.
     const touched = new Map<string, Uint8Array>();
-    for (const bytes of txs) {
-      const hashKey = keyOf(transactionHash(bytes));
+    for (let i = 0; i < txs.length; i++) {
+      const bytes = txs[i] as Uint8Array;
+      const hashKey = keyOf(hashes[i] as Uint8Array);
       this.recentlyRemoved.add(hashKey);
       const pooled = this.byHash.get(hashKey);
       if (pooled !== undefined) {

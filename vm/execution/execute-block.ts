@@ -59,9 +59,9 @@ export interface ExecutionEnv {
   /**
    * True for a transaction (its exact encoded bytes) whose signatures this process already
    * verified, e.g. when its mempool admitted it: a node then checks each signature once, not
-   * once on admission and again in every block that carries it.
+   * once on admission and again in every block that carries it. `hash` is transactionHash(encodedTx).
    */
-  alreadyVerified?: (encodedTx: Uint8Array) => boolean;
+  alreadyVerified?: (encodedTx: Uint8Array, hash: Uint8Array) => boolean;
 }
 
 export interface BlockResult {
@@ -100,10 +100,12 @@ async function execute(state: AuthenticatedState, block: VmBlock, env: Execution
     throw new BlockError(BlockErrorCode.tooManyTxs, `${block.txs.length} transactions, at most ${params.maxBlockTxs}`);
   }
   const decoded = block.txs.map((bytes, i) => decodeAndCheck(bytes, i, block.chainId, params.chain));
+  // Hashed once here: the node's "already verified" lookup and the receipts both need them.
+  const hashes = block.txs.map(transactionHash);
   // Signatures are checked on the worker threads while this thread executes; nothing of the
   // block is kept unless both succeed. If execution fails first, its error is reported and
   // the verification result is dropped.
-  const signatures = verifySignatures(decoded, env.verifier, env.alreadyVerified);
+  const signatures = verifySignatures(decoded, hashes, env.verifier, env.alreadyVerified);
   signatures.catch(() => {});
 
   const bs = new BlockState(state);
@@ -117,7 +119,8 @@ async function execute(state: AuthenticatedState, block: VmBlock, env: Execution
 
   const receipts: Receipt[] = [];
   for (let i = 0; i < decoded.length; i++) {
-    receipts.push(await applyTransaction(bs, decoded[i] as DecodedTx, i, block, params, totals, outbox));
+    const txHash = hashes[i] as Uint8Array;
+    receipts.push(await applyTransaction(bs, decoded[i] as DecodedTx, txHash, i, block, params, totals, outbox));
   }
 
   if (block.proposer !== null && params.blockReward > 0n) {
@@ -183,13 +186,14 @@ export function decodeAndCheck(
 
 async function verifySignatures(
   decoded: DecodedTx[],
+  hashes: readonly Uint8Array[],
   verifier: BatchVerifier | undefined,
-  alreadyVerified: ((encodedTx: Uint8Array) => boolean) | undefined,
+  alreadyVerified: ((encodedTx: Uint8Array, hash: Uint8Array) => boolean) | undefined,
 ): Promise<void> {
   const items: SignedItem[] = [];
   const owner: number[] = [];
   decoded.forEach(({ bytes, tx }, i) => {
-    if (alreadyVerified?.(bytes) === true) return;
+    if (alreadyVerified?.(bytes, hashes[i] as Uint8Array) === true) return;
     const unsigned = unsignedBytesOf(bytes, tx);
     items.push({ publicKey: tx.sender, message: senderSigningBytes(unsigned), signature: tx.signature });
     owner.push(i);
@@ -212,6 +216,7 @@ async function verifySignatures(
 async function applyTransaction(
   bs: BlockState,
   { bytes, tx, sender, payer }: DecodedTx,
+  txHash: Uint8Array,
   i: number,
   block: VmBlock,
   params: VmParams,
@@ -253,7 +258,6 @@ async function applyTransaction(
   const afterFee = await bs.account(sender);
   bs.setAccount(sender, { ...afterFee, nonce: afterFee.nonce + 1n });
 
-  const txHash = transactionHash(bytes);
   const ctx = new TxContext(bs, sender, block.height, params, txHash);
   const base = { txHash, feePaid: tx.fee };
   try {
