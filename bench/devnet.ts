@@ -23,6 +23,7 @@ import { transactionHash } from "../vm/index.ts";
 import { type ExecutionFloor, measureExecutionFloor } from "./devnet-floor.ts";
 import { senderKey, sinksPerShard } from "./devnet-load.ts";
 import { fellBehind, percentile, type StepResult, type StepSamples, summarizeStep } from "./devnet-steps.ts";
+import { closeConnections, postJson } from "./http-post.ts";
 import { processCpuMs } from "./process-cpu.ts";
 import { makeSignedPool, measure } from "./util.ts";
 
@@ -85,6 +86,11 @@ export interface DevnetBenchResult {
    * be validators / native_verify_per_s x 1000 (verification alone).
    */
   node_cpu_ms_per_tx: number | null;
+  /**
+   * CPU milliseconds this process (the load client and the observer) used over the same span,
+   * per transaction finalized: the share of the machine the harness itself takes.
+   */
+  client_cpu_ms_per_tx: number | null;
   /** The best efficiency a node that only verified, executed and committed could reach (devnet-floor.ts). */
   floor: ExecutionFloor;
   shards: number;
@@ -255,12 +261,7 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
     const send = async (client: RpcClient, batch: number[]) => {
       const body = `[${batch.map((i) => calls[i]).join(",")}]`;
       try {
-        const res = await fetch(client.url, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body,
-        });
-        const answers = (await res.json()) as {
+        const answers = JSON.parse(await postJson(client.url, body)) as {
           id: number;
           error?: { data?: { reason?: string }; message?: string };
         }[];
@@ -291,6 +292,7 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
       return each.some((ms) => ms === null) ? null : each.reduce((a, b) => (a as number) + (b as number), 0);
     };
     const cpuBefore = nodeCpu();
+    const clientCpuBefore = process.cpuUsage();
     const committedBefore = committed;
     let ran = 0;
     let behindInARow = 0;
@@ -337,6 +339,7 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
     observing = false;
     await observe;
     const cpuAfter = nodeCpu();
+    const clientCpu = process.cpuUsage(clientCpuBefore);
     const finalizedDuringLoad = committed - committedBefore;
 
     const unfinalized: number[] = rates.map(() => 0);
@@ -375,6 +378,10 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
         cpuBefore === null || cpuAfter === null || finalizedDuringLoad === 0
           ? null
           : Math.round(((cpuAfter - cpuBefore) / finalizedDuringLoad) * 1000) / 1000,
+      client_cpu_ms_per_tx:
+        finalizedDuringLoad === 0
+          ? null
+          : Math.round(((clientCpu.user + clientCpu.system) / 1000 / finalizedDuringLoad) * 1000) / 1000,
       floor,
       shards: S,
       per_shard_tps: (finalizedByShard[bestIndex] ?? []).map((n) => Math.round((n / stepSeconds) * 10) / 10),
@@ -383,6 +390,7 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
       cross_shard_samples: cross.length,
     };
   } finally {
+    closeConnections();
     await Promise.all(running.map((n) => stopNodeProcess(n)));
     if (process.env.UBN_KEEP_BENCH === undefined) await rm(home, { recursive: true, force: true });
   }
