@@ -23,7 +23,6 @@ import { transactionHash } from "../vm/index.ts";
 import { type ExecutionFloor, measureExecutionFloor } from "./devnet-floor.ts";
 import { senderKey, sinksPerShard } from "./devnet-load.ts";
 import { fellBehind, percentile, type StepResult, type StepSamples, summarizeStep } from "./devnet-steps.ts";
-import { closeConnections, postJson } from "./http-post.ts";
 import { processCpuMs } from "./process-cpu.ts";
 import { makeSignedPool, measure } from "./util.ts";
 
@@ -261,7 +260,12 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
     const send = async (client: RpcClient, batch: number[]) => {
       const body = `[${batch.map((i) => calls[i]).join(",")}]`;
       try {
-        const answers = JSON.parse(await postJson(client.url, body)) as {
+        const res = await fetch(client.url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body,
+        });
+        const answers = (await res.json()) as {
           id: number;
           error?: { data?: { reason?: string }; message?: string };
         }[];
@@ -390,7 +394,6 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
       cross_shard_samples: cross.length,
     };
   } finally {
-    closeConnections();
     await Promise.all(running.map((n) => stopNodeProcess(n)));
     if (process.env.UBN_KEEP_BENCH === undefined) await rm(home, { recursive: true, force: true });
   }
