@@ -44,6 +44,12 @@ export interface NodeConfig {
     followShards?: "assigned" | "all";
   };
   mempool: { maxTxs?: number; maxBytes?: number; maxPerSender?: number; maxNonceGap?: number; ttlMs?: number };
+  /**
+   * Signature checking: `workers` threads, or null for one per core. Several nodes sharing a
+   * machine (a devnet) each want fewer: every thread keeps its own cache of parsed keys, and
+   * more threads than cores only add wake-ups.
+   */
+  verifier: { workers: number | null };
 }
 
 export const defaultNodeConfig: NodeConfig = {
@@ -54,6 +60,7 @@ export const defaultNodeConfig: NodeConfig = {
   log: { level: "info" },
   chain: { emptyBlocks: false, behindBlocks: 8, maxClockSkewMs: 5000, maxProposalTxs: 2000 },
   mempool: {},
+  verifier: { workers: null },
 };
 
 export class ConfigError extends CodedError<"CONFIG_INVALID" | "CONFIG_UNREADABLE"> {
@@ -99,7 +106,7 @@ export function parseNodeConfig(value: Json, source = "config"): NodeConfig {
     Array.isArray(v) ? v.map((x, i) => str(x, `${path}[${i}]`)) : fail(path, "expected a list of strings");
 
   const c = structuredClone(defaultNodeConfig);
-  const root = obj(value, "$", ["validatorKey", "p2p", "rpc", "metrics", "log", "chain", "mempool"]);
+  const root = obj(value, "$", ["validatorKey", "p2p", "rpc", "metrics", "log", "chain", "mempool", "verifier"]);
   if (root.validatorKey !== undefined)
     c.validatorKey = root.validatorKey === null ? null : str(root.validatorKey, "validatorKey");
   if (root.p2p !== undefined) {
@@ -183,6 +190,11 @@ export function parseNodeConfig(value: Json, source = "config"): NodeConfig {
     const keys = ["maxTxs", "maxBytes", "maxPerSender", "maxNonceGap", "ttlMs"] as const;
     const mp = obj(root.mempool, "mempool", keys);
     for (const k of keys) if (mp[k] !== undefined) c.mempool[k] = int(mp[k] as Json, `mempool.${k}`, 1, 2 ** 40);
+  }
+  if (root.verifier !== undefined) {
+    const v = obj(root.verifier, "verifier", ["workers"]);
+    if (v.workers !== undefined)
+      c.verifier.workers = v.workers === null ? null : int(v.workers, "verifier.workers", 1, 256);
   }
   return c;
 }

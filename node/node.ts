@@ -116,7 +116,8 @@ export class UbnNode {
       // Every batch goes to the worker threads, however small (the mempool's batches are a few
       // transactions at a time under steady load): the main thread is left to consensus and
       // networking, and a validator with more cores checks more signatures at once.
-      const verifier = new BatchVerifier({ inlineBelow: 1 });
+      const workers = config.verifier.workers;
+      const verifier = new BatchVerifier({ inlineBelow: 1, ...(workers !== null ? { workers } : {}) });
       closers.push(() => verifier.close());
 
       // 2. The network.

@@ -3,6 +3,7 @@
 // `ubn bench devnet` and the end-to-end tests.
 import { mkdir, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { addressBytesOf, encryptKey, generateKeyPair, type KeyPair, saveKeyFile, toHex } from "../../crypto/index.ts";
 import { defaultGenesisParams, type Genesis, type GenesisParams, genesisToJson } from "../../genesis/index.ts";
@@ -120,6 +121,8 @@ export async function createDevnetLayout(home: string, opts: DevnetLayoutOptions
         followShards: i === 0 ? "all" : "assigned",
       },
       mempool: {},
+      // The nodes share this machine's cores: one verifier thread each per core they have.
+      verifier: { workers: Math.max(1, Math.floor(availableParallelism() / count)) },
     };
     opts.config?.(config, i);
     await writeFile(join(n.home, "config.json"), `${JSON.stringify(config, null, 2)}\n`);
