@@ -90,6 +90,7 @@ export class ChainRunner {
       db: modules.db,
       verifier: modules.verifier,
       alreadyVerified: (_tx, hash) => this.intake.isVerified(hash),
+      decoded: (hash) => this.mempool.decoded(hash),
       known: (hex) => modules.pending.get(hex),
       onExecuted: (hash, block) => this.events.executed(hash, block),
       links: modules.links,

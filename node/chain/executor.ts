@@ -18,7 +18,14 @@ import { decodeShardBlockPayload, encodeShardBlockPayload, type ShardBlockPayloa
 import { isShardError } from "../../shard/errors.ts";
 import type { ShardHeader } from "../../shard/header.ts";
 import type { CrossReceipt } from "../../vm/cross-shard/receipt.ts";
-import { type AuthenticatedState, BlockError, type BlockResult, type Receipt, type VmParams } from "../../vm/index.ts";
+import {
+  type AuthenticatedState,
+  BlockError,
+  type BlockResult,
+  type DecodedTx,
+  type Receipt,
+  type VmParams,
+} from "../../vm/index.ts";
 import type { BlockExecutor, BlockToCommit, Verdict } from "./block-executor.ts";
 import type { BlockStore, ChainTip } from "./block-store.ts";
 import { ChainError, ChainErrorCode } from "./errors.ts";
@@ -69,6 +76,8 @@ export interface ExecutorModules {
   db: StagedKv;
   verifier?: BatchVerifier;
   alreadyVerified?: (encodedTx: Uint8Array, hash: Uint8Array) => boolean;
+  /** Transactions this node already decoded and checked (its mempool's), by hash: see ExecutionEnv. */
+  decoded?: (hash: Uint8Array) => DecodedTx | undefined;
   /** A proposed block was executed and found valid here (or this node proposed it): not final yet. */
   onExecuted?: (hash: Uint8Array, block: ExecutedBlock) => void;
   /** On a sharded network: the beacon chain and the other shards as this node follows them. */
@@ -406,7 +415,7 @@ export class ChainExecutor implements BlockExecutor<CommittedInfo> {
         params: this.m.params,
         parent: this.headerAfter(chain),
         proposer: addressBytesOf(proposer),
-        execution: { verifier: this.m.verifier, alreadyVerified: this.m.alreadyVerified },
+        execution: { verifier: this.m.verifier, alreadyVerified: this.m.alreadyVerified, decoded: this.m.decoded },
         // A single-chain network has no beacon chain: blocks build on "beacon block 0", and no
         // receipt arrives from anywhere.
         beaconCommitted: (height, hash) =>

@@ -12,7 +12,7 @@
 // last (highest-nonce) transaction ordered by priority, which is where eviction takes from,
 // so evicting never leaves a hole in front of a sender's remaining transactions.
 import { addressBytesOf } from "../../crypto/index.ts";
-import { decodeTransaction, transactionHash, type VmParams } from "../../vm/index.ts";
+import { type DecodedTx, decodeTransaction, transactionHash, type VmParams } from "../../vm/index.ts";
 import { checkAgainstAccounts, readAccountsOf } from "./account-checks.ts";
 import { type MempoolError, MempoolErrorCode, refusal } from "./errors.ts";
 import { Heap } from "./heap.ts";
@@ -64,6 +64,11 @@ export class Mempool {
   /** The signed bytes of a pooled transaction, or undefined. */
   get(hash: Uint8Array): Uint8Array | undefined {
     return this.byHash.get(keyOf(hash))?.bytes;
+  }
+
+  /** A pooled transaction as admission decoded and checked it (decodeAndCheck), or undefined. */
+  decoded(hash: Uint8Array): DecodedTx | undefined {
+    return this.byHash.get(keyOf(hash));
   }
 
   /**

@@ -8,6 +8,7 @@ import {
   type AuthenticatedState,
   accountKey,
   BlockErrorCode,
+  decodeAndCheck,
   decodeTotals,
   emptyAccount,
   encodeAccount,
@@ -126,6 +127,15 @@ describe("cross-shard transfers in the VM", () => {
   it("refuses a sender or sponsor that lives on another shard", async () => {
     const s0 = await chainState([a, b], 1_000_000n);
     expect(await refused(s0, 0, [], [signed(c, 0n, transfer(a, 1n))])).toBe(BlockErrorCode.txWrongShard);
+    // Also when the node hands the block the transaction already decoded (by its mempool, which
+    // does not know the shard layout).
+    const foreign = encodeTransaction(signed(c, 0n, transfer(a, 1n)));
+    const err = await executeBlock(
+      s0,
+      { chainId: CHAIN, height: 99n, proposer: null, txs: [foreign], inbound: [] },
+      { params: chainParams(0), decoded: () => decodeAndCheck(foreign, 0, CHAIN) },
+    ).catch((e: { code?: string }) => e.code);
+    expect(err).toBe(BlockErrorCode.txWrongShard);
   });
 
   it("keeps stake bonded on the shard and tells the beacon of a registered validator's changes", async () => {

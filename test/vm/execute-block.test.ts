@@ -2,12 +2,14 @@ import { describe, expect, it } from "vitest";
 import { toHex } from "../../crypto/index.ts";
 import {
   BlockError,
+  decodeAndCheck,
   encodeTransaction,
   executeBlock,
   requiredFee,
   type SignedTx,
   signTransaction,
   sponsorTransaction,
+  transactionHash,
   type VmBlock,
 } from "../../vm/index.ts";
 import { account, addr, CHAIN, fundedState, key, params, signed, supplyHolds, tx } from "./helpers.ts";
@@ -226,5 +228,31 @@ describe("executeBlock: determinism", () => {
     expect(toHex(a.stateRoot)).toBe(toHex(b.stateRoot));
     expect(toHex(a.receiptsRoot)).toBe(toHex(b.receiptsRoot));
     expect(a.receipts).toEqual(b.receipts);
+  });
+});
+
+describe("executeBlock with transactions decoded beforehand", () => {
+  it("takes them by hash instead of decoding again, with the same result", async () => {
+    const txs = [
+      signed(0, 0n, { type: "transfer", to: addr(1), amount: 5n }),
+      signed(1, 0n, { type: "transfer", to: addr(2), amount: 7n }),
+      signed(0, 1n, { type: "transfer", to: addr(3), amount: 9n }),
+    ];
+    const b = block(txs, { proposer: addr(3) });
+    // The first two were "admitted" earlier; the third is decoded by the block itself.
+    const known = new Map(
+      b.txs.slice(0, 2).map((bytes, i) => [toHex(transactionHash(bytes)), decodeAndCheck(bytes, i, CHAIN)]),
+    );
+    const asked: string[] = [];
+    const decoded = (hash: Uint8Array) => {
+      asked.push(toHex(hash));
+      return known.get(toHex(hash));
+    };
+    const plain = await executeBlock(await fundedState(4, 1_000_000n), b, ENV);
+    const reused = await executeBlock(await fundedState(4, 1_000_000n), b, { ...ENV, decoded });
+    expect(asked).toEqual(b.txs.map((bytes) => toHex(transactionHash(bytes))));
+    expect(toHex(reused.stateRoot)).toBe(toHex(plain.stateRoot));
+    expect(toHex(reused.receiptsRoot)).toBe(toHex(plain.receiptsRoot));
+    expect(reused.receipts).toEqual(plain.receipts);
   });
 });

@@ -62,6 +62,13 @@ export interface ExecutionEnv {
    * once on admission and again in every block that carries it. `hash` is transactionHash(encodedTx).
    */
   alreadyVerified?: (encodedTx: Uint8Array, hash: Uint8Array) => boolean;
+  /**
+   * The transaction with this hash as this process already decoded it and passed it through
+   * decodeAndCheck for this chain id (the mempool holds most of a block's transactions so),
+   * or undefined: the block then takes that instead of decoding the same bytes again. The
+   * home-shard check, which depends on the chain, still runs here.
+   */
+  decoded?: (hash: Uint8Array) => DecodedTx | undefined;
 }
 
 export interface BlockResult {
@@ -99,9 +106,14 @@ async function execute(state: AuthenticatedState, block: VmBlock, env: Execution
   if (block.txs.length > params.maxBlockTxs) {
     throw new BlockError(BlockErrorCode.tooManyTxs, `${block.txs.length} transactions, at most ${params.maxBlockTxs}`);
   }
-  const decoded = block.txs.map((bytes, i) => decodeAndCheck(bytes, i, block.chainId, params.chain));
-  // Hashed once here: the node's "already verified" lookup and the receipts both need them.
+  // Hashed once here: the lookups below and the receipts need them.
   const hashes = block.txs.map(transactionHash);
+  const decoded = block.txs.map((bytes, i) => {
+    const known = env.decoded?.(hashes[i] as Uint8Array);
+    if (known === undefined) return decodeAndCheck(bytes, i, block.chainId, params.chain);
+    checkHomeShard(known, i, params.chain);
+    return known;
+  });
   // Signatures are checked on the worker threads while this thread executes; nothing of the
   // block is kept unless both succeed. If execution fails first, its error is reported and
   // the verification result is dropped.
@@ -174,14 +186,23 @@ export function decodeAndCheck(
     if (e instanceof TxInvalid) throw new BlockError(BlockErrorCode.txInvalid, e.message, i);
     throw e;
   }
-  // An account's nonce and balance live on its own shard; only that shard may spend them.
+  const decoded = { bytes, tx, sender, payer };
+  checkHomeShard(decoded, i, chain);
+  return decoded;
+}
+
+/** An account's nonce and balance live on its own shard; only that shard may spend them. */
+function checkHomeShard(
+  { tx, sender, payer }: DecodedTx,
+  i: number,
+  chain: { id: number; shardCount: number } | undefined,
+): void {
   for (const who of tx.sponsor === null ? [sender] : [sender, payer]) {
     const home = homeChainOf(chain, who);
     if (home !== null && home !== chain?.id) {
       throw new BlockError(BlockErrorCode.txWrongShard, `an account of shard ${home} spends on chain ${chain?.id}`, i);
     }
   }
-  return { bytes, tx, sender, payer };
 }
 
 async function verifySignatures(
