@@ -27,9 +27,11 @@ const packr = new Packr({
 });
 
 export function encodeCanonical(value: CanonicalValue): Uint8Array {
-  // The cheap walk first; the one that names the offending path runs only on failure, because
-  // building a path string per element tripled the cost of encoding a transaction.
-  if (!isEncodable(value, 0)) assertEncodable(value, "$", 0);
+  const problem = findUnencodable(value, 0);
+  if (problem !== null) {
+    const path = `$${problem.indices.map((i) => `[${i}]`).join("")}`;
+    throw new EncodingError(EncodingErrorCode.unencodable, problem.reason, path);
+  }
   // packr writes into a shared scratch buffer; copy so callers own their bytes.
   return Uint8Array.from(packr.pack(value));
 }
@@ -78,49 +80,38 @@ function normalize(value: unknown): CanonicalValue {
   return value as CanonicalValue;
 }
 
-function isEncodable(value: unknown, depth: number): boolean {
-  if (depth > 32) return false;
-  switch (typeof value) {
-    case "bigint":
-    case "string":
-    case "boolean":
-      return true;
-    case "number":
-      return Number.isInteger(value) && value >= MIN_NUMBER && value <= MAX_NUMBER;
-    case "object":
-      if (value === null || value instanceof Uint8Array) return true;
-      if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) if (!isEncodable(value[i], depth + 1)) return false;
-        return true;
-      }
-  }
-  return false;
+/** Why `value` cannot be encoded and where (indices from the top), or null if it can. */
+interface Unencodable {
+  reason: string;
+  indices: number[];
 }
 
-function assertEncodable(value: unknown, path: string, depth: number): void {
-  if (depth > 32) throw new EncodingError(EncodingErrorCode.unencodable, "nesting deeper than 32", path);
+// The path is put together only on failure, on the way back up: building a path string for
+// every element on the way down was more than half the cost of encoding a transaction.
+function findUnencodable(value: unknown, depth: number): Unencodable | null {
+  if (depth > 32) return { reason: "nesting deeper than 32", indices: [] };
   switch (typeof value) {
     case "bigint":
     case "string":
     case "boolean":
-      return;
+      return null;
     case "number":
-      if (!Number.isInteger(value) || value < MIN_NUMBER || value > MAX_NUMBER) {
-        throw new EncodingError(
-          EncodingErrorCode.unencodable,
-          `number ${value} is not a 32-bit integer (use bigint for larger values)`,
-          path,
-        );
-      }
-      return;
+      if (Number.isInteger(value) && value >= MIN_NUMBER && value <= MAX_NUMBER) return null;
+      return { reason: `number ${value} is not a 32-bit integer (use bigint for larger values)`, indices: [] };
     case "object":
-      if (value === null || value instanceof Uint8Array) return;
+      if (value === null || value instanceof Uint8Array) return null;
       if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) assertEncodable(value[i], `${path}[${i}]`, depth + 1);
-        return;
+        for (let i = 0; i < value.length; i++) {
+          const inner = findUnencodable(value[i], depth + 1);
+          if (inner !== null) {
+            inner.indices.unshift(i);
+            return inner;
+          }
+        }
+        return null;
       }
   }
-  throw new EncodingError(EncodingErrorCode.unencodable, `cannot encode ${describe(value)}`, path);
+  return { reason: `cannot encode ${describe(value)}`, indices: [] };
 }
 
 function describe(value: unknown): string {

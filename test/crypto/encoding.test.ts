@@ -117,6 +117,27 @@ describe("canonical encoding", () => {
     expect(codeOf(() => encodeCanonical({ a: 1 } as unknown as CanonicalValue))).toBe("ENCODING_UNENCODABLE_VALUE");
     expect(codeOf(() => encodeCanonical(undefined as unknown as CanonicalValue))).toBe("ENCODING_UNENCODABLE_VALUE");
   });
+
+  it("names where in the value the unencodable part is", () => {
+    const errorOf = (v: unknown) => {
+      try {
+        encodeCanonical(v as CanonicalValue);
+      } catch (e) {
+        return e as EncodingError;
+      }
+      throw new Error("encoded");
+    };
+    const inner = errorOf([1n, [new Uint8Array(2), "x", 1.5]]);
+    expect(inner.at).toBe("$[1][2]");
+    expect(inner.message).toMatch(/number 1\.5 is not a 32-bit integer/);
+    expect(errorOf(new Map()).at).toBe("$");
+    expect(errorOf(new Map()).message).toMatch(/cannot encode Map/);
+    let deep: unknown = 1;
+    for (let i = 0; i < 40; i++) deep = [deep];
+    const tooDeep = errorOf(deep);
+    expect(tooDeep.message).toMatch(/nesting deeper than 32/);
+    expect(tooDeep.at).toBe(`$${"[0]".repeat(33)}`);
+  });
 });
 
 describe("typed codecs", () => {
