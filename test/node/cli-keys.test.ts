@@ -15,10 +15,24 @@ afterAll(async () => {
 });
 
 describe("ubn CLI: help", () => {
-  it("lists the commands", async () => {
+  it("lists the commands of every group, and names an unknown one", async () => {
+    // Groups are loaded on demand (node/cli/ubn.ts); help and an unknown word load them all.
     const r = await runUbn(["--help"]);
     expect(r.code).toBe(0);
-    for (const c of ["keys new", "keys list", "keys show"]) expect(r.stdout).toContain(c);
+    for (const c of [
+      "keys new",
+      "keys list",
+      "keys show",
+      "node start",
+      "devnet",
+      "wallet send",
+      "bench devnet",
+      "sim",
+    ])
+      expect(r.stdout).toContain(c);
+    const bad = await runUbn(["fly"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown command "fly"');
   });
 
   it("has --help on every keys command and refuses unknown ones", async () => {
