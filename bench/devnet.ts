@@ -20,8 +20,9 @@ import { signedTransfer, type TransferSigner } from "../node/devnet/transfer.ts"
 import { RpcClient } from "../rpc/index.ts";
 import { shardOfAddress } from "../vm/cross-shard/shard-of.ts";
 import { transactionHash } from "../vm/index.ts";
-import { type ExecutionFloor, measureExecutionFloor } from "./devnet-floor.ts";
+import { measureExecutionFloor } from "./devnet-floor.ts";
 import { senderKey, sinksPerShard } from "./devnet-load.ts";
+import type { DevnetBenchResult } from "./devnet-result.ts";
 import { fellBehind, percentile, type StepResult, type StepSamples, summarizeStep } from "./devnet-steps.ts";
 import { processCpuMs } from "./process-cpu.ts";
 import { makeSignedPool, measure } from "./util.ts";
@@ -63,46 +64,6 @@ export const defaultDevnetBenchOptions: DevnetBenchOptions = {
   senders: 4000,
   sampleEvery: 10,
 };
-
-export interface DevnetBenchResult {
-  tps: number;
-  p50_ms: number | null;
-  p99_ms: number | null;
-  ceiling_tps: number;
-  efficiency: number;
-  validators: number;
-  cores: number;
-  native_verify_per_s: number;
-  steps: StepResult[];
-  submitted: number;
-  rejected: number;
-  rejected_by: Record<string, number>;
-  committed: number;
-  blocks: number;
-  /**
-   * CPU milliseconds all validator processes used from the first step to the end of the run,
-   * per transaction finalized in that time (null without Linux /proc). At the ceiling it would
-   * be validators / native_verify_per_s x 1000 (verification alone).
-   */
-  node_cpu_ms_per_tx: number | null;
-  /**
-   * CPU milliseconds this process (the load client and the observer) used over the same span,
-   * per transaction finalized: the share of the machine the harness itself takes.
-   */
-  client_cpu_ms_per_tx: number | null;
-  /** The best efficiency a node that only verified, executed and committed could reach (devnet-floor.ts). */
-  floor: ExecutionFloor;
-  shards: number;
-  /** In the reported step: finalized transactions per second on each shard. */
-  per_shard_tps: number[];
-  /**
-   * In the reported step: cross-shard samples timed from submission to the credit being final
-   * on the destination shard (null without cross-shard samples).
-   */
-  cross_shard_p50_ms: number | null;
-  cross_shard_p99_ms: number | null;
-  cross_shard_samples: number;
-}
 
 const ISC = 10n ** 18n;
 
@@ -397,23 +358,4 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
     await Promise.all(running.map((n) => stopNodeProcess(n)));
     if (process.env.UBN_KEEP_BENCH === undefined) await rm(home, { recursive: true, force: true });
   }
-}
-
-export function formatDevnetBench(r: DevnetBenchResult): string {
-  const lines = [
-    `devnet of ${r.validators} validators on ${r.cores} cores: ${r.tps} tps, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms`,
-    ...(r.shards > 1
-      ? [
-          `${r.shards} shards: ${r.per_shard_tps.join(" / ")} tps; cross-shard credit p50 ${r.cross_shard_p50_ms} ms, p99 ${r.cross_shard_p99_ms} ms (${r.cross_shard_samples} samples)`,
-        ]
-      : []),
-    `ceiling ${r.ceiling_tps} tps (${r.cores} x ${r.native_verify_per_s} verifies/s / ${r.validators}), efficiency ${r.efficiency}`,
-    `execution alone: ${r.floor.execute_us_per_tx} + ${r.floor.commit_us_per_tx} us per transfer, so at most ${r.floor.efficiency_bound} of the ceiling`,
-    "offered   finalized  p50     p99",
-  ];
-  for (const s of r.steps)
-    lines.push(
-      `${String(s.offered_tps).padEnd(10)}${String(s.tps).padEnd(11)}${String(s.p50_ms).padEnd(8)}${s.p99_ms}`,
-    );
-  return lines.join("\n");
 }

@@ -4,7 +4,8 @@
 // ubn bench net: CPU per gossip message through the libp2p stack, by Yamux window-update policy.
 import { defaultConsensusBenchOptions, formatConsensusBench, runConsensusBench } from "../../../bench/consensus.ts";
 import { formatCryptoBench, runCryptoBench } from "../../../bench/crypto.ts";
-import { defaultDevnetBenchOptions, formatDevnetBench, runDevnetBench } from "../../../bench/devnet.ts";
+import { defaultDevnetBenchOptions, runDevnetBench } from "../../../bench/devnet.ts";
+import { formatDevnetBench } from "../../../bench/devnet-result.ts";
 import { defaultNetBenchOptions, formatNetBench, runNetBench } from "../../../bench/net.ts";
 import { defaultVmBenchOptions, formatVmBench, runVmBench } from "../../../bench/vm.ts";
 import { type Command, type CommandGroup, stringOption, UsageError } from "../command.ts";
