@@ -11,13 +11,12 @@
 // Structures: a map by hash; per sender a queue sorted by nonce; a heap of each sender's
 // last (highest-nonce) transaction ordered by priority, which is where eviction takes from,
 // so evicting never leaves a hole in front of a sender's remaining transactions.
-import { addressBytesOf } from "../../crypto/index.ts";
+import { addressBytesOf, toHex } from "../../crypto/index.ts";
 import { type DecodedTx, decodeTransaction, transactionHash, type VmParams } from "../../vm/index.ts";
 import { checkAgainstAccounts, readAccountsOf } from "./account-checks.ts";
 import { type MempoolError, MempoolErrorCode, refusal } from "./errors.ts";
 import { Heap } from "./heap.ts";
 import type { AccountReader, AddResult, MempoolModules } from "./interface.ts";
-import { keyOf } from "./keys.ts";
 import { type MempoolOptions, mempoolOptions, RECENTLY_REMOVED_CAPACITY } from "./options.ts";
 import { compareTipPerByte, lowerPriority, type PoolTx } from "./pool-tx.ts";
 import { RecentHashes } from "./recent-hashes.ts";
@@ -58,17 +57,17 @@ export class Mempool {
   }
 
   has(hash: Uint8Array): boolean {
-    return this.byHash.has(keyOf(hash));
+    return this.byHash.has(toHex(hash));
   }
 
   /** The signed bytes of a pooled transaction, or undefined. */
   get(hash: Uint8Array): Uint8Array | undefined {
-    return this.byHash.get(keyOf(hash))?.bytes;
+    return this.byHash.get(toHex(hash))?.bytes;
   }
 
   /** A pooled transaction as admission decoded and checked it (decodeAndCheck), or undefined. */
   decoded(hash: Uint8Array): DecodedTx | undefined {
-    return this.byHash.get(keyOf(hash));
+    return this.byHash.get(toHex(hash));
   }
 
   /**
@@ -76,7 +75,7 @@ export class Mempool {
    * transaction should carry once those are included), or `accountNonce` if none is pooled.
    */
   nextNonce(sender: Uint8Array, accountNonce: bigint): bigint {
-    const queue = this.senders.get(keyOf(sender));
+    const queue = this.senders.get(toHex(sender));
     if (queue === undefined) return accountNonce;
     return accountNonce + BigInt(queue.runFrom(accountNonce).length);
   }
@@ -140,7 +139,7 @@ export class Mempool {
     const touched = new Map<string, Uint8Array>();
     for (let i = 0; i < txs.length; i++) {
       const bytes = txs[i] as Uint8Array;
-      const hashKey = keyOf(hashes[i] as Uint8Array);
+      const hashKey = toHex(hashes[i] as Uint8Array);
       this.recentlyRemoved.add(hashKey);
       const pooled = this.byHash.get(hashKey);
       if (pooled !== undefined) {
@@ -150,7 +149,7 @@ export class Mempool {
       }
       if (this.senders.size === 0) continue;
       const sender = senderOf(bytes);
-      if (sender !== null) touched.set(keyOf(sender), sender);
+      if (sender !== null) touched.set(toHex(sender), sender);
     }
     const keys = [...touched.keys()];
     const views = await Promise.all(keys.map((k) => accounts(touched.get(k) as Uint8Array)));
@@ -172,7 +171,7 @@ export class Mempool {
   discard(txs: readonly Uint8Array[]): number {
     let n = 0;
     for (const bytes of txs) {
-      const pooled = this.byHash.get(keyOf(transactionHash(bytes)));
+      const pooled = this.byHash.get(toHex(transactionHash(bytes)));
       if (pooled === undefined) continue;
       this.detach(pooled);
       n++;

@@ -3,6 +3,7 @@
 // of a transaction that gossip brings from every peer cost a hash and no decoding; then
 // decoding and the stateless rules (the block's own decodeAndCheck, so the pool and a block
 // can never disagree on them); then the fee against the fee schedule.
+import { toHex } from "../../crypto/index.ts";
 import {
   BlockError,
   type BlockErrorCode,
@@ -14,7 +15,6 @@ import {
   type VmParams,
 } from "../../vm/index.ts";
 import { MempoolError, MempoolErrorCode, refusal } from "./errors.ts";
-import { keyOf } from "./keys.ts";
 import type { PoolTx } from "./pool-tx.ts";
 
 /** A transaction that passed the stateless checks; arrival time and order are set on admission. */
@@ -45,7 +45,7 @@ export function screen(
     return { ok: false, hash: null, error };
   }
   const hash = transactionHash(bytes);
-  const hashKey = keyOf(hash);
+  const hashKey = toHex(hash);
   const duplicate = duplicateOf(hashKey);
   if (duplicate !== null) {
     return { ok: false, hash, error: refusal(index, MempoolErrorCode.duplicate, `the transaction is ${duplicate}`) };
@@ -66,7 +66,7 @@ export function screen(
     const message = `fee ${tx.fee} is below the required ${required} (${bytes.length} bytes, ${tx.payload.type})`;
     return { ok: false, hash, error: refusal(index, MempoolErrorCode.feeTooLow, message) };
   }
-  const senderKey = keyOf(sender);
+  const senderKey = toHex(sender);
   const tip = tx.fee - required;
   return {
     ok: true,
@@ -78,7 +78,7 @@ export function screen(
       sender,
       senderKey,
       payer,
-      payerKey: payer === sender ? senderKey : keyOf(payer),
+      payerKey: payer === sender ? senderKey : toHex(payer),
       nonce: tx.nonce,
       fee: tx.fee,
       tip,

@@ -2,10 +2,9 @@
 // written back to the authenticated state once at the end (one encode per touched account,
 // not one per transaction).
 
+import { toHex } from "../../crypto/index.ts";
 import { type Account, accountKey, decodeAccount, emptyAccount, encodeAccount } from "../account.ts";
 import type { AuthenticatedState } from "../state/interface.ts";
-
-const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 
 export class BlockState {
   private readonly state: AuthenticatedState;
@@ -18,7 +17,7 @@ export class BlockState {
 
   /** The account as of now in this block; the object returned must not be mutated. */
   async account(address: Uint8Array): Promise<Account> {
-    const id = hex(address);
+    const id = toHex(address);
     const cached = this.accounts.get(id);
     if (cached) return cached.account;
     const bytes = await this.state.get(accountKey(address));
@@ -28,17 +27,17 @@ export class BlockState {
   }
 
   setAccount(address: Uint8Array, account: Account): void {
-    this.accounts.set(hex(address), { address, account });
+    this.accounts.set(toHex(address), { address, account });
   }
 
   async getRaw(key: Uint8Array): Promise<Uint8Array | undefined> {
-    const cached = this.raw.get(hex(key));
+    const cached = this.raw.get(toHex(key));
     if (cached) return cached.value ?? undefined;
     return this.state.get(key);
   }
 
   putRaw(key: Uint8Array, value: Uint8Array | null): void {
-    this.raw.set(hex(key), { key, value });
+    this.raw.set(toHex(key), { key, value });
   }
 
   /** Writes everything the block changed into the authenticated state (still uncommitted). */

@@ -1,14 +1,13 @@
 // What a transaction type sees while it executes: copies of the accounts it touches and the
 // records it writes, kept apart from the block until the transaction succeeds. A failed
 // transaction's changes are simply never applied.
+import { toHex } from "../../crypto/index.ts";
 import type { Account } from "../account.ts";
 import { decodeUnbondingQueue, encodeUnbondingQueue, unbondingQueueKey } from "../account.ts";
 import type { CrossSend } from "../cross-shard/outbox.ts";
 import type { VmParams } from "../params.ts";
 import type { BlockState } from "./block-state.ts";
 import type { Event } from "./receipt.ts";
-
-const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 
 export class TxContext {
   readonly sender: Uint8Array;
@@ -39,7 +38,7 @@ export class TxContext {
 
   /** A mutable copy of the account; changes apply if the transaction succeeds. */
   async account(address: Uint8Array): Promise<Account> {
-    const id = hex(address);
+    const id = toHex(address);
     const mine = this.accounts.get(id);
     if (mine) return mine.account;
     const account = { ...(await this.block.account(address)) };
@@ -48,13 +47,13 @@ export class TxContext {
   }
 
   async getRaw(key: Uint8Array): Promise<Uint8Array | undefined> {
-    const mine = this.raw.get(hex(key));
+    const mine = this.raw.get(toHex(key));
     if (mine) return mine.value ?? undefined;
     return this.block.getRaw(key);
   }
 
   putRaw(key: Uint8Array, value: Uint8Array | null): void {
-    this.raw.set(hex(key), { key, value });
+    this.raw.set(toHex(key), { key, value });
   }
 
   /** Pays `amount` back to `address`'s balance when the block at `height` executes. */
