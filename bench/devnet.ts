@@ -69,8 +69,8 @@ const ISC = 10n ** 18n;
 /**
  * The client sends what is due in bursts, 20 a second, as the asonnino/hotstuff benchmark
  * client does (its PRECISION of 20), each burst to the next node in turn. A burst every 10 ms
- * instead cost the nodes 10% more CPU per transaction and the client 40% more at 800 tx/s
- * (docs/benchmarks.md): a POST has a fixed cost at both ends, whatever it carries.
+ * instead cost the nodes 10% more CPU per transaction and the client 50% more at 800 tx/s
+ * (docs/benchmarks.md): each POST is one more HTTP exchange and one more mempool batch.
  */
 const BURST_MS = 50;
 /** One JSON-RPC batch carries at most this many calls; a bigger burst is split. */
