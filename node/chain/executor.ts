@@ -3,11 +3,12 @@
 //
 // Blocks are executed before they are committed, on top of parents that are not committed
 // yet (with 2-chain HotStuff, a block is proposed while its parent still waits for its own
-// child). The state on disk only ever holds committed blocks; a block above it is kept here as
-// the list of writes its execution made. To execute a block, the writes of its uncommitted
-// ancestors are replayed as pending writes of the committed state, then the block runs on
-// top and its own writes are recorded; the pending writes are dropped again afterwards. A
-// commit replays the block's writes once more and stores them with the block in one batch.
+// child). The state on disk only ever holds committed blocks; a block above it is kept as the
+// list of writes its execution made (executed-blocks.ts). To execute a block, the writes of
+// its uncommitted ancestors are replayed as pending writes of the committed state, then the
+// block runs on top and its own writes are recorded; the pending writes are dropped again
+// afterwards. A commit replays the block's writes once more and stores them with the block in
+// one batch.
 //
 // All of it runs one operation at a time (the state has a single set of pending writes).
 
@@ -29,22 +30,10 @@ import {
 import type { BlockExecutor, BlockToCommit, Verdict } from "./block-executor.ts";
 import type { BlockStore, ChainTip } from "./block-store.ts";
 import { ChainError, ChainErrorCode } from "./errors.ts";
+import { type ExecutedBlock, ExecutedBlocks, type KnownBlock, type TipRef } from "./executed-blocks.ts";
 import { RecordingState, replayWrites, type StateWrite } from "./recording-state.ts";
 import type { ShardLinks } from "./shard-links.ts";
 import type { StagedKv } from "./staged-kv.ts";
-
-export interface ExecutedBlock {
-  parentHex: string;
-  height: bigint;
-  /** Known once the block is proposed (null for a block this node built and has not proposed). */
-  round: bigint | null;
-  proposer: Uint8Array;
-  payload: ShardBlockPayload;
-  writes: StateWrite[];
-  receipts: Receipt[];
-  /** The cross-shard receipts the block emitted, in outbox order. */
-  outbox: CrossReceipt[];
-}
 
 export interface CommittedInfo {
   tip: ChainTip;
@@ -57,14 +46,6 @@ export interface CommittedInfo {
   /** The canonical consensus block and the certificate it was committed with (crosslinks prove them). */
   encoded: Uint8Array;
   certificate: Uint8Array;
-}
-
-/** A block the node has seen (in a proposal or a sync response) but maybe not executed. */
-export interface KnownBlock {
-  parent: Uint8Array;
-  height: bigint;
-  proposer: Uint8Array;
-  payload: Uint8Array;
 }
 
 export interface ExecutorModules {
@@ -84,10 +65,6 @@ export interface ExecutorModules {
   links?: ShardLinks;
 }
 
-/** Uncommitted executed blocks kept at most (the engine bounds them far lower in practice). */
-const MAX_RESULTS = 4096;
-/** Ancestors executed at most to reach a block's parent (the engine's sync fetches no more). */
-const MAX_FILL = 256;
 /** A single-chain network has no beacon chain: every block names height 0 and a zero hash. */
 const NO_BEACON = { height: 0n, hash: new Uint8Array(32) };
 /** How long a commit waits for the beacon block a certified block names (see beaconFor). */
@@ -96,6 +73,7 @@ const COMMIT_BEACON_WAIT_MS = 30_000;
 const BEACON_WAIT_MS = 1500;
 
 export type { BlockToCommit, Verdict } from "./block-executor.ts";
+export type { ExecutedBlock, KnownBlock } from "./executed-blocks.ts";
 export type { ShardLinks } from "./shard-links.ts";
 
 export class ChainExecutor implements BlockExecutor<CommittedInfo> {
@@ -103,9 +81,7 @@ export class ChainExecutor implements BlockExecutor<CommittedInfo> {
   private current: ChainTip;
   /** The header of the committed tip: the parent of the next block. */
   private currentHeader: ShardHeader;
-  private readonly results = new Map<string, ExecutedBlock>();
-  /** Blocks this node built, by payload hash, until the engine's proposal tells their hash. */
-  private readonly built = new Map<string, ExecutedBlock>();
+  private readonly executed = new ExecutedBlocks();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(tip: ChainTip, tipHeader: ShardHeader, modules: ExecutorModules) {
@@ -197,7 +173,7 @@ export class ChainExecutor implements BlockExecutor<CommittedInfo> {
         receipts: run.result.receipts,
         outbox: run.result.outbox,
       };
-      this.remember(toHex(hash), executed);
+      this.executed.remember(toHex(hash), executed);
       this.m.onExecuted?.(hash, executed);
       return { valid: true };
     });
@@ -235,7 +211,7 @@ export class ChainExecutor implements BlockExecutor<CommittedInfo> {
       });
       const { payload, dropped } = built as NonNullable<typeof built>;
       const bytes = encodeShardBlockPayload(payload);
-      this.built.set(toHex(sha256(bytes)), {
+      this.executed.rememberBuilt(toHex(sha256(bytes)), {
         parentHex: toHex(parent),
         height,
         round: null,
@@ -245,20 +221,14 @@ export class ChainExecutor implements BlockExecutor<CommittedInfo> {
         receipts: run.result.receipts,
         outbox: run.result.outbox,
       });
-      if (this.built.size > 64) this.built.delete(this.built.keys().next().value as string);
       return { payload: bytes, dropped };
     });
   }
 
   /** The engine proposed a block this node built: keep its execution under the block's hash. */
   adoptBuilt(hash: Uint8Array, round: bigint, payloadBytes: Uint8Array): void {
-    const key = toHex(sha256(payloadBytes));
-    const built = this.built.get(key);
-    if (built === undefined) return;
-    this.built.delete(key);
-    const r = { ...built, round };
-    this.remember(toHex(hash), r);
-    this.m.onExecuted?.(hash, r);
+    const r = this.executed.adoptBuilt(toHex(sha256(payloadBytes)), toHex(hash), round);
+    if (r !== undefined) this.m.onExecuted?.(hash, r);
   }
 
   /**
@@ -286,7 +256,7 @@ export class ChainExecutor implements BlockExecutor<CommittedInfo> {
         );
       }
       const hex = toHex(b.hash);
-      let r = this.results.get(hex);
+      let r = this.executed.get(hex);
       if (r === undefined) {
         const payload = decodeShardBlockPayload(b.payload);
         await this.beaconFor(b.height, payload);
@@ -347,8 +317,7 @@ export class ChainExecutor implements BlockExecutor<CommittedInfo> {
       }
       this.current = tip;
       this.currentHeader = r.payload.header;
-      this.results.delete(hex);
-      for (const [k, v] of this.results) if (v.height <= tip.height) this.results.delete(k);
+      this.executed.committed(hex, tip.height);
       return {
         tip,
         payload: r.payload,
@@ -428,29 +397,22 @@ export class ChainExecutor implements BlockExecutor<CommittedInfo> {
   }
 
   /**
-   * chainTo, after executing the ancestors the engine never asked about (blocks that reached
-   * its tree by sync or in a round this node did not vote in), from the blocks seen on the
-   * network. An ancestor whose execution does not give the roots it names breaks the chain.
+   * chainTo, after executing the ancestors the engine never asked about (see
+   * ExecutedBlocks.missingUpTo), from the blocks seen on the network. An ancestor whose
+   * execution does not give the roots it names breaks the chain.
    */
   private async ensureChain(parentHex: string, childHeight?: bigint): Promise<ExecutedBlock[] | null> {
     const ready = this.chainTo(parentHex, childHeight);
     if (ready !== null || this.m.known === undefined) return ready;
-    const tipHex = toHex(this.current.hash);
-    const missing: { hex: string; block: KnownBlock }[] = [];
-    let hex = parentHex;
-    while (hex !== tipHex && !this.results.has(hex)) {
-      const block = this.m.known(hex);
-      if (block === undefined || block.height <= this.current.height || missing.length > MAX_FILL) return null;
-      missing.push({ hex, block });
-      hex = toHex(block.parent);
-    }
-    for (const { hex: h, block } of missing.reverse()) {
+    const missing = this.executed.missingUpTo(this.tipRef(), parentHex, this.m.known);
+    if (missing === null) return null;
+    for (const { hex: h, block } of missing) {
       const chain = this.chainTo(toHex(block.parent), block.height);
       if (chain === null) return null;
       try {
         const payload = decodeShardBlockPayload(block.payload);
         const run = await this.run(chain, block.proposer, (state, ctx) => validateShardBlock(state, ctx, payload));
-        this.remember(h, {
+        this.executed.remember(h, {
           parentHex: toHex(block.parent),
           height: block.height,
           round: null,
@@ -469,25 +431,12 @@ export class ChainExecutor implements BlockExecutor<CommittedInfo> {
     return this.chainTo(parentHex, childHeight);
   }
 
-  /** The executed blocks from just above the committed tip up to `parentHex`, oldest first. */
   private chainTo(parentHex: string, childHeight?: bigint): ExecutedBlock[] | null {
-    const tipHex = toHex(this.current.hash);
-    const out: ExecutedBlock[] = [];
-    let hex = parentHex;
-    for (let guard = 0; hex !== tipHex; guard++) {
-      const r = this.results.get(hex);
-      if (r === undefined || guard > this.results.size) return null;
-      out.push(r);
-      hex = r.parentHex;
-    }
-    out.reverse();
-    const parentHeight = out.length === 0 ? this.current.height : (out[out.length - 1] as ExecutedBlock).height;
-    return childHeight === undefined || parentHeight + 1n === childHeight ? out : null;
+    return this.executed.chainTo(this.tipRef(), parentHex, childHeight);
   }
 
-  private remember(hex: string, r: ExecutedBlock): void {
-    if (this.results.size >= MAX_RESULTS) this.results.delete(this.results.keys().next().value as string);
-    this.results.set(hex, r);
+  private tipRef(): TipRef {
+    return { hex: toHex(this.current.hash), height: this.current.height };
   }
 
   private exclusive<T>(f: () => Promise<T>): Promise<T> {
