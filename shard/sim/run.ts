@@ -20,12 +20,7 @@ import { createEngine } from "../../consensus/engine.ts";
 import type { CommittedBlock, Input, ValidatorSet } from "../../consensus/interface.ts";
 import { EventQueue } from "../../consensus/sim/clock.ts";
 import { describeFaults, type FaultKind, planFaults } from "../../consensus/sim/faults.ts";
-import {
-  type CommitLog,
-  type CommitRecord,
-  checkAgreement,
-  checkChainValidity,
-} from "../../consensus/sim/invariants.ts";
+import type { CommitRecord } from "../../consensus/sim/invariants.ts";
 import { Network } from "../../consensus/sim/network.ts";
 import { Prng } from "../../consensus/sim/prng.ts";
 import { SharedVerifier, simKey } from "../../consensus/sim/signatures.ts";
@@ -36,7 +31,9 @@ import { ChainHost, type ChainWorld } from "./chain-host.ts";
 import { BEACON_CHAIN_ID, SIM_NETWORK_ID, shardChainId, simGenesis } from "./genesis.ts";
 import { inboundFor } from "./inbound.ts";
 import { SimLoad } from "./load.ts";
+import { hostsOf, SYNC_CHECK_MS, syncChecker } from "./sync-check.ts";
 import { BEACON_INDEX, SimValidator } from "./validator.ts";
+import { chainViolations } from "./verdicts.ts";
 
 export interface ShardScenario {
   seed: number;
@@ -97,13 +94,6 @@ export interface ShardRunResult {
 }
 
 const ACCOUNTS_PER_SHARD = 4;
-/** How often hosts compare their chains with their peers', and by how many blocks they may lag before syncing. */
-const SYNC_CHECK_MS = 500;
-// Any block: at an epoch hand-over, validators that missed the quorum certificate committing
-// the epoch's last block stay one block behind for good (the members who committed it have
-// moved to the next epoch and no longer answer the old one's messages; the new epoch's members
-// among the laggards cannot start it). The host's sync is what gets them over it.
-const SYNC_GAP = 0;
 /** Twinned (equivocating) validators at most: the faulty members a committee of 4 tolerates. */
 const MAX_TWINS = 1;
 const MAX_EVENTS = 5_000_000;
@@ -297,29 +287,12 @@ export async function runShardScenario(input: Partial<ShardScenario> & { seed: n
   }
   for (let t = 0; t < s.loadMs; t += s.txEveryMs) queue.at(t, { kind: "submit" });
   queue.at(SYNC_CHECK_MS, { kind: "sync-check" });
-  // Fast sync: a host whose chain has not moved since the last check while a peer it can reach
-  // holds more than SYNC_GAP blocks more fetches them (verified) and restarts its engine there.
-  const lastSeen = new Map<ChainHost, number>();
-  const syncCheck = (): void => {
-    for (const v of validators) {
-      for (const host of hostsOf(v)) {
-        const mine = host.committedHeight;
-        const stalled = lastSeen.get(host) === mine;
-        lastSeen.set(host, mine);
-        if (!host.up || !stalled) continue;
-        let best: ChainHost | null = null;
-        for (const u of validators) {
-          const peer = host.chain === BEACON_INDEX ? u.hosts?.beacon : u.hosts?.shards[host.chain];
-          if (peer === undefined || u === v || !peer.up || !network.connected(v.index, u.index, queue.now)) continue;
-          if (peer.committedHeight > mine + SYNC_GAP && (best === null || peer.committedHeight > best.committedHeight))
-            best = peer;
-        }
-        const from = best;
-        if (from !== null)
-          world.later(host, 2 * s.latencyMs, async () => void (await host.catchUp(from, verifier.verify)));
-      }
-    }
-  };
+  const syncCheck = syncChecker(
+    validators,
+    network,
+    () => queue.now,
+    (host, from) => world.later(host, 2 * s.latencyMs, async () => void (await host.catchUp(from, verifier.verify))),
+  );
 
   const guarded = async (what: string, work: () => Promise<void>): Promise<void> => {
     try {
@@ -328,7 +301,6 @@ export async function runShardScenario(input: Partial<ShardScenario> & { seed: n
       errors.push(`${what} at ${queue.now} ms: ${(e as Error).stack ?? e}`);
     }
   };
-  const hostsOf = (v: SimValidator): ChainHost[] => (v.hosts ? [v.hosts.beacon, ...v.hosts.shards] : []);
 
   for (const v of validators) for (const h of hostsOf(v)) await guarded(`start v${v.index}`, () => h.start());
 
@@ -387,20 +359,7 @@ export async function runShardScenario(input: Partial<ShardScenario> & { seed: n
 
   // --- Verdicts ----------------------------------------------------------------------------------
   violations.push(...audit.violations);
-  const chains = [BEACON_INDEX, ...Array.from({ length: s.shards }, (_, k) => k)];
-  for (const chain of chains) {
-    const logs: CommitLog[] = validators.map((v) => ({
-      instance: v.index,
-      id: v.id,
-      honest: honest[v.index] as boolean,
-      commits: (chain === BEACON_INDEX ? v.hosts?.beacon : v.hosts?.shards[chain])?.commits ?? [],
-    }));
-    const genesis = chain === BEACON_INDEX ? toHex(beaconGenesis) : toHex(shardGenesisBlock(chain));
-    const name = chain === BEACON_INDEX ? "beacon" : `shard ${chain}`;
-    for (const v of [...checkAgreement(logs), ...logs.flatMap((l) => checkChainValidity(l, genesis))]) {
-      violations.push(`${name}: ${v}`);
-    }
-  }
+  violations.push(...chainViolations(validators, honest, s.shards, beaconGenesis, shardGenesisBlock));
   let progressFailure: string | null = null;
   if (!permanentCrash && errors.length === 0 && violations.length === 0) {
     const inFlight = audit.inFlight;
