@@ -2,6 +2,7 @@
 // the table it prints for people. The run itself is bench/devnet.ts.
 import type { ExecutionFloor } from "./devnet-floor.ts";
 import type { StepResult } from "./devnet-steps.ts";
+import type { ThreadKind } from "./process-cpu.ts";
 
 export interface DevnetBenchResult {
   tps: number;
@@ -24,6 +25,12 @@ export interface DevnetBenchResult {
    * be validators / native_verify_per_s x 1000 (verification alone).
    */
   node_cpu_ms_per_tx: number | null;
+  /**
+   * How that CPU divides between the validators' kinds of thread, as shares of it: main
+   * threads, signature threads (worker_threads), V8's own (garbage collection, compilation),
+   * libuv's pool (LevelDB, files), other (null without Linux /proc).
+   */
+  node_cpu_by_thread: Record<ThreadKind, number> | null;
   /**
    * CPU milliseconds this process (the load client and the observer) used over the same span,
    * per transaction finalized: the share of the machine the harness itself takes.
@@ -53,6 +60,9 @@ export function formatDevnetBench(r: DevnetBenchResult): string {
       : []),
     `ceiling ${r.ceiling_tps} tps (${r.cores} x ${r.native_verify_per_s} verifies/s / ${r.validators}), efficiency ${r.efficiency}`,
     `execution alone: ${r.floor.execute_us_per_tx} + ${r.floor.commit_us_per_tx} us per transfer, so at most ${r.floor.efficiency_bound} of the ceiling`,
+    ...(r.node_cpu_ms_per_tx === null
+      ? []
+      : [`node CPU ${r.node_cpu_ms_per_tx} ms per transaction${describeThreads(r)}`]),
     "offered   finalized  p50     p99",
   ];
   for (const s of r.steps)
@@ -60,4 +70,11 @@ export function formatDevnetBench(r: DevnetBenchResult): string {
       `${String(s.offered_tps).padEnd(10)}${String(s.tps).padEnd(11)}${String(s.p50_ms).padEnd(8)}${s.p99_ms}`,
     );
   return lines.join("\n");
+}
+
+function describeThreads(r: DevnetBenchResult): string {
+  const t = r.node_cpu_by_thread;
+  if (t === null) return "";
+  const pct = (x: number) => `${Math.round(x * 100)}%`;
+  return ` (main threads ${pct(t.main)}, signature threads ${pct(t.signature_workers)}, V8 ${pct(t.v8)}, libuv ${pct(t.libuv)}, other ${pct(t.other)})`;
 }

@@ -24,7 +24,7 @@ import { measureExecutionFloor } from "./devnet-floor.ts";
 import { senderKey, sinksPerShard } from "./devnet-load.ts";
 import type { DevnetBenchResult } from "./devnet-result.ts";
 import { fellBehind, percentile, type StepResult, type StepSamples, summarizeStep } from "./devnet-steps.ts";
-import { processCpuMs } from "./process-cpu.ts";
+import { processCpuMs, threadCpuMs, threadShares } from "./process-cpu.ts";
 import { makeSignedPool, measure } from "./util.ts";
 
 export interface DevnetBenchOptions {
@@ -267,7 +267,13 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
       const each = running.map((n) => processCpuMs(n.child.pid));
       return each.some((ms) => ms === null) ? null : each.reduce((a, b) => (a as number) + (b as number), 0);
     };
+    const nodeThreads = () => {
+      const all = new Map<string, number>();
+      for (const n of running) for (const [k, ms] of threadCpuMs(n.child.pid) ?? []) all.set(k, ms);
+      return all;
+    };
     const cpuBefore = nodeCpu();
+    const threadsBefore = nodeThreads();
     const clientCpuBefore = process.cpuUsage();
     const committedBefore = committed;
     let ran = 0;
@@ -315,6 +321,7 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
     observing = false;
     await observe;
     const cpuAfter = nodeCpu();
+    const threadsAfter = nodeThreads();
     const clientCpu = process.cpuUsage(clientCpuBefore);
     const finalizedDuringLoad = committed - committedBefore;
 
@@ -354,6 +361,7 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
         cpuBefore === null || cpuAfter === null || finalizedDuringLoad === 0
           ? null
           : Math.round(((cpuAfter - cpuBefore) / finalizedDuringLoad) * 1000) / 1000,
+      node_cpu_by_thread: threadShares(threadsBefore, threadsAfter),
       client_cpu_ms_per_tx:
         finalizedDuringLoad === 0
           ? null

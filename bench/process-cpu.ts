@@ -2,7 +2,7 @@
 // benchmark reads it for every node before and after the load: CPU per finalized transaction
 // is what the efficiency target is about, and it is far steadier across runs than the knee of
 // the latency curve on a shared machine.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 /** Clock ticks per second of /proc's utime and stime (USER_HZ, 100 on Linux everywhere in practice). */
 const TICKS_PER_SECOND = 100;
@@ -21,4 +21,58 @@ export function processCpuMs(pid: number | undefined): number | null {
   } catch {
     return null;
   }
+}
+
+/** The kinds of thread a node process runs, as Linux names them (`comm`). */
+export type ThreadKind = "main" | "signature_workers" | "v8" | "libuv" | "other";
+
+/** CPU milliseconds per thread of `pid`, keyed "tid kind", or null where /proc is not available. */
+export function threadCpuMs(pid: number | undefined): Map<string, number> | null {
+  if (pid === undefined) return null;
+  try {
+    const out = new Map<string, number>();
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const ticks = Number(fields[11]) + Number(fields[12]);
+      if (Number.isFinite(ticks))
+        out.set(`${pid}/${tid} ${kindOf(comm, tid === String(pid))}`, (ticks * 1000) / TICKS_PER_SECOND);
+    }
+    return out;
+  } catch {
+    // A thread may end between the listing and its read; the process may have ended.
+    return null;
+  }
+}
+
+/**
+ * Each kind's share of the CPU the threads used between two readings (threadCpuMs of every
+ * node, merged). A thread that ended between the readings is not counted; one that started
+ * counts from zero.
+ */
+export function threadShares(
+  before: ReadonlyMap<string, number>,
+  after: ReadonlyMap<string, number>,
+): Record<ThreadKind, number> | null {
+  const used: Record<ThreadKind, number> = { main: 0, signature_workers: 0, v8: 0, libuv: 0, other: 0 };
+  let total = 0;
+  for (const [key, ms] of after) {
+    const delta = ms - (before.get(key) ?? 0);
+    used[key.slice(key.indexOf(" ") + 1) as ThreadKind] += delta;
+    total += delta;
+  }
+  if (total <= 0) return null;
+  for (const k of Object.keys(used) as ThreadKind[]) used[k] = Math.round((used[k] / total) * 100) / 100;
+  return used;
+}
+
+// Node names its threads: the main one keeps the process's name (or "MainThread"), worker_threads
+// are "WorkerThread", V8's platform threads "V8Worker" and the like, libuv's pool "libuv-worker".
+function kindOf(comm: string, isMain: boolean): ThreadKind {
+  if (isMain || comm === "MainThread") return "main";
+  if (comm === "WorkerThread") return "signature_workers";
+  if (comm.startsWith("V8")) return "v8";
+  if (comm.startsWith("libuv")) return "libuv";
+  return "other";
 }
