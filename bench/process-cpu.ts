@@ -26,24 +26,35 @@ export function processCpuMs(pid: number | undefined): number | null {
 /** The kinds of thread a node process runs, as Linux names them (`comm`). */
 export type ThreadKind = "main" | "signature_workers" | "v8" | "libuv" | "other";
 
-/** CPU milliseconds per thread of `pid`, keyed "tid kind", or null where /proc is not available. */
+/**
+ * CPU milliseconds per thread of `pid`, keyed "pid/tid kind", or null where /proc is not
+ * available or the process has ended. A thread that ends between the listing and its read is
+ * left out, not the whole process: dropping a node from one of two readings would count all of
+ * its threads' CPU from zero in the other.
+ */
 export function threadCpuMs(pid: number | undefined): Map<string, number> | null {
   if (pid === undefined) return null;
+  let tids: string[];
   try {
-    const out = new Map<string, number>();
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
-      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const ticks = Number(fields[11]) + Number(fields[12]);
-      if (Number.isFinite(ticks))
-        out.set(`${pid}/${tid} ${kindOf(comm, tid === String(pid))}`, (ticks * 1000) / TICKS_PER_SECOND);
-    }
-    return out;
+    tids = readdirSync(`/proc/${pid}/task`);
   } catch {
-    // A thread may end between the listing and its read; the process may have ended.
     return null;
   }
+  const out = new Map<string, number>();
+  for (const tid of tids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+    } catch {
+      continue;
+    }
+    const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    if (Number.isFinite(ticks))
+      out.set(`${pid}/${tid} ${kindOf(comm, tid === String(pid))}`, (ticks * 1000) / TICKS_PER_SECOND);
+  }
+  return out;
 }
 
 /**
