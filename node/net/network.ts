@@ -23,6 +23,7 @@ import { GossipRouter, gossipOptions } from "./gossip.ts";
 import { hexToPeerId, isEd25519, peerIdToHex, privateKeyFromSeed } from "./identity.ts";
 import type { DirectHandler, GossipHandler, NetLogger, PeerEvent, PeerListener, RequestHandler } from "./interface.ts";
 import { noopLogger } from "./interface.ts";
+import { noiseCrypto } from "./noise-crypto.ts";
 import { type NetworkOptions, resolveNetworkOptions } from "./options.ts";
 import { PeerScores } from "./peer-score.ts";
 // Side effect: yamux streams send window updates once half the window is used (see the file).
@@ -101,7 +102,7 @@ export class Network {
         privateKey,
         addresses: { listen: opts.listen },
         transports: [tcp()],
-        connectionEncrypters: [noise()],
+        connectionEncrypters: [noise({ crypto: noiseCrypto })],
         streamMuxers: [yamux()],
         connectionGater: connectionGater((peer) => scores.isBanned(peer)),
         connectionManager: {
