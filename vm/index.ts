@@ -32,6 +32,7 @@ export * from "./params.ts";
 export type { AuthenticatedState } from "./state/interface.ts";
 export * from "./state/kv.ts";
 export { isStateError, StateError, StateErrorCode } from "./state/sparse-merkle-errors.ts";
+export type { StateLayer } from "./state/sparse-merkle-layer.ts";
 export { EMPTY_ROOT } from "./state/sparse-merkle-node.ts";
 export { type StateProof, stateProofCodec, verifyStateProof } from "./state/sparse-merkle-proof.ts";
 export {

@@ -5,7 +5,7 @@
 import { toHex } from "../../crypto/index.ts";
 import type { ShardBlockPayload } from "../../shard/body.ts";
 import type { CrossReceipt } from "../../vm/cross-shard/receipt.ts";
-import type { Receipt } from "../../vm/index.ts";
+import type { Receipt, StateLayer } from "../../vm/index.ts";
 import type { StateWrite } from "./recording-state.ts";
 
 export interface ExecutedBlock {
@@ -19,6 +19,8 @@ export interface ExecutedBlock {
   receipts: Receipt[];
   /** The cross-shard receipts the block emitted, in outbox order. */
   outbox: CrossReceipt[];
+  /** The state tree after the block (dropped beyond MAX_LAYERED blocks: see remember). */
+  layer?: StateLayer | undefined;
 }
 
 /** A block the node has seen (in a proposal or a sync response) but maybe not executed. */
@@ -37,6 +39,12 @@ export interface TipRef {
 
 /** Uncommitted executed blocks kept at most (the engine bounds them far lower in practice). */
 const MAX_EXECUTED = 4096;
+/**
+ * Blocks that keep their state layer, at most: the newest ones. A layer holds every tree node
+ * its block made (hundreds of kilobytes for a full block); a block that lost its layer is
+ * executed on and committed from its writes instead, as before layers.
+ */
+const MAX_LAYERED = 64;
 /** Built blocks kept at most while they wait for their proposal. */
 const MAX_BUILT = 64;
 /** Ancestors executed at most to reach a block's parent (the engine's sync fetches no more). */
@@ -45,14 +53,41 @@ const MAX_FILL = 256;
 export class ExecutedBlocks {
   private readonly byHash = new Map<string, ExecutedBlock>();
   private readonly builtByPayload = new Map<string, ExecutedBlock>();
+  /** Hashes of the blocks in byHash that have a layer, oldest first. */
+  private readonly layered = new Set<string>();
 
   get(hex: string): ExecutedBlock | undefined {
     return this.byHash.get(hex);
   }
 
   remember(hex: string, block: ExecutedBlock): void {
-    if (this.byHash.size >= MAX_EXECUTED) this.byHash.delete(this.byHash.keys().next().value as string);
+    if (this.byHash.size >= MAX_EXECUTED) this.forget(this.byHash.keys().next().value as string);
     this.byHash.set(hex, block);
+    this.layered.delete(hex);
+    if (block.layer === undefined) return;
+    this.layered.add(hex);
+    if (this.layered.size > MAX_LAYERED) this.dropLayer(this.layered.values().next().value as string);
+  }
+
+  /** Layers kept (for the tests of the bound). */
+  get layers(): number {
+    return this.layered.size;
+  }
+
+  private forget(hex: string): void {
+    this.byHash.delete(hex);
+    this.layered.delete(hex);
+  }
+
+  /** Frees a block's layer: the layers computed on it stop leading down to it (see layersAbove). */
+  private dropLayer(hex: string): void {
+    this.layered.delete(hex);
+    const block = this.byHash.get(hex);
+    const layer = block?.layer;
+    if (block === undefined || layer === undefined) return;
+    block.layer = undefined;
+    for (const other of this.byHash.values()) if (other.layer?.below === layer) other.layer.below = undefined;
+    for (const other of this.builtByPayload.values()) if (other.layer?.below === layer) other.layer.below = undefined;
   }
 
   /** A block this node built, under the hex of its payload's hash. */
@@ -75,8 +110,8 @@ export class ExecutedBlocks {
 
   /** `hex` was committed: it and every block at or below its height leave (a losing fork's too). */
   committed(hex: string, height: bigint): void {
-    this.byHash.delete(hex);
-    for (const [k, v] of this.byHash) if (v.height <= height) this.byHash.delete(k);
+    this.forget(hex);
+    for (const [k, v] of this.byHash) if (v.height <= height) this.forget(k);
   }
 
   /**

@@ -4,11 +4,13 @@
 // Blocks are executed before they are committed, on top of parents that are not committed
 // yet (with 2-chain HotStuff, a block is proposed while its parent still waits for its own
 // child). The state on disk only ever holds committed blocks; a block above it is kept as the
-// list of writes its execution made (executed-blocks.ts). To execute a block, the writes of
-// its uncommitted ancestors are replayed as pending writes of the committed state, then the
-// block runs on top and its own writes are recorded; the pending writes are dropped again
-// afterwards. A commit replays the block's writes once more and stores them with the block in
-// one batch.
+// list of writes its execution made and the state tree after it (a StateLayer,
+// vm/state/sparse-merkle-layer.ts), in executed-blocks.ts. To execute a block, the state stands
+// on its parent's layer: reads see the ancestors' writes, and the new root is computed from the
+// parent's tree with the block's own writes only; the block's writes are recorded, and the
+// pending writes are dropped again afterwards. A commit stores the block's layer with the block
+// in one batch. A block without a usable layer (its parent's was dropped, or it was computed on
+// a tree since replaced) falls back to replaying the writes on the committed tree.
 //
 // All of it runs one operation at a time (the state has a single set of pending writes).
 
@@ -25,6 +27,8 @@ import {
   type BlockResult,
   type DecodedTx,
   type Receipt,
+  SparseMerkleState,
+  type StateLayer,
   type VmParams,
 } from "../../vm/index.ts";
 import type { BlockExecutor, BlockToCommit, Verdict } from "./block-executor.ts";
@@ -63,6 +67,13 @@ export interface ExecutorModules {
   onExecuted?: (hash: Uint8Array, block: ExecutedBlock) => void;
   /** On a sharded network: the beacon chain and the other shards as this node follows them. */
   links?: ShardLinks;
+}
+
+/** One block's execution: the writes it made, its result, and the state tree after it. */
+interface BlockRun {
+  writes: StateWrite[];
+  result: BlockResult;
+  layer?: StateLayer | undefined;
 }
 
 /** A single-chain network has no beacon chain: every block names height 0 and a zero hash. */
@@ -156,7 +167,7 @@ export class ChainExecutor implements BlockExecutor<CommittedInfo> {
       if (chain === null) return { valid: false, reason: "parent is not a known block above the committed tip" };
       if (payload.header.timeMs > BigInt(nowMs + maxClockSkewMs))
         return { valid: false, reason: `time ${payload.header.timeMs} is ahead of this node's clock` };
-      let run: { writes: StateWrite[]; result: BlockResult };
+      let run: BlockRun;
       try {
         run = await this.run(chain, proposer, (state, ctx) => validateShardBlock(state, ctx, payload));
       } catch (e) {
@@ -172,6 +183,7 @@ export class ChainExecutor implements BlockExecutor<CommittedInfo> {
         writes: run.writes,
         receipts: run.result.receipts,
         outbox: run.result.outbox,
+        layer: run.layer,
       };
       this.executed.remember(toHex(hash), executed);
       this.m.onExecuted?.(hash, executed);
@@ -220,6 +232,7 @@ export class ChainExecutor implements BlockExecutor<CommittedInfo> {
         writes: run.writes,
         receipts: run.result.receipts,
         outbox: run.result.outbox,
+        layer: run.layer,
       });
       return { payload: bytes, dropped };
     });
@@ -260,7 +273,7 @@ export class ChainExecutor implements BlockExecutor<CommittedInfo> {
       if (r === undefined) {
         const payload = decodeShardBlockPayload(b.payload);
         await this.beaconFor(b.height, payload);
-        let run: { writes: StateWrite[]; result: BlockResult };
+        let run: BlockRun;
         try {
           run = await this.run([], b.proposer, (state, ctx) => validateShardBlock(state, ctx, payload));
         } catch (e) {
@@ -278,11 +291,11 @@ export class ChainExecutor implements BlockExecutor<CommittedInfo> {
           writes: run.writes,
           receipts: run.result.receipts,
           outbox: run.result.outbox,
+          layer: run.layer,
         };
       }
       const state = this.m.state;
       state.discard();
-      replayWrites(state, r.writes);
       const tip: ChainTip = {
         height: b.height,
         hash: b.hash,
@@ -302,7 +315,7 @@ export class ChainExecutor implements BlockExecutor<CommittedInfo> {
       });
       let root: Uint8Array;
       try {
-        root = await state.commit();
+        root = await this.commitState(r);
         await this.m.db.flushStaged();
       } catch (e) {
         this.m.db.dropStaged();
@@ -328,6 +341,17 @@ export class ChainExecutor implements BlockExecutor<CommittedInfo> {
         certificate: b.certificate,
       };
     });
+  }
+
+  /** Stores a block's state: its layer as computed, or else its writes replayed on the committed tree. */
+  private async commitState(r: ExecutedBlock): Promise<Uint8Array> {
+    const state = this.m.state;
+    if (r.layer !== undefined && state instanceof SparseMerkleState) {
+      const root = await state.commitLayer(r.layer);
+      if (root !== undefined) return root;
+    }
+    replayWrites(state, r.writes);
+    return state.commit();
   }
 
   /** Transactions in the executed, uncommitted blocks up to `parent` (they still wait for a commit). */
@@ -356,7 +380,9 @@ export class ChainExecutor implements BlockExecutor<CommittedInfo> {
     const state = this.m.state;
     state.discard();
     try {
-      for (const a of chain) replayWrites(state, a.writes);
+      const top = chain[chain.length - 1]?.layer;
+      const stacked = top !== undefined && state instanceof SparseMerkleState && state.stackOn(top);
+      if (!stacked) for (const a of chain) replayWrites(state, a.writes);
       return await f(state);
     } finally {
       state.discard();
@@ -376,7 +402,7 @@ export class ChainExecutor implements BlockExecutor<CommittedInfo> {
     chain: readonly ExecutedBlock[],
     proposer: Uint8Array,
     f: (state: AuthenticatedState, ctx: ShardBlockContext) => Promise<BlockResult>,
-  ): Promise<{ writes: StateWrite[]; result: BlockResult }> {
+  ): Promise<BlockRun> {
     const links = this.m.links;
     return this.onTopOf(chain, async (state) => {
       const recording = new RecordingState(state);
@@ -392,7 +418,8 @@ export class ChainExecutor implements BlockExecutor<CommittedInfo> {
         isCrosslinked: (source, headerHash, beaconHeight) =>
           links?.isCrosslinked(source, headerHash, beaconHeight) === true,
       });
-      return { writes: recording.writes.slice(), result };
+      const layer = state instanceof SparseMerkleState ? await state.layer() : undefined;
+      return { writes: recording.writes.slice(), result, ...(layer !== undefined ? { layer } : {}) };
     });
   }
 
@@ -421,6 +448,7 @@ export class ChainExecutor implements BlockExecutor<CommittedInfo> {
           writes: run.writes,
           receipts: run.result.receipts,
           outbox: run.result.outbox,
+          layer: run.layer,
         });
       } catch (e) {
         if (e instanceof BlockError || isShardError(e) || (e as { name?: string }).name === "EncodingError")

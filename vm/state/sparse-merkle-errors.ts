@@ -8,6 +8,10 @@ export const StateErrorCode = {
   corruptRoot: "STATE_CORRUPT_ROOT",
   unknownRoot: "STATE_UNKNOWN_ROOT",
   commitInProgress: "STATE_COMMIT_IN_PROGRESS",
+  /** stackOn() or commitLayer() on a state with pending writes (a bug in the caller). */
+  pendingWrites: "STATE_PENDING_WRITES",
+  /** commit() of writes standing on a layer, which only commitLayer() can store (a bug in the caller). */
+  onLayer: "STATE_ON_LAYER",
 } as const;
 export type StateErrorCode = (typeof StateErrorCode)[keyof typeof StateErrorCode];
 

@@ -14,6 +14,7 @@ import type { AuthenticatedState } from "./interface.ts";
 import type { KvOp, KvStore } from "./kv.ts";
 import { keyId, LruCache } from "./sparse-merkle-cache.ts";
 import { StateError, StateErrorCode } from "./sparse-merkle-errors.ts";
+import { layersAbove, type PendingWrite, StateLayer } from "./sparse-merkle-layer.ts";
 import {
   bytesToDigest,
   type Digest,
@@ -37,13 +38,7 @@ import {
   valueKey,
   writeNodeKey,
 } from "./sparse-merkle-storage.ts";
-import {
-  applyUpdates,
-  type LeafUpdate,
-  loadTouchedPaths,
-  UpdateBatch,
-  type UpdateResult,
-} from "./sparse-merkle-update.ts";
+import { applyUpdates, loadTouchedPaths, UpdateBatch, type UpdateResult } from "./sparse-merkle-update.ts";
 
 export interface SparseMerkleStateOptions {
   /** Committed values (and known-absent keys) kept in the read cache. */
@@ -57,19 +52,11 @@ export const defaultSparseMerkleStateOptions: SparseMerkleStateOptions = {
   nodeCacheSize: 1 << 18,
 };
 
-/** A pending write; the hashes are filled in when a root is first computed. */
-interface PendingWrite extends LeafUpdate {
-  /** keyId(key) */
-  readonly id: string;
-  readonly key: Uint8Array;
-  readonly value: Uint8Array | undefined;
-  readonly keyHash: Digest;
-  valueHash: Digest | undefined;
-}
-
 interface Computed {
-  /** The pending writes it was computed from, sorted by key hash. */
+  /** The writes it applied, sorted by key hash. */
   writes: PendingWrite[];
+  /** The tree it applied them to: the committed one, or the layer's the writes stand on. */
+  tree: Subtree;
   result: UpdateResult;
 }
 
@@ -78,6 +65,10 @@ export class SparseMerkleState implements AuthenticatedState {
   private readonly opts: SparseMerkleStateOptions;
   private readonly readCache: LruCache<Uint8Array | null>;
   private readonly pending = new Map<string, PendingWrite>();
+  /** The layer the pending writes stand on (stackOn), if any. */
+  private base: StateLayer | undefined;
+  /** The writes made since stackOn: the only ones a root on the layer's tree applies. */
+  private readonly aboveBase = new Map<string, PendingWrite>();
   private tree: Subtree;
   private committedRoot: Digest;
   /** Roots computed for the current pending writes; dropped by every write. */
@@ -139,7 +130,9 @@ export class SparseMerkleState implements AuthenticatedState {
     const id = keyId(key);
     const previous = this.pending.get(id);
     const keyHash = previous?.keyHash ?? stateKeyHash(key);
-    this.pending.set(id, { id, key: previous?.key ?? key.slice(), value, keyHash, valueHash: undefined });
+    const entry = { id, key: previous?.key ?? key.slice(), value, keyHash, valueHash: undefined };
+    this.pending.set(id, entry);
+    if (this.base !== undefined) this.aboveBase.set(id, entry);
     this.computed = undefined;
     this.writeVersion++;
   }
@@ -152,6 +145,9 @@ export class SparseMerkleState implements AuthenticatedState {
   async commit(): Promise<Uint8Array> {
     if (this.committing) {
       throw new StateError(StateErrorCode.commitInProgress, "commit() called while another commit is in progress");
+    }
+    if (this.base !== undefined) {
+      throw new StateError(StateErrorCode.onLayer, "commit() while the pending writes stand on a layer");
     }
     this.committing = true;
     try {
@@ -179,8 +175,65 @@ export class SparseMerkleState implements AuthenticatedState {
 
   discard(): void {
     this.pending.clear();
+    this.base = undefined;
+    this.aboveBase.clear();
     this.computed = undefined;
     this.writeVersion++;
+  }
+
+  /**
+   * Stands the (empty) pending writes on `layer`: reads see the state after it, and a root is
+   * computed from its tree with the writes made from now on only. False, with nothing changed,
+   * if the layer does not stand on the committed tree; the caller then replays the writes.
+   */
+  stackOn(layer: StateLayer): boolean {
+    if (this.pending.size > 0 || this.base !== undefined) {
+      throw new StateError(StateErrorCode.pendingWrites, "stackOn() needs a state without pending writes");
+    }
+    const above = layersAbove(layer, this.committedRoot);
+    if (above === null) return false;
+    for (const l of above) for (const w of l.writes) this.pending.set(w.id, w);
+    this.base = layer;
+    this.computed = undefined;
+    this.writeVersion++;
+    return true;
+  }
+
+  /** The tree after the pending writes, as a layer to build on or to commit (see the file). */
+  async layer(): Promise<StateLayer> {
+    const base = this.base;
+    const { writes, tree, result } = await this.compute();
+    return new StateLayer(base, subtreeHash(tree), result.root, result.created, writes);
+  }
+
+  /**
+   * Commits a layer computed on the committed tree: its nodes, values and root in one batch,
+   * with no root computed again. Undefined, with nothing written, if it stands on another tree.
+   */
+  async commitLayer(layer: StateLayer): Promise<Uint8Array | undefined> {
+    if (this.committing) {
+      throw new StateError(StateErrorCode.commitInProgress, "commitLayer() called while another commit is in progress");
+    }
+    if (this.pending.size > 0 || this.base !== undefined) {
+      throw new StateError(StateErrorCode.pendingWrites, "commitLayer() needs a state without pending writes");
+    }
+    if (layer.baseRoot !== this.committedRoot) return undefined;
+    this.committing = true;
+    try {
+      const newRoot = layer.root;
+      await this.kv.write(commitOps(layer.created, layer.writes, newRoot));
+      this.generation++;
+      this.tree = layer.tree;
+      this.committedRoot = newRoot;
+      for (const w of layer.writes) this.readCache.set(w.id, w.value ?? null);
+      this.computed = undefined;
+      layer.below = undefined;
+      this.linkedNodes += layer.created.length;
+      this.boundLinkedNodes();
+      return this.root;
+    } finally {
+      this.committing = false;
+    }
   }
 
   /**
@@ -218,13 +271,14 @@ export class SparseMerkleState implements AuthenticatedState {
   private async compute(): Promise<Computed> {
     if (this.computed !== undefined) return this.computed;
     const version = this.writeVersion;
-    const writes = [...this.pending.values()];
+    const base = this.base;
+    const writes = [...(base === undefined ? this.pending : this.aboveBase).values()];
     for (const w of writes) {
       if (w.value !== undefined && w.valueHash === undefined) w.valueHash = stateValueHash(w.value);
     }
     writes.sort(byKeyHash);
     const batch = new UpdateBatch(writes);
-    const tree = this.tree;
+    const tree = base === undefined ? this.tree : base.tree;
     let result: UpdateResult;
     this.computing++;
     try {
@@ -233,9 +287,10 @@ export class SparseMerkleState implements AuthenticatedState {
     } finally {
       this.computing--;
     }
-    const computed = { writes, result };
+    const computed = { writes, tree, result };
     // Keep it only if nothing changed while nodes were loading.
-    if (this.tree === tree && this.writeVersion === version) this.computed = computed;
+    const treeNow = this.base === undefined ? this.tree : this.base.tree;
+    if (this.base === base && treeNow === tree && this.writeVersion === version) this.computed = computed;
     return computed;
   }
 

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { toHex } from "../../../crypto/index.ts";
 import { type ExecutedBlock, ExecutedBlocks, type KnownBlock } from "../../../node/chain/executed-blocks.ts";
 import { genesisShardHeader } from "../../../shard/header.ts";
+import { StateLayer } from "../../../vm/state/sparse-merkle-layer.ts";
 
 const hash = (n: number) => new Uint8Array(32).fill(n);
 const hex = (n: number) => toHex(hash(n));
@@ -87,5 +88,21 @@ describe("ExecutedBlocks", () => {
     expect(blocks.missingUpTo(TIP, hex(4), (h) => known.get(h))).toBeNull();
     // At or below the committed tip: never executed again.
     expect(blocks.missingUpTo(TIP, hex(8), (h) => known.get(h))).toBeNull();
+  });
+
+  it("keeps the state layers of the newest 64 blocks only, and no layer leads down to a dropped one", () => {
+    const blocks = new ExecutedBlocks();
+    let below: StateLayer | undefined;
+    for (let n = 1; n <= 70; n++) {
+      const layer: StateLayer = new StateLayer(below, `root ${n - 1}`, null, [], []);
+      blocks.remember(hex(n), { ...block(n - 1, 10n + BigInt(n)), layer });
+      below = layer;
+    }
+    expect(blocks.layers).toBe(64);
+    for (let n = 1; n <= 6; n++) expect(blocks.get(hex(n))?.layer).toBeUndefined();
+    expect(blocks.get(hex(7))?.layer?.below).toBeUndefined();
+    expect(blocks.get(hex(8))?.layer?.below).toBe(blocks.get(hex(7))?.layer);
+    blocks.committed(hex(40), 50n);
+    expect(blocks.layers).toBe(30);
   });
 });
