@@ -4,39 +4,25 @@
 // Blocks are executed before they are committed, on top of parents that are not committed
 // yet (with 2-chain HotStuff, a block is proposed while its parent still waits for its own
 // child). The state on disk only ever holds committed blocks; a block above it is kept as the
-// list of writes its execution made and the state tree after it (a StateLayer,
-// vm/state/sparse-merkle-layer.ts), in executed-blocks.ts. To execute a block, the state stands
-// on its parent's layer: reads see the ancestors' writes, and the new root is computed from the
-// parent's tree with the block's own writes only; the block's writes are recorded, and the
-// pending writes are dropped again afterwards. A commit stores the block's layer with the block
-// in one batch. A block without a usable layer (its parent's was dropped, or it was computed on
-// a tree since replaced) falls back to replaying the writes on the committed tree.
+// list of writes its execution made and the state tree after it (a StateLayer), in
+// executed-blocks.ts; block-runs.ts runs a block on its parent's layer and commits a layer.
+// A commit stores the block's state with the block's records in one batch.
 //
 // All of it runs one operation at a time (the state has a single set of pending writes).
 
-import type { BatchVerifier } from "../../crypto/index.ts";
-import { addressBytesOf, equalBytes, sha256, toHex } from "../../crypto/index.ts";
+import { equalBytes, sha256, toHex } from "../../crypto/index.ts";
 import { buildShardBlock, type ShardBlockContext, validateShardBlock } from "../../shard/block-exec.ts";
 import { decodeShardBlockPayload, encodeShardBlockPayload, type ShardBlockPayload } from "../../shard/body.ts";
 import { isShardError } from "../../shard/errors.ts";
 import type { ShardHeader } from "../../shard/header.ts";
 import type { CrossReceipt } from "../../vm/cross-shard/receipt.ts";
-import {
-  type AuthenticatedState,
-  BlockError,
-  type BlockResult,
-  type DecodedTx,
-  type Receipt,
-  SparseMerkleState,
-  type StateLayer,
-  type VmParams,
-} from "../../vm/index.ts";
+import { type AuthenticatedState, BlockError, type BlockResult, type Receipt } from "../../vm/index.ts";
 import type { BlockExecutor, BlockToCommit, Verdict } from "./block-executor.ts";
+import { type BlockRun, commitState, NO_BEACON, onTopOf, type RunModules, runBlock } from "./block-runs.ts";
 import type { BlockStore, ChainTip } from "./block-store.ts";
 import { ChainError, ChainErrorCode } from "./errors.ts";
 import { type ExecutedBlock, ExecutedBlocks, type KnownBlock, type TipRef } from "./executed-blocks.ts";
-import { RecordingState, replayWrites, type StateWrite } from "./recording-state.ts";
-import type { ShardLinks } from "./shard-links.ts";
+import type { StateWrite } from "./recording-state.ts";
 import type { StagedKv } from "./staged-kv.ts";
 
 export interface CommittedInfo {
@@ -52,32 +38,14 @@ export interface CommittedInfo {
   certificate: Uint8Array;
 }
 
-export interface ExecutorModules {
-  params: VmParams;
+export interface ExecutorModules extends RunModules {
   /** Blocks seen on the network, by hash hex: the engine only asks to validate the proposals it votes on. */
   known?: (hashHex: string) => KnownBlock | undefined;
-  state: AuthenticatedState;
   store: BlockStore;
   db: StagedKv;
-  verifier?: BatchVerifier;
-  alreadyVerified?: (encodedTx: Uint8Array, hash: Uint8Array) => boolean;
-  /** Transactions this node already decoded and checked (its mempool's), by hash: see ExecutionEnv. */
-  decoded?: (hash: Uint8Array) => DecodedTx | undefined;
   /** A proposed block was executed and found valid here (or this node proposed it): not final yet. */
   onExecuted?: (hash: Uint8Array, block: ExecutedBlock) => void;
-  /** On a sharded network: the beacon chain and the other shards as this node follows them. */
-  links?: ShardLinks;
 }
-
-/** One block's execution: the writes it made, its result, and the state tree after it. */
-interface BlockRun {
-  writes: StateWrite[];
-  result: BlockResult;
-  layer?: StateLayer | undefined;
-}
-
-/** A single-chain network has no beacon chain: every block names height 0 and a zero hash. */
-const NO_BEACON = { height: 0n, hash: new Uint8Array(32) };
 /** How long a commit waits for the beacon block a certified block names (see beaconFor). */
 const COMMIT_BEACON_WAIT_MS = 30_000;
 /** How long a validator waits for the beacon block a proposal names before judging it. */
@@ -315,7 +283,7 @@ export class ChainExecutor implements BlockExecutor<CommittedInfo> {
       });
       let root: Uint8Array;
       try {
-        root = await this.commitState(r);
+        root = await commitState(this.m.state, r);
         await this.m.db.flushStaged();
       } catch (e) {
         this.m.db.dropStaged();
@@ -343,17 +311,6 @@ export class ChainExecutor implements BlockExecutor<CommittedInfo> {
     });
   }
 
-  /** Stores a block's state: its layer as computed, or else its writes replayed on the committed tree. */
-  private async commitState(r: ExecutedBlock): Promise<Uint8Array> {
-    const state = this.m.state;
-    if (r.layer !== undefined && state instanceof SparseMerkleState) {
-      const root = await state.commitLayer(r.layer);
-      if (root !== undefined) return root;
-    }
-    replayWrites(state, r.writes);
-    return state.commit();
-  }
-
   /** Transactions in the executed, uncommitted blocks up to `parent` (they still wait for a commit). */
   uncommittedTxsUpTo(parent: Uint8Array): number {
     let n = 0;
@@ -368,59 +325,22 @@ export class ChainExecutor implements BlockExecutor<CommittedInfo> {
   readAfter<T>(parent: Uint8Array, f: (state: AuthenticatedState) => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
       const chain = (await this.ensureChain(toHex(parent))) ?? [];
-      return this.onTopOf(chain, f);
+      return onTopOf(this.m.state, chain, f);
     });
   }
 
-  /**
-   * Runs `f` on the committed state with the writes of `chain` (executed blocks above the
-   * committed tip, oldest first) as pending writes, and drops every pending write afterwards.
-   */
-  private async onTopOf<T>(chain: readonly ExecutedBlock[], f: (state: AuthenticatedState) => Promise<T>): Promise<T> {
-    const state = this.m.state;
-    state.discard();
-    try {
-      const top = chain[chain.length - 1]?.layer;
-      const stacked = top !== undefined && state instanceof SparseMerkleState && state.stackOn(top);
-      if (!stacked) for (const a of chain) replayWrites(state, a.writes);
-      return await f(state);
-    } finally {
-      state.discard();
-    }
-  }
-
-  /** The header `chain`'s next block builds on: its last block's, or the committed tip's. */
-  private headerAfter(chain: readonly ExecutedBlock[]): ShardHeader {
-    return chain[chain.length - 1]?.payload.header ?? this.currentHeader;
-  }
-
-  /**
-   * Runs one block (built or validated by `f`, shard/block-exec.ts) on top of `chain` and
-   * records the writes it makes.
-   */
+  /** runBlock on `chain`, whose next block builds on the header headerAfter gives. */
   private run(
     chain: readonly ExecutedBlock[],
     proposer: Uint8Array,
     f: (state: AuthenticatedState, ctx: ShardBlockContext) => Promise<BlockResult>,
   ): Promise<BlockRun> {
-    const links = this.m.links;
-    return this.onTopOf(chain, async (state) => {
-      const recording = new RecordingState(state);
-      const result = await f(recording, {
-        params: this.m.params,
-        parent: this.headerAfter(chain),
-        proposer: addressBytesOf(proposer),
-        execution: { verifier: this.m.verifier, alreadyVerified: this.m.alreadyVerified, decoded: this.m.decoded },
-        // A single-chain network has no beacon chain: blocks build on "beacon block 0", and no
-        // receipt arrives from anywhere.
-        beaconCommitted: (height, hash) =>
-          links === undefined ? height === 0n && equalBytes(hash, NO_BEACON.hash) : links.beaconCommitted(height, hash),
-        isCrosslinked: (source, headerHash, beaconHeight) =>
-          links?.isCrosslinked(source, headerHash, beaconHeight) === true,
-      });
-      const layer = state instanceof SparseMerkleState ? await state.layer() : undefined;
-      return { writes: recording.writes.slice(), result, ...(layer !== undefined ? { layer } : {}) };
-    });
+    return runBlock(this.m, chain, this.headerAfter(chain), proposer, f);
+  }
+
+  /** The header `chain`'s next block builds on: its last block's, or the committed tip's. */
+  private headerAfter(chain: readonly ExecutedBlock[]): ShardHeader {
+    return chain[chain.length - 1]?.payload.header ?? this.currentHeader;
   }
 
   /**

@@ -62,7 +62,7 @@ describe("state layers", () => {
           let model = new Map<string, Uint8Array>();
           let committed = 0;
           for (const b of blocks) {
-            b.forEach(([k]) => touched.add(hexOf(k)));
+            for (const [k] of b) touched.add(hexOf(k));
             // Blocks commit `lag` blocks behind the newest, as 2-chain HotStuff commits a parent.
             const layer = await execute(state, layers[layers.length - 1], b);
             model = applyTo(model, b);
