@@ -49,6 +49,8 @@ export interface DevnetBenchOptions {
   /** One transaction in this many is a timed sample. */
   sampleEvery: number;
   onPhase?: (phase: string) => void;
+  /** Called as the load starts, with the validator processes' pids (`ubn bench profile`). */
+  onLoad?: (validatorPids: number[]) => void;
 }
 
 export const defaultDevnetBenchOptions: DevnetBenchOptions = {
@@ -262,6 +264,7 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
         ? `load: from ${rates[0]}/s, x${opts.growth} every ${stepSeconds.toFixed(1)} s until the network falls behind`
         : `load: ${rates.map((r) => `${r}/s`).join(", ")}, ${stepSeconds.toFixed(1)} s each`,
     );
+    opts.onLoad?.(running.map((n) => n.child.pid).filter((pid): pid is number => pid !== undefined));
     const inFlight = new Set<Promise<void>>();
     const nodeCpu = () => {
       const each = running.map((n) => processCpuMs(n.child.pid));

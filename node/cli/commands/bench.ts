@@ -7,6 +7,7 @@ import { formatCryptoBench, runCryptoBench } from "../../../bench/crypto.ts";
 import { defaultDevnetBenchOptions, runDevnetBench } from "../../../bench/devnet.ts";
 import { formatDevnetBench } from "../../../bench/devnet-result.ts";
 import { defaultNetBenchOptions, formatNetBench, runNetBench } from "../../../bench/net.ts";
+import { defaultProfileOptions, formatProfile, runPerfProfile } from "../../../bench/perf-profile.ts";
 import { defaultVmBenchOptions, formatVmBench, runVmBench } from "../../../bench/vm.ts";
 import { type Command, type CommandGroup, stringOption, UsageError } from "../command.ts";
 
@@ -243,8 +244,35 @@ const netBench: Command = {
   },
 };
 
+const profileBench: Command = {
+  name: "profile",
+  summary: "where a loaded devnet's CPU goes, sampled by Linux perf",
+  usage: "[--rate TPS] [--seconds S] [--json]",
+  options: { rate: { type: "string" }, seconds: { type: "string" } },
+  optionHelp: [
+    ["--rate TPS", `transfers offered per second (default ${defaultProfileOptions.rate})`],
+    [
+      "--seconds S",
+      `seconds recorded, after ${defaultProfileOptions.warmup} s of load (default ${defaultProfileOptions.seconds})`,
+    ],
+  ],
+  details: [
+    "Runs the devnet benchmark at one rate with --perf-basic-prof in the validators and records",
+    "every CPU with `perf record -e cpu-clock`, which samples only running threads (V8's profiler",
+    "misplaces the time a thread waits for a core). Prints the shares of the samples by process and",
+    "thread, and of the validators' main threads by module. Needs perf (Debian: linux-perf) and root",
+    "or kernel.perf_event_paranoid <= 0. See docs/benchmarks.md.",
+  ].join("\n"),
+  async run(ctx) {
+    const rate = countOption("rate", stringOption(ctx, "rate"), defaultProfileOptions.rate, 1, 1_000_000);
+    const seconds = countOption("seconds", stringOption(ctx, "seconds"), defaultProfileOptions.seconds, 1, 600);
+    const result = await runPerfProfile({ ...defaultProfileOptions, rate, seconds }, (p) => ctx.out.note(p));
+    ctx.out.result(result, formatProfile(result));
+  },
+};
+
 export const benchCommands: CommandGroup = {
   name: "bench",
   summary: "measure this machine's throughput",
-  commands: [cryptoBench, vmBench, consensusBench, devnetBench, netBench],
+  commands: [cryptoBench, vmBench, consensusBench, devnetBench, netBench, profileBench],
 };
