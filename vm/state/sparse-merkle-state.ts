@@ -156,17 +156,7 @@ export class SparseMerkleState implements AuthenticatedState {
       const newRoot = subtreeHash(result.root);
       await this.kv.write(commitOps(result.created, writes, newRoot));
 
-      this.generation++;
-      this.tree = result.root;
-      this.committedRoot = newRoot;
-      for (const w of writes) {
-        this.readCache.set(w.id, w.value ?? null);
-        // A write made while the batch was being stored stays pending for the next commit.
-        if (this.pending.get(w.id) === w) this.pending.delete(w.id);
-      }
-      this.computed = undefined;
-      this.linkedNodes += result.created.length;
-      this.boundLinkedNodes();
+      this.adoptCommitted(result.root, newRoot, writes, result.created.length);
       return this.root;
     } finally {
       this.committing = false;
@@ -222,18 +212,27 @@ export class SparseMerkleState implements AuthenticatedState {
     try {
       const newRoot = layer.root;
       await this.kv.write(commitOps(layer.created, layer.writes, newRoot));
-      this.generation++;
-      this.tree = layer.tree;
-      this.committedRoot = newRoot;
-      for (const w of layer.writes) this.readCache.set(w.id, w.value ?? null);
-      this.computed = undefined;
+      this.adoptCommitted(layer.tree, newRoot, layer.writes, layer.created.length);
       layer.below = undefined;
-      this.linkedNodes += layer.created.length;
-      this.boundLinkedNodes();
       return this.root;
     } finally {
       this.committing = false;
     }
+  }
+
+  /** After a commit's batch is stored: `tree` becomes the committed tree. */
+  private adoptCommitted(tree: Subtree, root: Digest, writes: readonly PendingWrite[], created: number): void {
+    this.generation++;
+    this.tree = tree;
+    this.committedRoot = root;
+    for (const w of writes) {
+      this.readCache.set(w.id, w.value ?? null);
+      // A write made while the batch was being stored stays pending for the next commit.
+      if (this.pending.get(w.id) === w) this.pending.delete(w.id);
+    }
+    this.computed = undefined;
+    this.linkedNodes += created;
+    this.boundLinkedNodes();
   }
 
   /**
