@@ -7,5 +7,6 @@ export {
 export * from "./keys.ts";
 export { GROUP_ORDER, isCanonicalS } from "./rule.ts";
 export { type NativeKeyPair, nativeKeyPair, nativeSigner } from "./sign-native.ts";
+export { VerifiedSignatures } from "./verified-signatures.ts";
 export { verifyNative } from "./verify-native.ts";
 export { verifyNoble } from "./verify-noble.ts";

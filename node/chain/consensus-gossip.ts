@@ -12,7 +12,8 @@ import {
   timeoutSigningBytes,
   voteSigningBytes,
 } from "../../consensus/index.ts";
-import { toHex, verifyNative } from "../../crypto/index.ts";
+import { toHex } from "../../crypto/index.ts";
+import { consensusSignatures } from "./consensus-signatures.ts";
 
 export type MessageCheck = { ok: true; author: string | null; message: Message } | { ok: false; reason: string };
 
@@ -35,7 +36,7 @@ export function checkConsensusMessage(
   const signed = (key: Uint8Array, message: Uint8Array, signature: Uint8Array): MessageCheck => {
     const author = toHex(key);
     if (!validators.has(author)) return { ok: false, reason: "not a validator" };
-    if (!verifyNative(key, message, signature)) return { ok: false, reason: "bad signature" };
+    if (!consensusSignatures.verify(key, message, signature)) return { ok: false, reason: "bad signature" };
     return { ok: true, author, message: m };
   };
   switch (m.kind) {
