@@ -13,6 +13,7 @@ type LengthDecoder = (data: { byteLength: number }) => number;
 
 interface DecoderFields {
   lengthDecoder: LengthDecoder;
+  encodingLength: (length: number) => number;
 }
 
 const guarded = new WeakSet<object>();
@@ -26,7 +27,8 @@ export function emptyAsZero(inner: LengthDecoder): LengthDecoder {
 export const drainingDecode: typeof libraryDecode = function (this: LengthPrefixedDecoder, buf) {
   if (!guarded.has(this)) {
     const fields = this as unknown as DecoderFields;
-    fields.lengthDecoder = emptyAsZero(fields.lengthDecoder);
+    // The 0 stops the loop only if even an empty frame has a prefix; else keep the library's way.
+    if (fields.encodingLength(0) >= 1) fields.lengthDecoder = emptyAsZero(fields.lengthDecoder);
     guarded.add(this);
   }
   return libraryDecode.call(this, buf);

@@ -55,6 +55,19 @@ describe("Noise frame reader", () => {
     expect(out.map((f) => f.byteLength)).toEqual([300]);
   });
 
+  it("leaves a decoder whose empty frame has no prefix to the library's way", () => {
+    const calls: number[] = [];
+    const decoder = new LengthPrefixedDecoder({
+      lengthDecoder: (data) => {
+        calls.push(data.byteLength);
+        return uint16BE(data);
+      },
+      encodingLength: () => 0,
+    });
+    expect([...decoder.decode(new Uint8Array(0))]).toEqual([]);
+    expect(calls).toEqual([0]);
+  });
+
   it("still refuses a frame longer than allowed", () => {
     const decoder = new LengthPrefixedDecoder({ lengthDecoder: uint16BE, encodingLength: () => 2, maxDataLength: 100 });
     expect(() => [...decoder.decode(framed([randomBytes(101)]))]).toThrow(/length/i);
