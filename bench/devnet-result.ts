@@ -10,6 +10,11 @@ export interface DevnetBenchResult {
   p99_ms: number | null;
   ceiling_tps: number;
   efficiency: number;
+  /**
+   * Whether a step above the reported one fell behind. False when the network kept up at
+   * every step: tps and efficiency are then lower bounds, capped by the search's last rate.
+   */
+  edge_found: boolean;
   validators: number;
   cores: number;
   native_verify_per_s: number;
@@ -59,6 +64,9 @@ export function formatDevnetBench(r: DevnetBenchResult): string {
         ]
       : []),
     `ceiling ${r.ceiling_tps} tps (${r.cores} x ${r.native_verify_per_s} verifies/s / ${r.validators}), efficiency ${r.efficiency}`,
+    ...(r.edge_found
+      ? []
+      : ["the network kept up at every step: tps and efficiency are lower bounds (a longer --duration goes further)"]),
     `execution alone: ${r.floor.execute_us_per_tx} + ${r.floor.commit_us_per_tx} us per transfer, so at most ${r.floor.efficiency_bound} of the ceiling`,
     ...(r.node_cpu_ms_per_tx === null
       ? []

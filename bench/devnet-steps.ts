@@ -24,6 +24,15 @@ export interface StepResult {
   kept_up: boolean;
 }
 
+/**
+ * Whether the run found where the network falls behind: a step offering more than `best`'s
+ * rate did not keep up. If not, the run ended while the network still kept up, and `best`'s
+ * tps is only a lower bound on what it sustains (a longer --duration goes further).
+ */
+export function edgeFound(steps: readonly StepResult[], best: StepResult): boolean {
+  return steps.some((s) => !s.kept_up && s.offered_tps > best.offered_tps);
+}
+
 /** One step's timed samples: when each was sent, and how long the finalized ones took. */
 export interface StepSamples {
   finalized: { at: number; ms: number }[];

@@ -23,7 +23,7 @@ import { transactionHash } from "../vm/index.ts";
 import { measureExecutionFloor } from "./devnet-floor.ts";
 import { senderKey, sinksPerShard } from "./devnet-load.ts";
 import type { DevnetBenchResult } from "./devnet-result.ts";
-import { fellBehind, percentile, type StepResult, type StepSamples, summarizeStep } from "./devnet-steps.ts";
+import { edgeFound, fellBehind, percentile, type StepResult, type StepSamples, summarizeStep } from "./devnet-steps.ts";
 import { processCpuMs, threadCpuMs, threadShares } from "./process-cpu.ts";
 import { makeSignedPool, measure } from "./util.ts";
 
@@ -351,6 +351,7 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
       p99_ms: best.p99_ms,
       ceiling_tps: Math.round(ceiling),
       efficiency: Math.round((best.tps / ceiling) * 100) / 100,
+      edge_found: edgeFound(steps, best),
       validators: opts.validators,
       cores,
       native_verify_per_s: Math.round(nativePerS),

@@ -1,6 +1,6 @@
 // How the devnet benchmark judges a step: pure functions over the samples' times.
 import { describe, expect, test } from "vitest";
-import { fellBehind, type StepSamples, summarizeStep } from "../../bench/devnet-steps.ts";
+import { edgeFound, fellBehind, type StepResult, type StepSamples, summarizeStep } from "../../bench/devnet-steps.ts";
 
 const START = 1_000_000;
 /** Samples sent every 50 ms over a 5 s step, the i-th taking latency(i) ms. */
@@ -68,5 +68,17 @@ describe("devnet benchmark steps", () => {
     expect(fellBehind({ ...half, refusedAt: pending }, pending.slice(0, 10), end)).toBe(true);
     // Too few samples to judge.
     expect(fellBehind({ finalized: [{ at: START, ms: 5000 }], refusedAt: [] }, [], end)).toBe(false);
+  });
+
+  test("the edge is found only when a step above the reported one fell behind", () => {
+    const at = (offered_tps: number, kept_up: boolean): StepResult =>
+      ({ offered_tps, tps: offered_tps, kept_up }) as StepResult;
+    const rising = [at(300, true), at(400, true), at(500, true)];
+    expect(edgeFound(rising, rising[2] as StepResult)).toBe(false);
+    const capped = [at(300, true), at(400, true), at(500, false), at(650, false)];
+    expect(edgeFound(capped, capped[1] as StepResult)).toBe(true);
+    // A step below the reported one that fell behind (a cold start) finds no edge.
+    const cold = [at(300, false), at(400, true), at(500, true)];
+    expect(edgeFound(cold, cold[2] as StepResult)).toBe(false);
   });
 });
