@@ -1,11 +1,11 @@
-// The one byte form of every hashed or signed structure: MessagePack as msgpackr writes it,
-// restricted to arrays (fixed field order), integers, big integers, byte strings, strings,
-// booleans and null. Decoding accepts exactly the bytes that encoding the decoded value would
-// produce, so each value has one accepted encoding and malleated bytes are refused.
-import { Packr } from "msgpackr";
-import { equalBytes } from "../bytes.ts";
+// The one byte form of every hashed or signed structure: MessagePack as msgpackr writes it
+// (with the options in test/crypto/msgpackr-reference.ts), restricted to arrays (fixed field
+// order), integers, big integers, byte strings, strings, booleans and null. writer.ts writes it
+// and reader.ts reads it; the reader accepts exactly the bytes that encoding the decoded value
+// would produce, so each value has one accepted encoding and malleated bytes are refused.
 import { EncodingError, EncodingErrorCode } from "./errors.ts";
-import { scanValue } from "./scan.ts";
+import { bigIntExtLength, MAX_BIGINT_BYTES, readCanonical } from "./reader.ts";
+import { writeCanonical } from "./writer.ts";
 
 export type CanonicalValue = null | boolean | number | bigint | string | Uint8Array | CanonicalValue[];
 
@@ -16,15 +16,9 @@ export const DEFAULT_MAX_BYTES = 1 << 20;
 // that no value is ever written as a float.
 const MIN_NUMBER = -(2 ** 31);
 const MAX_NUMBER = 2 ** 32 - 1;
-
-const packr = new Packr({
-  useRecords: false,
-  structuredClone: false,
-  int64AsType: "bigint",
-  useBigIntExtension: true,
-  mapsAsObjects: false,
-  encodeUndefinedAsNil: false,
-});
+/** Bigints the encoder writes as int64 or uint64, with no extension payload to bound. */
+const MIN_EXT_FREE = -(1n << 63n);
+const MAX_EXT_FREE = 1n << 64n;
 
 export function encodeCanonical(value: CanonicalValue): Uint8Array {
   const problem = findUnencodable(value, 0);
@@ -32,8 +26,7 @@ export function encodeCanonical(value: CanonicalValue): Uint8Array {
     const path = `$${problem.indices.map((i) => `[${i}]`).join("")}`;
     throw new EncodingError(EncodingErrorCode.unencodable, problem.reason, path);
   }
-  // packr writes into a shared scratch buffer; copy so callers own their bytes.
-  return Uint8Array.from(packr.pack(value));
+  return writeCanonical(value);
 }
 
 export interface DecodeOptions {
@@ -49,35 +42,7 @@ export function decodeCanonical(bytes: Uint8Array, opts: DecodeOptions = {}): Ca
     throw new EncodingError(EncodingErrorCode.oversized, `${bytes.length} bytes exceeds the limit of ${maxBytes}`);
   }
   if (bytes.length === 0) throw new EncodingError(EncodingErrorCode.truncated, "empty input");
-  const end = scanValue(bytes);
-  if (end !== bytes.length) {
-    throw new EncodingError(EncodingErrorCode.trailingBytes, `${bytes.length - end} bytes after the value`, end);
-  }
-  let value: unknown;
-  try {
-    // msgpackr caches a DataView as a property of the buffer it reads; give it a fresh view
-    // so the caller's array is left exactly as it was.
-    value = packr.unpack(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  } catch (e) {
-    throw new EncodingError(EncodingErrorCode.truncated, `malformed MessagePack: ${(e as Error).message}`);
-  }
-  const normalized = normalize(value);
-  // The scan admitted only the canonical subset, so the value is encodable; compare against
-  // packr's scratch output directly instead of a copy of it.
-  if (!equalBytes(packr.pack(normalized), bytes)) {
-    throw new EncodingError(EncodingErrorCode.nonCanonical, "bytes are not the canonical encoding of their value");
-  }
-  return normalized;
-}
-
-// msgpackr returns Buffers for byte strings; hand out plain Uint8Arrays so equality and
-// serialization behave the same wherever the value came from.
-function normalize(value: unknown): CanonicalValue {
-  if (value instanceof Uint8Array) {
-    return Buffer.isBuffer(value) ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : value;
-  }
-  if (Array.isArray(value)) return value.map(normalize);
-  return value as CanonicalValue;
+  return readCanonical(bytes);
 }
 
 /** Why `value` cannot be encoded and where (indices from the top), or null if it can. */
@@ -91,10 +56,17 @@ interface Unencodable {
 function findUnencodable(value: unknown, depth: number): Unencodable | null {
   if (depth > 32) return { reason: "nesting deeper than 32", indices: [] };
   switch (typeof value) {
-    case "bigint":
-    case "string":
     case "boolean":
       return null;
+    case "bigint":
+      // Beyond this no decoder takes it back (reader.ts); the check costs a shift below 2^64.
+      if (value >= MIN_EXT_FREE && value < MAX_EXT_FREE) return null;
+      return bigIntExtLength(value) <= MAX_BIGINT_BYTES
+        ? null
+        : { reason: `integer needs more than ${MAX_BIGINT_BYTES} bytes`, indices: [] };
+    case "string":
+      // A lone surrogate has no UTF-8 form: msgpackr would write bytes no decoder accepts.
+      return value.isWellFormed() ? null : { reason: "string with a lone surrogate", indices: [] };
     case "number":
       if (Number.isInteger(value) && value >= MIN_NUMBER && value <= MAX_NUMBER) return null;
       return { reason: `number ${value} is not a 32-bit integer (use bigint for larger values)`, indices: [] };
