@@ -273,6 +273,7 @@ export class ChainRunner {
 
   async stop(): Promise<void> {
     this.intake.stop();
+    this.relay.stop();
     this.proposer?.stop();
     await this.switch.stop();
   }

@@ -15,7 +15,15 @@ import {
 import { toHex } from "../../crypto/index.ts";
 import { consensusSignatures } from "./consensus-signatures.ts";
 
-export type MessageCheck = { ok: true; author: string | null; message: Message } | { ok: false; reason: string };
+export type MessageCheck =
+  | {
+      ok: true;
+      author: string | null;
+      message: Message;
+      /** A proposal's block hash (computed for its signature check anyway). */
+      blockHash?: Uint8Array;
+    }
+  | { ok: false; reason: string };
 
 export function checkConsensusMessage(
   bytes: Uint8Array,
@@ -42,11 +50,9 @@ export function checkConsensusMessage(
   switch (m.kind) {
     case "proposal": {
       const b = m.block;
-      return signed(
-        b.proposer,
-        proposalSigningBytes(chainId, b.epoch, b.round, blockHash(chainId, b, payloadDigest)),
-        m.signature,
-      );
+      const hash = blockHash(chainId, b, payloadDigest);
+      const check = signed(b.proposer, proposalSigningBytes(chainId, b.epoch, b.round, hash), m.signature);
+      return check.ok ? { ...check, blockHash: hash } : check;
     }
     case "vote":
       return signed(m.voter, voteSigningBytes(chainId, m), m.signature);

@@ -38,6 +38,8 @@ export interface ConsensusHostModules<I> {
   ): void;
   /** A block's payload arrived for validation (the proposer uses the time for its block interval). */
   blockSeen(hash: Uint8Array, nowMs: number): void;
+  /** The validation of a block's payload finished (the relay forwards valid proposals). */
+  payloadJudged?(hash: Uint8Array, valid: boolean): void;
   onCommitted(info: I, block: CommittedBlock): Promise<void>;
   /** Fatal: the node cannot go on (its store or execution diverged). */
   onFatal(error: unknown): void;
@@ -217,6 +219,7 @@ export class ConsensusHost<I> {
                 );
                 if (!v.valid)
                   this.m.log.warn({ height: String(a.height), reason: v.reason }, "refused a proposed block");
+                this.m.payloadJudged?.(a.blockHash, v.valid);
                 if (generation === this.stops)
                   this.enqueue({ kind: "payload-verdict", blockHash: a.blockHash, valid: v.valid });
               },

@@ -4,12 +4,14 @@
 // to every validator: gossip drops a message it has seen (ids are hashes of the bytes), but the
 // engine repeats a message on purpose (its timeout, each time the round timer fires) so that
 // validators that were down or cut off get it. Sync requests for kept blocks are answered from
-// them, for this node's engine and for peers'.
+// them, for this node's engine and for peers'. A gossiped proposal is forwarded only once this
+// node has validated its block (block-verdicts.ts).
 import { createHash } from "node:crypto";
 import { blockHash, decodeMessage, encodeMessage, type Message, type PayloadDigest } from "../../consensus/index.ts";
 import { toHex } from "../../crypto/index.ts";
 import type { Verdict } from "../net/interface.ts";
 import type { ChainTip } from "./block-store.ts";
+import { BlockVerdicts } from "./block-verdicts.ts";
 import { checkConsensusMessage } from "./consensus-gossip.ts";
 import type { PendingBlocks } from "./pending-blocks.ts";
 
@@ -42,18 +44,26 @@ export interface ConsensusRelayModules {
 }
 
 const REMEMBERED_BROADCASTS = 1024;
+/** How long a gossiped proposal waits for this node's verdict on its block before it is dropped. */
+const PROPOSAL_VERDICT_TIMEOUT_MS = 2000;
 
 export class ConsensusRelay {
   private readonly m: ConsensusRelayModules;
   /** Hashes of the messages this node gossiped. */
   private readonly published = new Set<string>();
+  private readonly verdicts = new BlockVerdicts(PROPOSAL_VERDICT_TIMEOUT_MS);
 
   constructor(modules: ConsensusRelayModules) {
     this.m = modules;
   }
 
-  /** A message from the network; `peer` is the authenticated sender of a direct one. */
-  receive(data: Uint8Array, via: "gossip" | "direct", peer?: string): Verdict {
+  /**
+   * A message from the network; `peer` is the authenticated sender of a direct one. A gossiped
+   * proposal's verdict (whether gossip forwards it) waits for this node's validation of its
+   * block: accepted if the block is valid, otherwise ignored, which neither forwards it nor
+   * blames the peer (a block this node refuses, for its clock or its view, may be fine).
+   */
+  receive(data: Uint8Array, via: "gossip" | "direct", peer?: string): Verdict | Promise<Verdict> {
     const deliver = this.m.deliver;
     if (deliver === null || !this.m.engineRunning()) return "ignore";
     const check = checkConsensusMessage(data, this.m.chainId, this.m.validatorIds, via, this.m.payloadDigest);
@@ -68,7 +78,20 @@ export class ConsensusRelay {
     }
     // Direct messages come from an authenticated peer; gossip is attributed to its signer.
     deliver(via === "direct" ? (peer as string) : (check.author ?? peer ?? ""), data);
+    if (via === "gossip" && check.blockHash !== undefined) {
+      return this.verdicts.wait(toHex(check.blockHash)).then((valid) => (valid === true ? "accept" : "ignore"));
+    }
     return "accept";
+  }
+
+  /** This node's engine validated a proposed block (re-executed its payload). */
+  judged(blockHash: Uint8Array, valid: boolean): void {
+    this.verdicts.judged(toHex(blockHash), valid);
+  }
+
+  /** Ends the waits of gossiped proposals (the node stops). */
+  stop(): void {
+    this.verdicts.stop();
   }
 
   /** The engine's broadcast. */

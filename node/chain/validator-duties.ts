@@ -83,6 +83,7 @@ export function chainValidator(
       proposer.blockSeen(hash, now);
       m.noteSeen(hash, now);
     },
+    payloadJudged: (hash, valid) => m.relay().judged(hash, valid),
     onCommitted: m.onCommitted,
     onFatal: m.onFatal,
     now: m.now,
