@@ -10,8 +10,13 @@
 // A verdict that comes before anyone waits is kept for a while (the bounded `recent`), and a
 // wait that gets no verdict in time ends with null: the engine never validates some proposals
 // (a round already over, a parent this node does not have), and those are not forwarded.
+// Waits are bounded too: a validator signing proposals by the thousand (for rounds that never
+// come) must not hold gossip's validation slots, which transactions share; past the bound a
+// proposal is not waited for, and so not forwarded.
 
 const RECENT_VERDICTS = 256;
+/** Blocks waited on at once; a live chain has a few (observers that never validate: ~20). */
+export const MAX_WAITING_BLOCKS = 64;
 
 export class BlockVerdicts {
   private readonly timeoutMs: number;
@@ -26,6 +31,7 @@ export class BlockVerdicts {
   wait(hashHex: string): Promise<boolean | null> {
     const known = this.recent.get(hashHex);
     if (known !== undefined) return Promise.resolve(known);
+    if (this.waiting.size >= MAX_WAITING_BLOCKS && !this.waiting.has(hashHex)) return Promise.resolve(null);
     return new Promise((resolve) => {
       const timer = setTimeout(() => this.settle(hashHex, done, null), this.timeoutMs);
       const done = (valid: boolean | null) => {

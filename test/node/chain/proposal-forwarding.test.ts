@@ -3,7 +3,7 @@
 // the peer not blamed. Other consensus messages keep their immediate verdict.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { sha256, toHex } from "../../../crypto/index.ts";
-import { BlockVerdicts } from "../../../node/chain/block-verdicts.ts";
+import { BlockVerdicts, MAX_WAITING_BLOCKS } from "../../../node/chain/block-verdicts.ts";
 import { ConsensusRelay } from "../../../node/chain/consensus-relay.ts";
 import { PendingBlocks } from "../../../node/chain/pending-blocks.ts";
 import { MemoryKv } from "../../../vm/state/kv.ts";
@@ -44,6 +44,19 @@ describe("block verdicts", () => {
     // A verdict after the wait ended changes nothing and is kept for later waits.
     v.judged("aa", true);
     expect(await v.wait("aa")).toBe(true);
+  });
+
+  it("waits on a bounded number of blocks; past it, at once with null", async () => {
+    const v = new BlockVerdicts(60_000);
+    const waits = Array.from({ length: MAX_WAITING_BLOCKS }, (_, i) => v.wait(`b${i}`));
+    expect(await v.wait("one too many")).toBeNull();
+    // Another wait on a block already waited on is still taken.
+    const again = v.wait("b0");
+    v.judged("b0", true);
+    expect(await again).toBe(true);
+    expect(await waits[0]).toBe(true);
+    v.stop();
+    expect(await Promise.all(waits.slice(1))).toEqual(Array(MAX_WAITING_BLOCKS - 1).fill(null));
   });
 });
 
