@@ -20,8 +20,11 @@ export interface DevnetBenchResult {
   native_verify_per_s: number;
   steps: StepResult[];
   submitted: number;
+  /** Refusals, counting each time a transaction was refused. */
   rejected: number;
   rejected_by: Record<string, number>;
+  /** Transactions sent again after a refusal for now (MEMPOOL_FULL; bench/devnet-retry.ts). */
+  resent: number;
   committed: number;
   blocks: number;
   /**

@@ -9,7 +9,10 @@ export interface StepResult {
   p99_ms: number | null;
   /** Samples finalized (their latencies make p50 and p99). */
   samples: number;
-  /** Samples the node refused, and samples not finalized by the end of the run: not in p50/p99. */
+  /**
+   * Samples the node refused for good (one refused for now is sent again and keeps its first
+   * submission time), and samples not finalized by the end of the run: not in p50/p99.
+   */
   samples_refused: number;
   samples_unfinalized: number;
   /** Median latency of the samples sent in the step's first and second half. */

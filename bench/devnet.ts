@@ -23,6 +23,7 @@ import { transactionHash } from "../vm/index.ts";
 import { measureExecutionFloor } from "./devnet-floor.ts";
 import { senderKey, sinksPerShard } from "./devnet-load.ts";
 import type { DevnetBenchResult } from "./devnet-result.ts";
+import { LoadSender, MAX_CALLS_PER_POST } from "./devnet-sender.ts";
 import { edgeFound, fellBehind, percentile, type StepResult, type StepSamples, summarizeStep } from "./devnet-steps.ts";
 import { processCpuMs, threadCpuMs, threadShares } from "./process-cpu.ts";
 import { makeSignedPool, measure } from "./util.ts";
@@ -77,8 +78,6 @@ const ISC = 10n ** 18n;
  * wallet population's, so it flattered the nodes (docs/benchmarks.md).
  */
 const BURST_MS = 50;
-/** One JSON-RPC batch carries at most this many calls; a bigger burst is split. */
-const MAX_CALLS_PER_POST = 100;
 
 async function nativeVerifiesPerSecond(): Promise<number> {
   const pool = makeSignedPool(4096, 64);
@@ -171,8 +170,6 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
     const crossSamples: number[][] = rates.map(() => []);
     let committed = 0;
     let blocks = 0;
-    let rejected = 0;
-    const rejectedBy: Record<string, number> = {};
     let sent = 0;
     let step = 0;
     let observing = true;
@@ -231,33 +228,17 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
       }
     })();
 
-    const send = async (client: RpcClient, batch: number[]) => {
-      const body = `[${batch.map((i) => calls[i]).join(",")}]`;
-      try {
-        const res = await fetch(client.url, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body,
-        });
-        const answers = (await res.json()) as {
-          id: number;
-          error?: { data?: { reason?: string }; message?: string };
-        }[];
-        for (const a of answers) {
-          if (a.error === undefined) continue;
-          const sample = submittedAt.get(hashes[a.id] as string);
-          if (sample !== undefined) {
-            submittedAt.delete(hashes[a.id] as string);
-            samples[sample.step]?.refusedAt.push(sample.at);
-          }
-          rejected++;
-          const why = a.error.data?.reason ?? "other";
-          rejectedBy[why] = (rejectedBy[why] ?? 0) + 1;
-        }
-      } catch {
-        rejected += batch.length;
-      }
-    };
+    const sender = new LoadSender(
+      running.map((n) => n.rpc),
+      calls,
+      (index) => {
+        // A refused sample is dropped at once, so the run does not wait for it at the end.
+        const sample = submittedAt.get(hashes[index] as string);
+        if (sample === undefined) return;
+        submittedAt.delete(hashes[index] as string);
+        samples[sample.step]?.refusedAt.push(sample.at);
+      },
+    );
 
     say(
       opts.rates === undefined
@@ -265,7 +246,6 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
         : `load: ${rates.map((r) => `${r}/s`).join(", ")}, ${stepSeconds.toFixed(1)} s each`,
     );
     opts.onLoad?.(running.map((n) => n.child.pid).filter((pid): pid is number => pid !== undefined));
-    const inFlight = new Set<Promise<void>>();
     const nodeCpu = () => {
       const each = running.map((n) => processCpuMs(n.child.pid));
       return each.some((ms) => ms === null) ? null : each.reduce((a, b) => (a as number) + (b as number), 0);
@@ -281,7 +261,6 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
     const committedBefore = committed;
     let ran = 0;
     let behindInARow = 0;
-    let nextClient = 0;
     for (step = 0; step < rates.length; step++) {
       firstOfStep.push(sent);
       stepStarts.push(Date.now());
@@ -299,9 +278,9 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
             batch.push(i);
             if (i % opts.sampleEvery === 0) submittedAt.set(hashes[i] as string, { at: Date.now(), step });
           }
-          const p = send(clients[nextClient++ % clients.length] as RpcClient, batch).finally(() => inFlight.delete(p));
-          inFlight.add(p);
+          sender.send(batch);
         }
+        sender.resendDue();
         stepSent += Math.max(0, due);
         await new Promise((r) => setTimeout(r, BURST_MS));
       }
@@ -316,11 +295,14 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
     }
     // Blocks seen from now on belong to no step.
     step = rates.length;
-    await Promise.all(inFlight);
-    // Let the last step's transactions finish.
+    await sender.settle();
+    // Let the last step's transactions finish (those refused for now are still sent again).
     const drainUntil = Date.now() + 5000;
-    while (Date.now() < drainUntil && (submittedAt.size > 0 || awaitingCredit.size > 0))
+    while (Date.now() < drainUntil && (submittedAt.size > 0 || awaitingCredit.size > 0)) {
+      sender.resendDue();
       await new Promise((r) => setTimeout(r, 100));
+    }
+    await sender.settle();
     observing = false;
     await observe;
     const cpuAfter = nodeCpu();
@@ -357,8 +339,9 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
       native_verify_per_s: Math.round(nativePerS),
       steps,
       submitted: sent,
-      rejected,
-      rejected_by: rejectedBy,
+      rejected: sender.rejected,
+      rejected_by: sender.rejectedBy,
+      resent: sender.resent,
       committed,
       blocks,
       node_cpu_ms_per_tx:

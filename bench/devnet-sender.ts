@@ -1,0 +1,67 @@
+// The load client's sending side: JSON-RPC batches of pre-made `ubn_sendRawTransaction` calls
+// to the nodes in turn, without waiting for earlier answers (open loop), the refusals counted by
+// their reason, and those refused for now sent again (devnet-retry.ts).
+import { RefusalRetries } from "./devnet-retry.ts";
+
+/** One JSON-RPC batch carries at most this many calls; a bigger burst is split. */
+export const MAX_CALLS_PER_POST = 100;
+
+export class LoadSender {
+  /** Refusals, each time a transaction was refused. */
+  rejected = 0;
+  readonly rejectedBy: Record<string, number> = {};
+  /** Transactions sent again after a refusal for now. */
+  resent = 0;
+  private readonly urls: readonly string[];
+  /** The JSON of each call, by transaction index (its JSON-RPC id). */
+  private readonly calls: readonly string[];
+  /** A transaction was refused for good (not to be sent again). */
+  private readonly refusedForGood: (index: number) => void;
+  private readonly retries = new RefusalRetries();
+  private readonly inFlight = new Set<Promise<void>>();
+  private next = 0;
+
+  constructor(urls: readonly string[], calls: readonly string[], refusedForGood: (index: number) => void) {
+    this.urls = urls;
+    this.calls = calls;
+    this.refusedForGood = refusedForGood;
+  }
+
+  /** Posts these transactions to the next node in turn. */
+  send(batch: number[]): void {
+    const url = this.urls[this.next++ % this.urls.length] as string;
+    const p = this.post(url, batch).finally(() => this.inFlight.delete(p));
+    this.inFlight.add(p);
+  }
+
+  /** Sends again the refused transactions whose wait is over. */
+  resendDue(): void {
+    const again = this.retries.due(Date.now());
+    this.resent += again.length;
+    for (let k = 0; k < again.length; k += MAX_CALLS_PER_POST) this.send(again.slice(k, k + MAX_CALLS_PER_POST));
+  }
+
+  /** Resolves once every batch sent so far is answered. */
+  async settle(): Promise<void> {
+    await Promise.all(this.inFlight);
+  }
+
+  private async post(url: string, batch: number[]): Promise<void> {
+    const body = `[${batch.map((i) => this.calls[i]).join(",")}]`;
+    try {
+      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
+      const answers = (await res.json()) as { id: number; error?: { data?: { reason?: string } } }[];
+      for (const a of answers) {
+        if (a.error === undefined) continue;
+        this.rejected++;
+        const why = a.error.data?.reason ?? "other";
+        this.rejectedBy[why] = (this.rejectedBy[why] ?? 0) + 1;
+        // "The mempool is full; try again later": so the client does.
+        if (why === "MEMPOOL_FULL") this.retries.refused(a.id, Date.now());
+        else this.refusedForGood(a.id);
+      }
+    } catch {
+      this.rejected += batch.length;
+    }
+  }
+}
