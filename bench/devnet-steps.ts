@@ -36,6 +36,22 @@ export function edgeFound(steps: readonly StepResult[], best: StepResult): boole
   return steps.some((s) => !s.kept_up && s.offered_tps > best.offered_tps);
 }
 
+/**
+ * The search's offered rates in transactions per second, one per step of `stepSeconds` in
+ * `duration`: the first at `start` of the ceiling (the warm-up), then from `searchStart`,
+ * `growth` times more each step, never above the ceiling.
+ */
+export function searchRates(
+  opts: { duration: number; stepSeconds: number; start: number; searchStart: number; growth: number },
+  ceiling: number,
+): number[] {
+  const steps = Math.max(1, Math.floor(opts.duration / opts.stepSeconds));
+  return Array.from({ length: steps }, (_, i) => {
+    const share = i === 0 ? opts.start : opts.searchStart * opts.growth ** (i - 1);
+    return Math.max(1, Math.round(Math.min(1, share) * ceiling));
+  });
+}
+
 /** One step's timed samples: when each was sent, and how long the finalized ones took. */
 export interface StepSamples {
   finalized: { at: number; ms: number }[];

@@ -24,7 +24,15 @@ import { measureExecutionFloor } from "./devnet-floor.ts";
 import { senderKey, sinksPerShard } from "./devnet-load.ts";
 import type { DevnetBenchResult } from "./devnet-result.ts";
 import { LoadSender, MAX_CALLS_PER_POST } from "./devnet-sender.ts";
-import { edgeFound, fellBehind, percentile, type StepResult, type StepSamples, summarizeStep } from "./devnet-steps.ts";
+import {
+  edgeFound,
+  fellBehind,
+  percentile,
+  type StepResult,
+  type StepSamples,
+  searchRates,
+  summarizeStep,
+} from "./devnet-steps.ts";
 import { processCpuMs, threadCpuMs, threadShares } from "./process-cpu.ts";
 import { makeSignedPool, measure } from "./util.ts";
 
@@ -36,8 +44,13 @@ export interface DevnetBenchOptions {
   crossShard: number;
   /** Seconds of load at most: steps of `stepSeconds` (or split evenly between the given `rates`). */
   duration: number;
-  /** The first step's rate as a fraction of the ceiling; each next step offers `growth` times more. */
+  /**
+   * The first step's rate as a fraction of the ceiling: the network's warm-up (its JIT, caches
+   * and pools start cold). The search proper starts at `searchStart` with the second step, and
+   * each step after offers `growth` times more.
+   */
   start: number;
+  searchStart: number;
   growth: number;
   /**
    * Length of a step of the search. Long enough for a backlog to show: in 2.5 s steps the
@@ -59,9 +72,13 @@ export const defaultDevnetBenchOptions: DevnetBenchOptions = {
   shards: 1,
   crossShard: 0,
   duration: 30,
-  // From far below the ceiling (a small machine saturates well before it), 30% more every 5 s:
-  // 30 s of load reach 0.06 x 1.3^5 = 22% of the ceiling; a longer --duration goes further.
+  // A warm-up step far below the ceiling, then from 10% of it (a small machine saturates well
+  // before the ceiling), 30% more every 5 s: 30 s of load reach 0.10 x 1.3^4 = 29% of the
+  // ceiling, where this machine's network falls behind; a longer --duration goes further.
+  // Searching from the warm-up rate with no jump reached only 22% in 30 s, and starting cold
+  // at 10% had first steps with medians of 0.75-1.2 s (docs/benchmarks.md).
   start: 0.06,
+  searchStart: 0.1,
   growth: 1.3,
   stepSeconds: 5,
   senders: 4000,
@@ -102,11 +119,7 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
   say("measuring single-node execution of transfers (the efficiency bound) ...");
   const floor = await measureExecutionFloor(nativePerS);
   // The search's rates are all planned (and signed) up front; it may stop before the last.
-  const rates =
-    opts.rates ??
-    Array.from({ length: Math.max(1, Math.floor(opts.duration / opts.stepSeconds)) }, (_, i) =>
-      Math.max(1, Math.round(Math.min(1, opts.start * opts.growth ** i) * ceiling)),
-    );
+  const rates = opts.rates ?? searchRates(opts, ceiling);
   const stepSeconds = opts.rates === undefined ? opts.stepSeconds : opts.duration / rates.length;
 
   say(`signing the load (${opts.senders} senders) ...`);
@@ -242,7 +255,7 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
 
     say(
       opts.rates === undefined
-        ? `load: from ${rates[0]}/s, x${opts.growth} every ${stepSeconds.toFixed(1)} s until the network falls behind`
+        ? `load: ${rates[0]}/s to warm up, then from ${rates[1] ?? rates[0]}/s, x${opts.growth} every ${stepSeconds.toFixed(1)} s until the network falls behind`
         : `load: ${rates.map((r) => `${r}/s`).join(", ")}, ${stepSeconds.toFixed(1)} s each`,
     );
     opts.onLoad?.(running.map((n) => n.child.pid).filter((pid): pid is number => pid !== undefined));

@@ -1,6 +1,14 @@
 // How the devnet benchmark judges a step: pure functions over the samples' times.
 import { describe, expect, test } from "vitest";
-import { edgeFound, fellBehind, type StepResult, type StepSamples, summarizeStep } from "../../bench/devnet-steps.ts";
+import { defaultDevnetBenchOptions } from "../../bench/devnet.ts";
+import {
+  edgeFound,
+  fellBehind,
+  type StepResult,
+  type StepSamples,
+  searchRates,
+  summarizeStep,
+} from "../../bench/devnet-steps.ts";
 
 const START = 1_000_000;
 /** Samples sent every 50 ms over a 5 s step, the i-th taking latency(i) ms. */
@@ -80,5 +88,19 @@ describe("devnet benchmark steps", () => {
     // A step below the reported one that fell behind (a cold start) finds no edge.
     const cold = [at(300, false), at(400, true), at(500, true)];
     expect(edgeFound(cold, cold[2] as StepResult)).toBe(false);
+  });
+});
+
+describe("the search's rates", () => {
+  test("warm up at 6% of the ceiling, then search from 10% by 30% a step: 29% in 30 s", () => {
+    expect(searchRates(defaultDevnetBenchOptions, 10_000)).toEqual([600, 1000, 1300, 1690, 2197, 2856]);
+    expect(searchRates({ ...defaultDevnetBenchOptions, duration: 40 }, 10_000)).toEqual([
+      600, 1000, 1300, 1690, 2197, 2856, 3713, 4827,
+    ]);
+  });
+
+  test("never offer more than the ceiling, nor less than one transaction a second", () => {
+    expect(searchRates({ ...defaultDevnetBenchOptions, duration: 100 }, 1000).at(-1)).toBe(1000);
+    expect(searchRates({ ...defaultDevnetBenchOptions, duration: 3 }, 1)).toEqual([1]);
   });
 });
