@@ -4,7 +4,7 @@
 // and reader.ts reads it; the reader accepts exactly the bytes that encoding the decoded value
 // would produce, so each value has one accepted encoding and malleated bytes are refused.
 import { EncodingError, EncodingErrorCode } from "./errors.ts";
-import { bigIntExtLength, MAX_BIGINT_BYTES, readCanonical } from "./reader.ts";
+import { bigIntExtLength, fitsOneWord, MAX_BIGINT_BYTES, readCanonical } from "./reader.ts";
 import { writeCanonical } from "./writer.ts";
 
 export type CanonicalValue = null | boolean | number | bigint | string | Uint8Array | CanonicalValue[];
@@ -16,9 +16,6 @@ export const DEFAULT_MAX_BYTES = 1 << 20;
 // that no value is ever written as a float.
 const MIN_NUMBER = -(2 ** 31);
 const MAX_NUMBER = 2 ** 32 - 1;
-/** Bigints the encoder writes as int64 or uint64, with no extension payload to bound. */
-const MIN_EXT_FREE = -(1n << 63n);
-const MAX_EXT_FREE = 1n << 64n;
 
 export function encodeCanonical(value: CanonicalValue): Uint8Array {
   const problem = findUnencodable(value, 0);
@@ -60,7 +57,7 @@ function findUnencodable(value: unknown, depth: number): Unencodable | null {
       return null;
     case "bigint":
       // Beyond this no decoder takes it back (reader.ts); the check costs a shift below 2^64.
-      if (value >= MIN_EXT_FREE && value < MAX_EXT_FREE) return null;
+      if (fitsOneWord(value)) return null;
       return bigIntExtLength(value) <= MAX_BIGINT_BYTES
         ? null
         : { reason: `integer needs more than ${MAX_BIGINT_BYTES} bytes`, indices: [] };

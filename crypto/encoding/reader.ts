@@ -25,7 +25,13 @@ export const MAX_BIGINT_BYTES = 40;
 
 const INT64_MIN = -(1n << 63n);
 const UINT64_END = 1n << 64n;
-const INT63_MIN = 1n << 63n;
+/** From here up to 2^64 a bigint is written as uint64; below, as int64. */
+export const UINT64_ONLY_FROM = 1n << 63n;
+
+/** Whether the encoder writes this bigint in one 64-bit word (int64 or uint64), not the extension. */
+export function fitsOneWord(v: bigint): boolean {
+  return v >= INT64_MIN && v < UINT64_END;
+}
 
 // Fatal, so that bytes that are not UTF-8 (which no string encodes to) are caught; the BOM is
 // kept as the character it is.
@@ -98,7 +104,7 @@ class CanonicalReader {
       case 0xcf: {
         const v = this.word().getBigUint64(0);
         // Below 2^63 the encoder writes int64.
-        if (v < INT63_MIN) this.nonCanonical(at);
+        if (v < UINT64_ONLY_FROM) this.nonCanonical(at);
         return v;
       }
       case 0xd3:
@@ -216,7 +222,7 @@ class CanonicalReader {
     this.pos = i;
     while (this.pos < end) v = (v << 64n) | this.word().getBigUint64(0);
     v = BigInt.asIntN(length * 8, v);
-    if ((v >= INT64_MIN && v < UINT64_END) || length !== bigIntExtLength(v) || header !== extHeader(length)) {
+    if (fitsOneWord(v) || length !== bigIntExtLength(v) || header !== extHeader(length)) {
       this.nonCanonical(at);
     }
     return v;
@@ -279,7 +285,7 @@ export function bigIntExtLength(v: bigint): number {
 }
 
 /** The header the encoder gives an extension payload of `length` bytes (fixext or ext8). */
-function extHeader(length: number): number {
+export function extHeader(length: number): number {
   switch (length) {
     case 1:
       return 0xd4;

@@ -8,11 +8,7 @@
 // The caller has checked the value (canonical.ts findUnencodable): only integers of 32 bits as
 // numbers, well-formed strings, bigints within the reader's limit, nesting within its depth.
 import type { CanonicalValue } from "./canonical.ts";
-import { BIGINT_EXT_TYPE, bigIntExtLength } from "./reader.ts";
-
-const INT64_MIN = -(1n << 63n);
-const INT63_END = 1n << 63n;
-const UINT64_END = 1n << 64n;
+import { BIGINT_EXT_TYPE, bigIntExtLength, extHeader, fitsOneWord, UINT64_ONLY_FROM } from "./reader.ts";
 
 const textEncoder = new TextEncoder();
 
@@ -33,9 +29,11 @@ function sizeOf(v: CanonicalValue): number {
     case "number":
       if (v >= 0) return v < 0x80 ? 1 : v < 0x100 ? 2 : v < 0x10000 ? 3 : 5;
       return v >= -0x20 ? 1 : v >= -0x80 ? 2 : v >= -0x8000 ? 3 : 5;
-    case "bigint":
-      if (v >= INT64_MIN && v < UINT64_END) return 9;
-      return extHeaderSize(bigIntExtLength(v)) + bigIntExtLength(v);
+    case "bigint": {
+      if (fitsOneWord(v)) return 9;
+      const length = bigIntExtLength(v);
+      return extHeaderSize(length) + length;
+    }
     case "string": {
       const n = utf8Length(v);
       return lengthHeaderSize(n, 0x20) + n;
@@ -59,9 +57,9 @@ function lengthHeaderSize(n: number, fixLimit: number): number {
   return n < 0x10000 ? 3 : 5;
 }
 
-/** fixext for payloads of 1, 2, 4, 8 and 16 bytes, ext8 otherwise (payloads stay under 256). */
+/** fixext (type byte only) or ext8 (and a length byte); payloads stay under 256 bytes. */
 function extHeaderSize(length: number): number {
-  return length === 1 || length === 2 || length === 4 || length === 8 || length === 16 ? 2 : 3;
+  return extHeader(length) === 0xc7 ? 3 : 2;
 }
 
 function utf8Length(s: string): number {
@@ -159,22 +157,20 @@ class Writer {
   }
 
   private bigint(v: bigint): void {
-    if (v >= INT64_MIN && v < INT63_END) {
+    if (v < UINT64_ONLY_FROM && fitsOneWord(v)) {
       this.out[this.pos++] = 0xd3;
       this.word64(v);
       return;
     }
-    if (v >= 0n && v < UINT64_END) {
+    if (fitsOneWord(v)) {
       this.out[this.pos++] = 0xcf;
       this.word64(v);
       return;
     }
     const length = bigIntExtLength(v);
-    if (extHeaderSize(length) === 2) this.out[this.pos++] = 0xd4 + Math.log2(length);
-    else {
-      this.out[this.pos++] = 0xc7;
-      this.out[this.pos++] = length;
-    }
+    const header = extHeader(length);
+    this.out[this.pos++] = header;
+    if (header === 0xc7) this.out[this.pos++] = length;
     this.out[this.pos++] = BIGINT_EXT_TYPE;
     // Two's complement, big-endian, in 64-bit words: the high ones first.
     for (let shift = BigInt(length * 8 - 64); shift >= 0n; shift -= 64n) this.word64(v >> shift);
