@@ -26,9 +26,11 @@ import { noopLogger } from "./interface.ts";
 import { noiseCrypto } from "./noise-crypto.ts";
 import { type NetworkOptions, resolveNetworkOptions } from "./options.ts";
 import { PeerScores } from "./peer-score.ts";
-// Side effects: Noise's frame reader stops at the end of a chunk without throwing, and yamux
-// streams send window updates once half the window is used (see the files).
+// Side effects: Noise's frame reader stops at the end of a chunk without throwing, a Noise
+// frame leaves in one socket write, and yamux streams send window updates once half the window
+// is used (see the files).
 import "./frame-reader-drain.ts";
+import "./connection-writes.ts";
 import "./yamux-window.ts";
 import { type RequestOptions, StreamProtocols } from "./stream-protocols.ts";
 
