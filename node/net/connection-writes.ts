@@ -1,12 +1,12 @@
 // One socket write per Noise frame. @chainsafe/libp2p-noise 17 hands the connection each
 // encrypted frame as a list of two buffers, its 2-byte length and its ciphertext, and
 // @libp2p/tcp 11 writes every buffer of a list with a socket.write() of its own: two write
-// system calls per frame, the first of 2 bytes (seen with strace on a loaded devnet: of a
-// validator's 1,232 writes per second, 600 were to its peers' sockets, half of those 2-byte
-// length prefixes). This joins a list into one buffer before the connection queues it (a copy
-// of the frame, far cheaper than a system call), so a frame leaves in one write. Applied once,
-// at import, to the pinned version (package.json); test/node/net/connection-writes.test.ts
-// fails if an upgrade renames what this relies on.
+// system calls per frame, the first of 2 bytes (seen with strace on a loaded devnet: half of a
+// validator's writes to its peers' sockets were 2-byte length prefixes). This joins a list
+// into one buffer before the connection queues it (a copy of the frame, far cheaper than a
+// system call), so a frame leaves in one write. Applied once, at import, to the pinned
+// versions (package.json); test/node/net/connection-writes.test.ts fails if an upgrade renames
+// what this relies on.
 import { AbstractMessageStream, AbstractMultiaddrConnection } from "@libp2p/utils";
 import type { Uint8ArrayList } from "uint8arraylist";
 
