@@ -6,6 +6,20 @@ import { RefusalRetries } from "./devnet-retry.ts";
 /** One JSON-RPC batch carries at most this many calls; a bigger burst is split. */
 export const MAX_CALLS_PER_POST = 100;
 
+/** JSON-RPC's code for a call over the client's request rate (docs/rpc.md); it has no reason. */
+const RATE_LIMITED_CODE = -32033;
+
+/** Why a call was refused: the node's reason, or for an error without one, what its code says. */
+export function refusalReason(error: { code?: number; data?: { reason?: string } }): string {
+  if (error.data?.reason !== undefined) return error.data.reason;
+  return error.code === RATE_LIMITED_CODE ? "RATE_LIMITED" : `code ${error.code ?? "none"}`;
+}
+
+/** Refusals that say "try again later": the pool is full, or this client is over its rate. */
+export function refusedForNow(reason: string): boolean {
+  return reason === "MEMPOOL_FULL" || reason === "RATE_LIMITED";
+}
+
 export class LoadSender {
   /** Refusals, each time a transaction was refused. */
   rejected = 0;
@@ -50,14 +64,14 @@ export class LoadSender {
     const body = `[${batch.map((i) => this.calls[i]).join(",")}]`;
     try {
       const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
-      const answers = (await res.json()) as { id: number; error?: { data?: { reason?: string } } }[];
+      const answers = (await res.json()) as { id: number; error?: { code?: number; data?: { reason?: string } } }[];
       for (const a of answers) {
         if (a.error === undefined) continue;
         this.rejected++;
-        const why = a.error.data?.reason ?? "other";
+        const why = refusalReason(a.error);
         this.rejectedBy[why] = (this.rejectedBy[why] ?? 0) + 1;
-        // "The mempool is full; try again later": so the client does.
-        if (why === "MEMPOOL_FULL") this.retries.refused(a.id, Date.now());
+        // "Try again later": so the client does.
+        if (refusedForNow(why)) this.retries.refused(a.id, Date.now());
         else this.refusedForGood(a.id);
       }
     } catch {
