@@ -7,13 +7,13 @@
 // system call), so a frame leaves in one write. Applied once, at import, to the pinned
 // versions (package.json); test/node/net/connection-writes.test.ts fails if an upgrade renames
 // what this relies on.
-import { AbstractMessageStream, AbstractMultiaddrConnection } from "@libp2p/utils";
+import { AbstractMultiaddrConnection } from "@libp2p/utils";
 import type { Uint8ArrayList } from "uint8arraylist";
 
 type Send = (data: Uint8Array | Uint8ArrayList) => boolean;
 
-/** The library's own method (every multiaddr connection inherits it). */
-export const librarySend: Send = AbstractMessageStream.prototype.send;
+/** The library's own method, as multiaddr connections had it before this file ran. */
+export const librarySend: Send = AbstractMultiaddrConnection.prototype.send;
 
 /** The bytes as one buffer (a list of one buffer gives that buffer, uncopied). */
 export function joined(data: Uint8Array | Uint8ArrayList): Uint8Array {
