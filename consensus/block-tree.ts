@@ -36,6 +36,8 @@ export class BlockTree {
   /** Committed blocks still kept, oldest first; the last one is the committed tip. */
   private readonly history: BlockNode[] = [];
   private historyBytes = 0;
+  /** Blocks added below or beside the committed chain (never by the core): dropped at the next commit. */
+  private readonly strays = new Set<string>();
 
   constructor(root: CommittedTip) {
     const node: BlockNode = {
@@ -93,6 +95,9 @@ export class BlockTree {
     if (siblings === undefined) this.children.set(parentHex, [hex]);
     else siblings.push(hex);
     const parent = this.nodes.get(parentHex);
+    // The core only adds blocks above the committed tip; anything else can never commit and
+    // goes at the next commit, as the blocks forking off the committed chain do.
+    if (parent === undefined || (parent.committed && parent !== this.committedTip)) this.strays.add(hex);
     if (parent !== undefined && parent.certifiedBy === null && equalBytes(block.qc.blockHash, parent.hash)) {
       parent.certifiedBy = block.qc;
     }
@@ -164,39 +169,70 @@ export class BlockTree {
     if (first === undefined || first.parentHex !== this.committedTip.hex) {
       throw new Error("invariant: a committed chain must start at the committed tip");
     }
+    let parent = this.committedTip;
     for (const n of chain) {
       n.committed = true;
       this.history.push(n);
       this.historyBytes += n.block?.payload.length ?? 0;
+      this.dropSiblings(parent, n);
+      parent = n;
     }
-    this.prune();
+    for (const hex of this.strays) this.dropStray(hex);
+    this.dropOldHistory();
     return chain;
   }
 
-  /** Keeps the retained committed history and the descendants of the tip; drops the rest. */
-  private prune(): void {
-    while (
-      this.history.length > 1 &&
-      (this.history.length > RETAINED_COMMITTED || this.historyBytes > RETAINED_COMMITTED_BYTES)
-    ) {
-      const old = this.history.shift() as BlockNode;
-      this.historyBytes -= old.block?.payload.length ?? 0;
-    }
-    const keep = new Set<string>(this.history.map((n) => n.hex));
-    const stack = [this.committedTip.hex];
+  // What stays is the retained committed history and the descendants of the committed tip.
+  // Pruning touches only what a commit changes: the forks off each newly committed block and
+  // the history beyond its bound. (It used to rebuild the kept set from all retained blocks at
+  // every commit, O(256) Set and Map work per commit for the same result.)
+
+  /** `parent` has just had `child` committed: its other children can never commit. */
+  private dropSiblings(parent: BlockNode, child: BlockNode): void {
+    const cs = this.children.get(parent.hex);
+    if (cs === undefined || (cs.length === 1 && cs[0] === child.hex)) return;
+    for (const c of cs) if (c !== child.hex) this.dropSubtree(c);
+    this.children.set(parent.hex, [child.hex]);
+  }
+
+  /** Forgets a stray block and what is above it, and unlinks it from its parent. */
+  private dropStray(hex: string): void {
+    const parentHex = this.nodes.get(hex)?.parentHex;
+    this.dropSubtree(hex);
+    if (parentHex === undefined || parentHex === null) return;
+    const cs = this.children.get(parentHex)?.filter((c) => c !== hex);
+    if (cs === undefined || cs.length === 0) this.children.delete(parentHex);
+    else this.children.set(parentHex, cs);
+  }
+
+  /** Forgets `hex` and everything above it. */
+  private dropSubtree(hex: string): void {
+    const stack = [hex];
     while (stack.length > 0) {
-      const hex = stack.pop() as string;
-      keep.add(hex);
-      for (const c of this.children.get(hex) ?? []) stack.push(c);
+      const h = stack.pop() as string;
+      this.nodes.delete(h);
+      this.strays.delete(h);
+      const cs = this.children.get(h);
+      if (cs === undefined) continue;
+      this.children.delete(h);
+      for (const c of cs) stack.push(c);
     }
-    for (const hex of [...this.nodes.keys()]) if (!keep.has(hex)) this.nodes.delete(hex);
-    for (const [hex, cs] of [...this.children]) {
-      if (!keep.has(hex)) this.children.delete(hex);
-      else
-        this.children.set(
-          hex,
-          cs.filter((c) => keep.has(c)),
-        );
+  }
+
+  /** Drops the oldest committed blocks beyond the retained count and bytes. */
+  private dropOldHistory(): void {
+    let drop = 0;
+    while (
+      this.history.length - drop > 1 &&
+      (this.history.length - drop > RETAINED_COMMITTED || this.historyBytes > RETAINED_COMMITTED_BYTES)
+    ) {
+      const old = this.history[drop] as BlockNode;
+      this.historyBytes -= old.block?.payload.length ?? 0;
+      // Its one remaining child is the next committed block, which stays.
+      this.nodes.delete(old.hex);
+      this.children.delete(old.hex);
+      drop++;
     }
+    if (drop > 0) this.history.splice(0, drop);
   }
 }
