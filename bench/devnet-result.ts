@@ -74,11 +74,11 @@ export function formatDevnetBench(r: DevnetBenchResult): string {
     ...(r.node_cpu_ms_per_tx === null
       ? []
       : [`node CPU ${r.node_cpu_ms_per_tx} ms per transaction${describeThreads(r)}`]),
-    "offered   finalized  p50     p99",
+    "offered   finalized  p50     p99     node CPU ms/tx",
   ];
   for (const s of r.steps)
     lines.push(
-      `${String(s.offered_tps).padEnd(10)}${String(s.tps).padEnd(11)}${String(s.p50_ms).padEnd(8)}${s.p99_ms}`,
+      `${String(s.offered_tps).padEnd(10)}${String(s.tps).padEnd(11)}${String(s.p50_ms).padEnd(8)}${String(s.p99_ms).padEnd(8)}${s.node_cpu_ms_per_tx ?? "-"}`,
     );
   return lines.join("\n");
 }

@@ -1,6 +1,7 @@
 // What the devnet benchmark records per step, and how it judges a step: whether the network
 // fell behind (decided as the step ends, to stop the search) and whether it kept up (decided
 // at the end of the run, for the figures).
+import type { ThreadKind } from "./process-cpu.ts";
 
 export interface StepResult {
   offered_tps: number;
@@ -25,6 +26,13 @@ export interface StepResult {
    * cannot sustain.
    */
   kept_up: boolean;
+  /**
+   * CPU milliseconds the validators used during the step, per transaction the observer saw
+   * finalized during it (whichever step sent it), in all and by kind of thread (null without
+   * Linux /proc). Steps at one rate (`--rates 900,900,...`) show the network warming up.
+   */
+  node_cpu_ms_per_tx: number | null;
+  node_cpu_ms_per_tx_by_thread: Record<ThreadKind, number> | null;
 }
 
 /**
@@ -90,6 +98,8 @@ export function summarizeStep(step: {
   startedAt: number;
   samples: StepSamples;
   unfinalized: number;
+  /** The validators' CPU per transaction finalized during the step (threadMsPerTx). */
+  cpu?: { total: number; byKind: Record<ThreadKind, number> } | null;
 }): StepResult {
   const all = step.samples.finalized;
   const sorted = all.map((f) => f.ms).sort((a, b) => a - b);
@@ -116,5 +126,7 @@ export function summarizeStep(step: {
     p50_first_half_ms: early,
     p50_second_half_ms: late,
     kept_up: p50 !== null && p50 <= 1000 && stable && step.unfinalized === 0,
+    node_cpu_ms_per_tx: step.cpu?.total ?? null,
+    node_cpu_ms_per_tx_by_thread: step.cpu?.byKind ?? null,
   };
 }

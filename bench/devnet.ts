@@ -33,7 +33,7 @@ import {
   searchRates,
   summarizeStep,
 } from "./devnet-steps.ts";
-import { processCpuMs, threadCpuMs, threadShares } from "./process-cpu.ts";
+import { processCpuMs, threadCpuMs, threadMsPerTx, threadShares } from "./process-cpu.ts";
 import { makeSignedPool, measure } from "./util.ts";
 
 export interface DevnetBenchOptions {
@@ -279,9 +279,12 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
     const committedBefore = committed;
     let ran = 0;
     let behindInARow = 0;
+    const stepCpu: ReturnType<typeof threadMsPerTx>[] = [];
     for (step = 0; step < rates.length; step++) {
       firstOfStep.push(sent);
       stepStarts.push(Date.now());
+      const threadsAtStart = nodeThreads();
+      const committedAtStart = committed;
       const rate = rates[step] as number;
       const start = Date.now();
       const stepEnd = start + stepSeconds * 1000;
@@ -302,6 +305,7 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
         stepSent += Math.max(0, due);
         await new Promise((r) => setTimeout(r, BURST_MS));
       }
+      stepCpu.push(threadMsPerTx(threadsAtStart, nodeThreads(), committed - committedAtStart));
       ran = step + 1;
       // Two steps in a row, not one: a single slow round (a timeout) should not end the search.
       if (opts.rates === undefined) {
@@ -338,6 +342,7 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
         startedAt: stepStarts[i] as number,
         samples: samples[i] as StepSamples,
         unfinalized: unfinalized[i] as number,
+        cpu: stepCpu[i] ?? null,
       }),
     );
     // The network's throughput: the best step at which it kept up (see StepResult.kept_up).

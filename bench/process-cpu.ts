@@ -58,24 +58,49 @@ export function threadCpuMs(pid: number | undefined): Map<string, number> | null
 }
 
 /**
- * Each kind's share of the CPU the threads used between two readings (threadCpuMs of every
- * node, merged). A thread that ended between the readings is not counted; one that started
- * counts from zero.
+ * CPU milliseconds each kind of thread used between two readings (threadCpuMs of every node,
+ * merged), and their total. A thread that ended between the readings is not counted; one
+ * that started counts from zero.
  */
+export function threadMsByKind(
+  before: ReadonlyMap<string, number>,
+  after: ReadonlyMap<string, number>,
+): { total: number; byKind: Record<ThreadKind, number> } {
+  const byKind: Record<ThreadKind, number> = { main: 0, signature_workers: 0, v8: 0, libuv: 0, other: 0 };
+  let total = 0;
+  for (const [key, ms] of after) {
+    const delta = ms - (before.get(key) ?? 0);
+    byKind[key.slice(key.indexOf(" ") + 1) as ThreadKind] += delta;
+    total += delta;
+  }
+  return { total, byKind };
+}
+
+/** Each kind's share of the CPU the threads used between two readings (see threadMsByKind). */
 export function threadShares(
   before: ReadonlyMap<string, number>,
   after: ReadonlyMap<string, number>,
 ): Record<ThreadKind, number> | null {
-  const used: Record<ThreadKind, number> = { main: 0, signature_workers: 0, v8: 0, libuv: 0, other: 0 };
-  let total = 0;
-  for (const [key, ms] of after) {
-    const delta = ms - (before.get(key) ?? 0);
-    used[key.slice(key.indexOf(" ") + 1) as ThreadKind] += delta;
-    total += delta;
-  }
+  const { total, byKind } = threadMsByKind(before, after);
   if (total <= 0) return null;
-  for (const k of Object.keys(used) as ThreadKind[]) used[k] = Math.round((used[k] / total) * 100) / 100;
-  return used;
+  for (const k of Object.keys(byKind) as ThreadKind[]) byKind[k] = Math.round((byKind[k] / total) * 100) / 100;
+  return byKind;
+}
+
+/**
+ * CPU milliseconds per transaction between two readings, in all and by kind of thread, with
+ * `txs` transactions finalized between them (null when none were, or nothing was read).
+ */
+export function threadMsPerTx(
+  before: ReadonlyMap<string, number>,
+  after: ReadonlyMap<string, number>,
+  txs: number,
+): { total: number; byKind: Record<ThreadKind, number> } | null {
+  const { total, byKind } = threadMsByKind(before, after);
+  if (txs <= 0 || total <= 0) return null;
+  const per = (ms: number) => Math.round((ms / txs) * 1000) / 1000;
+  for (const k of Object.keys(byKind) as ThreadKind[]) byKind[k] = per(byKind[k]);
+  return { total: per(total), byKind };
 }
 
 // Node names its threads: the main one keeps the process's name (or "MainThread"), worker_threads

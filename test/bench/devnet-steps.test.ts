@@ -26,7 +26,7 @@ describe("devnet benchmark steps", () => {
       samples: step(() => 400),
       unfinalized: 0,
     });
-    expect(steady).toMatchObject({ tps: 500, p50_ms: 400, kept_up: true });
+    expect(steady).toMatchObject({ tps: 500, p50_ms: 400, kept_up: true, node_cpu_ms_per_tx: null });
     // 300 ms in the first half, 900 ms in the second: a queue building up.
     const growing = summarizeStep({
       offered: 900,
@@ -48,6 +48,21 @@ describe("devnet benchmark steps", () => {
         unfinalized: 1,
       }).kept_up,
     ).toBe(false);
+  });
+
+  test("a step carries the validators' CPU per transaction measured over it", () => {
+    const byKind = { main: 0.7, signature_workers: 0.5, v8: 0.15, libuv: 0.2, other: 0 };
+    const s = summarizeStep({
+      offered: 900,
+      finalizedTxs: 4500,
+      seconds: 5,
+      startedAt: START,
+      samples: step(() => 400),
+      unfinalized: 0,
+      cpu: { total: 1.55, byKind },
+    });
+    expect(s.node_cpu_ms_per_tx).toBe(1.55);
+    expect(s.node_cpu_ms_per_tx_by_thread).toEqual(byKind);
   });
 
   test("fell behind when most samples judged by the step's end took over a second, pending and refused ones counting as late", () => {

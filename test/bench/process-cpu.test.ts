@@ -3,7 +3,7 @@
 // each file in a forked process (its default pool), so this code runs on that process's main thread.
 import { Worker } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
-import { processCpuMs, threadCpuMs, threadShares } from "../../bench/process-cpu.ts";
+import { processCpuMs, threadCpuMs, threadMsPerTx, threadShares } from "../../bench/process-cpu.ts";
 
 const onLinux = process.platform === "linux";
 
@@ -61,6 +61,27 @@ describe.runIf(onLinux)("process CPU from /proc", () => {
     } finally {
       await worker.terminate();
     }
+  });
+
+  it("divides the CPU used between two readings by the transactions finalized meanwhile", () => {
+    const before = new Map([
+      ["1/1 main", 100],
+      ["1/2 signature_workers", 50],
+      ["1/3 libuv", 10],
+    ]);
+    const after = new Map([
+      ["1/1 main", 300],
+      ["1/2 signature_workers", 150],
+      ["1/3 libuv", 10],
+      // A thread that started between the readings counts from zero.
+      ["1/4 v8", 40],
+    ]);
+    expect(threadMsPerTx(before, after, 200)).toEqual({
+      total: 1.7,
+      byKind: { main: 1, signature_workers: 0.5, v8: 0.2, libuv: 0, other: 0 },
+    });
+    expect(threadMsPerTx(before, after, 0)).toBeNull();
+    expect(threadMsPerTx(before, before, 200)).toBeNull();
   });
 
   it("no CPU used between two readings gives no shares", () => {
