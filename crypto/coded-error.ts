@@ -2,11 +2,41 @@
 // programs (branching, metric labels, peer scoring). Each module declares its codes as an
 // `as const` object and one subclass, so `catch (e) { if (e instanceof XError) ... e.code }`
 // is all a caller needs.
+//
+// Some errors are verdicts or answers, not faults: a refused transaction, a JSON-RPC error
+// reply. Their code and message say everything, nobody reads their stack, and capturing one
+// costs about 6 us, which a node refusing a flood of transactions would pay once per
+// transaction (twice: the pool's refusal, then the RPC reply). Those are built stackless.
+
+export interface CodedErrorOptions extends ErrorOptions {
+  /** Capture no stack trace (for verdicts and answers, see above). */
+  stackless?: boolean;
+}
+
 export class CodedError<Code extends string> extends Error {
   readonly code: Code;
 
-  constructor(code: Code, message: string, options?: ErrorOptions) {
-    super(message, options);
+  constructor(code: Code, message: string, options?: CodedErrorOptions) {
+    const limit = Error.stackTraceLimit;
+    if (options?.stackless === true) Error.stackTraceLimit = 0;
+    try {
+      super(message, options);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
     this.code = code;
+  }
+}
+
+/** An Error that captures no stack trace: the base of answers such as JSON-RPC errors (see above). */
+export class StacklessError extends Error {
+  constructor(message?: string, options?: ErrorOptions) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(message, options);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
   }
 }

@@ -12,6 +12,7 @@
 //   -32020..-32029  a query the node cannot answer as asked (unknown shard, a wait timed out)
 //   -32030..-32039  access and limits (admin methods from afar, subscriptions, rate limits)
 // Codes are never reused for another meaning once published.
+import { StacklessError } from "../crypto/index.ts";
 
 export const RpcErrorCode = {
   parseError: -32700,
@@ -69,7 +70,8 @@ export type RpcErrorCode = (typeof RpcErrorCode)[keyof typeof RpcErrorCode];
 /** The message sent for -32603: fixed, so nothing internal leaks. */
 export const INTERNAL_ERROR_MESSAGE = "internal error";
 
-export class RpcError extends Error {
+/** An error reply: built without a stack trace, which a reply never carries (crypto/coded-error.ts). */
+export class RpcError extends StacklessError {
   override name = "RpcError";
   readonly code: RpcErrorCode;
   /** Sent to the client as `error.data` when defined; must be JSON-ready (no bigint or bytes). */

@@ -38,8 +38,13 @@ export const MempoolErrorCode = {
 } as const;
 export type MempoolErrorCode = (typeof MempoolErrorCode)[keyof typeof MempoolErrorCode];
 
+/** A refusal: a verdict on a transaction, built without a stack trace (crypto/coded-error.ts). */
 export class MempoolError extends CodedError<MempoolErrorCode> {
   override name = "MempoolError";
+
+  constructor(code: MempoolErrorCode, message: string, options?: ErrorOptions) {
+    super(code, message, { ...options, stackless: true });
+  }
 }
 
 export function isMempoolError(e: unknown): e is MempoolError {
