@@ -17,8 +17,7 @@ export class CodedError<Code extends string> extends Error {
   readonly code: Code;
 
   constructor(code: Code, message: string, options?: CodedErrorOptions) {
-    const limit = Error.stackTraceLimit;
-    if (options?.stackless === true) Error.stackTraceLimit = 0;
+    const limit = options?.stackless === true ? muteStackTraces() : Error.stackTraceLimit;
     try {
       super(message, options);
     } finally {
@@ -31,12 +30,18 @@ export class CodedError<Code extends string> extends Error {
 /** An Error that captures no stack trace: the base of answers such as JSON-RPC errors (see above). */
 export class StacklessError extends Error {
   constructor(message?: string, options?: ErrorOptions) {
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
+    const limit = muteStackTraces();
     try {
       super(message, options);
     } finally {
       Error.stackTraceLimit = limit;
     }
   }
+}
+
+/** Stops errors made from now on capturing a stack; returns the limit to restore afterwards. */
+function muteStackTraces(): number {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  return limit;
 }
