@@ -54,6 +54,15 @@ export interface OpenedShardChain {
   params: VmParams;
 }
 
+/**
+ * Commits between stores of the state tree's nodes. The top levels of the tree change in every
+ * block; storing nodes every 32nd block writes them once instead of 32 times, and LevelDB's
+ * compaction of those bytes is the part of a node's cost that grows as its database does
+ * (docs/state.md, "Flushing nodes"). The commits between store their values and a journal of
+ * their keys, which a restart replays: at most 32 blocks' keys.
+ */
+export const STATE_NODE_FLUSH_INTERVAL = 32;
+
 export function shardChainName(shard: number): string {
   return `shard-${shard}`;
 }
@@ -70,7 +79,9 @@ export async function openShardChain(o: OpenShardChain): Promise<OpenedShardChai
   const safety = await openSafetyStore(join(o.home, "safety"), name);
   o.closers.push(() => safety.close());
   const stateKv = store.stateKv();
-  const state = await o.readOrCorrupt(() => SparseMerkleState.open(stateKv));
+  const state = await o.readOrCorrupt(() =>
+    SparseMerkleState.open(stateKv, { nodeFlushInterval: STATE_NODE_FLUSH_INTERVAL }),
+  );
   let tip = await o.readOrCorrupt(() => store.tip());
   if (tip === undefined) tip = await initChain(state, store, db, genesis, o.genesisHash, o.shard);
   const at = tip;

@@ -7,6 +7,8 @@ export const StateErrorCode = {
   corruptNode: "STATE_CORRUPT_NODE",
   corruptRoot: "STATE_CORRUPT_ROOT",
   unknownRoot: "STATE_UNKNOWN_ROOT",
+  /** The journal of commits whose nodes are not stored yet is damaged or does not rebuild the root. */
+  corruptJournal: "STATE_CORRUPT_JOURNAL",
   commitInProgress: "STATE_COMMIT_IN_PROGRESS",
   /** stackOn() or commitLayer() on a state with pending writes (a bug in the caller). */
   pendingWrites: "STATE_PENDING_WRITES",

@@ -32,6 +32,8 @@ export interface LeafNode {
   readonly hash: Digest;
   readonly keyHash: Digest;
   readonly valueHash: Digest;
+  /** In the store: read from it, or written by a flush. See `InternalNode.stored`. */
+  stored: boolean;
 }
 
 /**
@@ -45,6 +47,11 @@ export interface InternalNode {
   readonly rightHash: Digest;
   left: TreeNode | null | undefined;
   right: TreeNode | null | undefined;
+  /**
+   * In the store: read from it, or written by a flush. A stored node's children are stored
+   * too, so a stored child can be unlinked and read back; one made since the last flush cannot.
+   */
+  stored: boolean;
 }
 
 export type TreeNode = LeafNode | InternalNode;
@@ -119,7 +126,7 @@ export function internalNodeHash(leftHash: Digest, rightHash: Digest): Digest {
 }
 
 export function makeLeaf(keyHash: Digest, valueHash: Digest): LeafNode {
-  return { leaf: true, hash: leafNodeHash(keyHash, valueHash), keyHash, valueHash };
+  return { leaf: true, hash: leafNodeHash(keyHash, valueHash), keyHash, valueHash, stored: false };
 }
 
 /** An internal node; a child may be left unloaded (undefined) when its hash is given. */
@@ -129,7 +136,15 @@ export function makeInternal(
   right: Subtree | undefined,
   rightHash: Digest,
 ): InternalNode {
-  return { leaf: false, hash: internalNodeHash(leftHash, rightHash), leftHash, rightHash, left, right };
+  return {
+    leaf: false,
+    hash: internalNodeHash(leftHash, rightHash),
+    leftHash,
+    rightHash,
+    left,
+    right,
+    stored: false,
+  };
 }
 
 /**
@@ -140,7 +155,7 @@ export function parseNode(hash: Digest, bytes: Uint8Array): TreeNode | undefined
   if (bytes.length !== NODE_BYTES || sha256Binary(bytes) !== hash) return undefined;
   const a = bytesToDigest(bytes.subarray(1, 1 + HASH_LENGTH));
   const b = bytesToDigest(bytes.subarray(1 + HASH_LENGTH));
-  if (bytes[0] === LEAF_PREFIX) return { leaf: true, hash, keyHash: a, valueHash: b };
+  if (bytes[0] === LEAF_PREFIX) return { leaf: true, hash, keyHash: a, valueHash: b, stored: true };
   if (bytes[0] !== INTERNAL_PREFIX) return undefined;
   return {
     leaf: false,
@@ -149,5 +164,6 @@ export function parseNode(hash: Digest, bytes: Uint8Array): TreeNode | undefined
     rightHash: b,
     left: a === EMPTY_DIGEST ? null : undefined,
     right: b === EMPTY_DIGEST ? null : undefined,
+    stored: true,
   };
 }

@@ -3,12 +3,19 @@
 //
 //   get     pending writes -> read cache (LRU of committed values) -> value bucket of the store
 //   commit  one pass over the sorted writes rebuilds the touched paths (sparse-merkle-update.ts),
-//           then new nodes, values and the root go to the store in one kv.write
+//           then values, the root and either the new nodes (a flush) or the list of keys
+//           written (a journal record) go to the store in one kv.write
 //
 // Reads never walk the tree: the store keeps the latest value of each key flat beside the
 // nodes. The tree is held as linked node objects, loaded on demand and shared between
 // versions; when more than nodeCacheSize are linked, it is cut back to its top levels.
-// Nodes are never deleted (no pruning yet), so proofs against any earlier root still work.
+//
+// With nodeFlushInterval > 1, only every so many commits store the tree's nodes: the nodes of
+// the top levels, rewritten by every block, are then written once per flush instead of once
+// per block. The commits between journal the keys they wrote; opening the store replays them
+// on the flushed tree, from the values (always stored), and checks that the committed root
+// comes out. Nodes are never deleted (no pruning yet), so proofs work against the committed
+// root, the last few roots (kept in memory) and any root a flush stored.
 import { HASH_LENGTH } from "../../crypto/index.ts";
 import type { AuthenticatedState } from "./interface.ts";
 import type { KvOp, KvStore } from "./kv.ts";
@@ -30,9 +37,15 @@ import {
 } from "./sparse-merkle-node.ts";
 import { makeStateProof, type StateProof } from "./sparse-merkle-proof.ts";
 import {
+  encodeFlushedTree,
+  encodeJournalRecord,
+  FLUSHED_KEY,
+  journalKey,
   NODE_KEY_BYTES,
   ROOT_KEY,
   readCommittedRoot,
+  readFlushedTree,
+  readJournalRecord,
   readNode,
   readRoot,
   valueKey,
@@ -45,12 +58,22 @@ export interface SparseMerkleStateOptions {
   readCacheSize: number;
   /** Tree nodes kept linked in memory before the tree is cut back to its top levels. */
   nodeCacheSize: number;
+  /**
+   * Store the tree's nodes at every this many commits (1: at each). The commits between store
+   * values, the root and a journal of their keys; opening replays the journal. A flush also
+   * comes early once the commits since the last one made nodeCacheSize / 4 nodes.
+   */
+  nodeFlushInterval: number;
 }
 
 export const defaultSparseMerkleStateOptions: SparseMerkleStateOptions = {
   readCacheSize: 1 << 16,
   nodeCacheSize: 1 << 18,
+  nodeFlushInterval: 1,
 };
+
+/** Committed trees kept in memory for proofs against recent roots, whose nodes may be unstored. */
+const RECENT_TREES = 16;
 
 interface Computed {
   /** The writes it applied, sorted by key hash. */
@@ -82,6 +105,13 @@ export class SparseMerkleState implements AuthenticatedState {
   private computing = 0;
   /** Tree nodes linked in memory, counted loosely (exactly after each cut). */
   private linkedNodes = 0;
+  /** The last flush: the root whose nodes are all stored, and the commits journaled since. */
+  private flushedRoot: Digest;
+  private journalLength = 0;
+  /** Nodes made by the commits since the last flush (an upper bound on those unstored). */
+  private unflushedNodes = 0;
+  /** The last RECENT_TREES committed trees by root, newest last. */
+  private readonly recentTrees = new Map<Digest, Subtree>();
 
   private constructor(kv: KvStore, opts: SparseMerkleStateOptions, tree: Subtree) {
     this.kv = kv;
@@ -89,6 +119,7 @@ export class SparseMerkleState implements AuthenticatedState {
     this.readCache = new LruCache(opts.readCacheSize);
     this.tree = tree;
     this.committedRoot = subtreeHash(tree);
+    this.flushedRoot = this.committedRoot;
   }
 
   /** Opens the state committed in `kv` (the empty state if nothing was ever committed there). */
@@ -97,8 +128,45 @@ export class SparseMerkleState implements AuthenticatedState {
     for (const [name, n] of Object.entries(full)) {
       if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`option ${name} must be a count, got ${n}`);
     }
+    if (full.nodeFlushInterval < 1) throw new RangeError("option nodeFlushInterval must be at least 1");
     const root = await readCommittedRoot(kv);
-    return new SparseMerkleState(kv, full, await readRoot(kv, root));
+    const flushed = await readFlushedTree(kv);
+    if (flushed === undefined) return new SparseMerkleState(kv, full, await readRoot(kv, root));
+    const state = new SparseMerkleState(kv, full, await readRoot(kv, flushed.root));
+    await state.replayJournal(flushed.journalLength, root);
+    return state;
+  }
+
+  /**
+   * Rebuilds the committed tree from the flushed one: the keys the journaled commits wrote, at
+   * their stored (latest) values, give the committed set of pairs and so the committed tree.
+   * Its new nodes stay unstored, and the journal in place, until the next flush.
+   */
+  private async replayJournal(journalLength: number, committed: Digest): Promise<void> {
+    const keys = new Map<string, Uint8Array>();
+    for (let i = 0; i < journalLength; i++) {
+      for (const key of await readJournalRecord(this.kv, i)) keys.set(keyId(key), key);
+    }
+    const all = [...keys.values()];
+    const values = await Promise.all(all.map((key) => this.kv.get(valueKey(key))));
+    all.forEach((key, i) => {
+      const value = values[i];
+      this.write(key, value === undefined ? undefined : Uint8Array.from(value));
+    });
+    const { result } = await this.compute();
+    const root = subtreeHash(result.root);
+    if (root !== committed) {
+      throw new StateError(
+        StateErrorCode.corruptJournal,
+        `the state's journal does not rebuild the committed root (${journalLength} records over the flushed tree): the database is damaged; resync the state`,
+      );
+    }
+    this.pending.clear();
+    this.computed = undefined;
+    this.tree = result.root;
+    this.committedRoot = root;
+    this.journalLength = journalLength;
+    this.unflushedNodes = result.created.length;
   }
 
   get root(): Uint8Array {
@@ -153,10 +221,7 @@ export class SparseMerkleState implements AuthenticatedState {
     try {
       if (this.pending.size === 0) return this.root;
       const { writes, result } = await this.compute();
-      const newRoot = subtreeHash(result.root);
-      await this.kv.write(commitOps(result.created, writes, newRoot));
-
-      this.adoptCommitted(result.root, newRoot, writes, result.created.length);
+      await this.store(result.root, writes, result.created.length);
       return this.root;
     } finally {
       this.committing = false;
@@ -210,9 +275,7 @@ export class SparseMerkleState implements AuthenticatedState {
     if (layer.baseRoot !== this.committedRoot) return undefined;
     this.committing = true;
     try {
-      const newRoot = layer.root;
-      await this.kv.write(commitOps(layer.created, layer.writes, newRoot));
-      this.adoptCommitted(layer.tree, newRoot, layer.writes, layer.created.length);
+      await this.store(layer.tree, layer.writes, layer.created.length);
       layer.below = undefined;
       return this.root;
     } finally {
@@ -220,11 +283,69 @@ export class SparseMerkleState implements AuthenticatedState {
     }
   }
 
+  /**
+   * Writes a commit's batch (values and root, then the unstored nodes of `tree` at a flush or a
+   * journal record otherwise) and makes `tree` the committed tree. `created` counts the nodes
+   * the commit made.
+   */
+  private async store(tree: Subtree, writes: readonly PendingWrite[], created: number): Promise<void> {
+    const root = subtreeHash(tree);
+    const ops: KvOp[] = [];
+    for (const w of writes) {
+      ops.push(
+        w.value === undefined
+          ? { type: "del", key: valueKey(w.key) }
+          : { type: "put", key: valueKey(w.key), value: w.value },
+      );
+    }
+    ops.push({ type: "put", key: ROOT_KEY, value: digestToBytes(root) });
+    const flush =
+      this.journalLength + 1 >= this.opts.nodeFlushInterval ||
+      this.unflushedNodes + created > this.opts.nodeCacheSize / 4;
+    let flushed: TreeNode[] = [];
+    if (flush) {
+      flushed = unstoredNodes(tree);
+      pushNodeOps(ops, flushed);
+      if (this.journalLength > 0) {
+        ops.push({ type: "del", key: FLUSHED_KEY });
+        for (let i = 0; i < this.journalLength; i++) ops.push({ type: "del", key: journalKey(i) });
+      }
+    } else {
+      ops.push({
+        type: "put",
+        key: journalKey(this.journalLength),
+        value: encodeJournalRecord(writes.map((w) => w.key)),
+      });
+      ops.push({
+        type: "put",
+        key: FLUSHED_KEY,
+        value: encodeFlushedTree({ root: this.flushedRoot, journalLength: this.journalLength + 1 }),
+      });
+    }
+    await this.kv.write(ops);
+
+    if (flush) {
+      for (const node of flushed) node.stored = true;
+      this.flushedRoot = root;
+      this.journalLength = 0;
+      this.unflushedNodes = 0;
+    } else {
+      this.journalLength++;
+      this.unflushedNodes += created;
+    }
+    this.adoptCommitted(tree, root, writes, created);
+  }
+
   /** After a commit's batch is stored: `tree` becomes the committed tree. */
   private adoptCommitted(tree: Subtree, root: Digest, writes: readonly PendingWrite[], created: number): void {
     this.generation++;
     this.tree = tree;
     this.committedRoot = root;
+    if (this.opts.nodeFlushInterval > 1) {
+      this.recentTrees.delete(root);
+      this.recentTrees.set(root, tree);
+      if (this.recentTrees.size > RECENT_TREES) this.recentTrees.delete(this.recentTrees.keys().next().value as Digest);
+    }
     for (const w of writes) {
       this.readCache.set(w.id, w.value ?? null);
       // A write made while the batch was being stored stays pending for the next commit.
@@ -236,15 +357,19 @@ export class SparseMerkleState implements AuthenticatedState {
   }
 
   /**
-   * A proof for `key` against the committed root, or against `root`, any root committed to this
-   * store before (nodes are never deleted).
+   * A proof for `key` against the committed root, or against `root`: one of the last 16
+   * committed, or any whose nodes a flush stored (nodes are never deleted). With
+   * nodeFlushInterval 1 that is any root ever committed to this store.
    */
   async prove(key: Uint8Array, root?: Uint8Array): Promise<StateProof> {
     if (root !== undefined && root.length !== HASH_LENGTH) {
       throw new RangeError(`a state root is ${HASH_LENGTH} bytes, got ${root.length}`);
     }
     const rootHash = root === undefined ? this.committedRoot : bytesToDigest(root);
-    let node: Subtree = rootHash === this.committedRoot ? this.tree : await readRoot(this.kv, rootHash);
+    let node: Subtree =
+      rootHash === this.committedRoot
+        ? this.tree
+        : (this.recentTrees.get(rootHash) ?? (await readRoot(this.kv, rootHash)));
     const keyHash = stateKeyHash(key);
     const siblings: Digest[] = [];
     for (let depth = 0; node !== null && !node.leaf; depth++) {
@@ -311,32 +436,37 @@ function byKeyHash(a: PendingWrite, b: PendingWrite): number {
 }
 
 /**
- * The one batch of a commit: new nodes, values and the root. Node keys and bytes are views
- * into two shared buffers rather than 2 small allocations per node.
+ * The nodes of `tree` not in the store yet, parents before children. A stored node's subtree is
+ * all stored, and an unloaded child is a stored one, so the walk stops at either.
  */
-function commitOps(created: readonly TreeNode[], writes: readonly PendingWrite[], root: Digest): KvOp[] {
-  const ops: KvOp[] = new Array(created.length + writes.length + 1);
-  const keys = new Uint8Array(created.length * NODE_KEY_BYTES);
-  const bytes = new Uint8Array(created.length * NODE_BYTES);
-  let n = 0;
-  for (let i = 0; i < created.length; i++) {
-    const node = created[i] as TreeNode;
+function unstoredNodes(tree: Subtree): TreeNode[] {
+  const out: TreeNode[] = [];
+  const walk = (node: Subtree | undefined): void => {
+    if (node === null || node === undefined || node.stored) return;
+    out.push(node);
+    if (!node.leaf) {
+      walk(node.left);
+      walk(node.right);
+    }
+  };
+  walk(tree);
+  return out;
+}
+
+/** Puts for `nodes`; keys and bytes are views into two shared buffers, not 2 allocations each. */
+function pushNodeOps(ops: KvOp[], nodes: readonly TreeNode[]): void {
+  const keys = new Uint8Array(nodes.length * NODE_KEY_BYTES);
+  const bytes = new Uint8Array(nodes.length * NODE_BYTES);
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i] as TreeNode;
     writeNodeKey(keys, i * NODE_KEY_BYTES, node.hash);
     writeNodeBytes(bytes, i * NODE_BYTES, node);
-    ops[n++] = {
+    ops.push({
       type: "put",
       key: keys.subarray(i * NODE_KEY_BYTES, (i + 1) * NODE_KEY_BYTES),
       value: bytes.subarray(i * NODE_BYTES, (i + 1) * NODE_BYTES),
-    };
+    });
   }
-  for (const w of writes) {
-    ops[n++] =
-      w.value === undefined
-        ? { type: "del", key: valueKey(w.key) }
-        : { type: "put", key: valueKey(w.key), value: w.value };
-  }
-  ops[n++] = { type: "put", key: ROOT_KEY, value: digestToBytes(root) };
-  return ops;
 }
 
 function countLinked(node: Subtree | undefined): number {
@@ -347,9 +477,13 @@ function countLinked(node: Subtree | undefined): number {
 
 function unlinkBelow(node: Subtree | undefined, depth: number): void {
   if (node === null || node === undefined || node.leaf) return;
-  if (depth === 0) {
-    if (node.left !== null) node.left = undefined;
-    if (node.right !== null) node.right = undefined;
+  if (depth <= 0) {
+    // Only a stored child can be read back: one made since the last flush stays linked, and
+    // the cut moves below it.
+    if (node.left?.stored) node.left = undefined;
+    else unlinkBelow(node.left, 0);
+    if (node.right?.stored) node.right = undefined;
+    else unlinkBelow(node.right, 0);
     return;
   }
   unlinkBelow(node.left, depth - 1);
