@@ -1,6 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { leafHash, merkleProof, merkleRoot, nodeHash, sha256, verifyMerkleProof } from "../../crypto/index.ts";
+import {
+  leafHash,
+  merkleProof,
+  merkleRoot,
+  merkleRootOfLeafHashes,
+  nodeHash,
+  sha256,
+  verifyMerkleProof,
+} from "../../crypto/index.ts";
 
 const items = (n: number) => Array.from({ length: n }, (_, i) => Uint8Array.of(i, i >> 8, 7));
 
@@ -12,6 +20,27 @@ describe("merkle tree", () => {
     expect(merkleRoot(items(2))).toEqual(nodeHash(a, b));
     // The odd leaf moves up unchanged; it is never paired with itself.
     expect(merkleRoot(items(3))).toEqual(nodeHash(nodeHash(a, b), c));
+  });
+
+  it("computes the same root as hashing leaf by leaf and level by level, for items of any length", () => {
+    const reference = (list: Uint8Array[]) => {
+      let level = list.map(leafHash);
+      while (level.length > 1) {
+        const up: Uint8Array[] = [];
+        for (let i = 0; i + 1 < level.length; i += 2)
+          up.push(nodeHash(level[i] as Uint8Array, level[i + 1] as Uint8Array));
+        if (level.length % 2 === 1) up.push(level[level.length - 1] as Uint8Array);
+        level = up;
+      }
+      return level[0];
+    };
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { minLength: 1, maxLength: 70 }), (list) => {
+        expect(merkleRoot(list)).toEqual(reference(list));
+        expect(merkleRootOfLeafHashes(list.map(leafHash))).toEqual(reference(list));
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it("separates leaves from inner nodes", () => {
