@@ -21,19 +21,18 @@ import type { AuthenticatedState } from "./interface.ts";
 import type { KvOp, KvStore } from "./kv.ts";
 import { keyId, LruCache } from "./sparse-merkle-cache.ts";
 import { StateError, StateErrorCode } from "./sparse-merkle-errors.ts";
+import { countLinked, pushNodeOps, unlinkBelow, unstoredNodes } from "./sparse-merkle-flush.ts";
 import { layersAbove, type PendingWrite, StateLayer } from "./sparse-merkle-layer.ts";
 import {
   bytesToDigest,
   type Digest,
   digestToBytes,
-  NODE_BYTES,
   pathBit,
   type Subtree,
   stateKeyHash,
   stateValueHash,
   subtreeHash,
   type TreeNode,
-  writeNodeBytes,
 } from "./sparse-merkle-node.ts";
 import { makeStateProof, type StateProof } from "./sparse-merkle-proof.ts";
 import {
@@ -41,7 +40,6 @@ import {
   encodeJournalRecord,
   FLUSHED_KEY,
   journalKey,
-  NODE_KEY_BYTES,
   ROOT_KEY,
   readCommittedRoot,
   readFlushedTree,
@@ -49,7 +47,6 @@ import {
   readNode,
   readRoot,
   valueKey,
-  writeNodeKey,
 } from "./sparse-merkle-storage.ts";
 import { applyUpdates, loadTouchedPaths, UpdateBatch, type UpdateResult } from "./sparse-merkle-update.ts";
 
@@ -433,59 +430,4 @@ export class SparseMerkleState implements AuthenticatedState {
 
 function byKeyHash(a: PendingWrite, b: PendingWrite): number {
   return a.keyHash < b.keyHash ? -1 : a.keyHash > b.keyHash ? 1 : 0;
-}
-
-/**
- * The nodes of `tree` not in the store yet, parents before children. A stored node's subtree is
- * all stored, and an unloaded child is a stored one, so the walk stops at either.
- */
-function unstoredNodes(tree: Subtree): TreeNode[] {
-  const out: TreeNode[] = [];
-  const walk = (node: Subtree | undefined): void => {
-    if (node === null || node === undefined || node.stored) return;
-    out.push(node);
-    if (!node.leaf) {
-      walk(node.left);
-      walk(node.right);
-    }
-  };
-  walk(tree);
-  return out;
-}
-
-/** Puts for `nodes`; keys and bytes are views into two shared buffers, not 2 allocations each. */
-function pushNodeOps(ops: KvOp[], nodes: readonly TreeNode[]): void {
-  const keys = new Uint8Array(nodes.length * NODE_KEY_BYTES);
-  const bytes = new Uint8Array(nodes.length * NODE_BYTES);
-  for (let i = 0; i < nodes.length; i++) {
-    const node = nodes[i] as TreeNode;
-    writeNodeKey(keys, i * NODE_KEY_BYTES, node.hash);
-    writeNodeBytes(bytes, i * NODE_BYTES, node);
-    ops.push({
-      type: "put",
-      key: keys.subarray(i * NODE_KEY_BYTES, (i + 1) * NODE_KEY_BYTES),
-      value: bytes.subarray(i * NODE_BYTES, (i + 1) * NODE_BYTES),
-    });
-  }
-}
-
-function countLinked(node: Subtree | undefined): number {
-  if (node === null || node === undefined) return 0;
-  if (node.leaf) return 1;
-  return 1 + countLinked(node.left) + countLinked(node.right);
-}
-
-function unlinkBelow(node: Subtree | undefined, depth: number): void {
-  if (node === null || node === undefined || node.leaf) return;
-  if (depth <= 0) {
-    // Only a stored child can be read back: one made since the last flush stays linked, and
-    // the cut moves below it.
-    if (node.left?.stored) node.left = undefined;
-    else unlinkBelow(node.left, 0);
-    if (node.right?.stored) node.right = undefined;
-    else unlinkBelow(node.right, 0);
-    return;
-  }
-  unlinkBelow(node.left, depth - 1);
-  unlinkBelow(node.right, depth - 1);
 }
