@@ -5,7 +5,7 @@
 //     resumes and no committed transaction is lost.
 import { afterEach, describe, expect, it } from "vitest";
 import type { RpcClient } from "../../../rpc/index.ts";
-import { TestDevnet, waitFor } from "./devnet-harness.ts";
+import { anyFailed, TestDevnet, waitFor } from "./devnet-harness.ts";
 
 async function syncedBlocks(metricsUrl: string | null): Promise<number> {
   if (metricsUrl === null) return 0;
@@ -36,8 +36,8 @@ async function finalized(client: RpcClient, hash: Uint8Array, ms: number) {
 
 describe("crash faults", () => {
   let net: TestDevnet | undefined;
-  afterEach(async () => {
-    await net?.stop();
+  afterEach(async ({ task }) => {
+    await net?.stop({ failed: anyFailed(task) });
     net = undefined;
   });
 

@@ -1,16 +1,14 @@
 // Four validator processes finalize transfers submitted over JSON-RPC, and every node reports
 // the same block and state root at every height.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TestDevnet, waitFor } from "./devnet-harness.ts";
+import { stopAfterAll, TestDevnet, waitFor } from "./devnet-harness.ts";
 
 describe("devnet of 4 validators", () => {
   let net: TestDevnet;
   beforeAll(async () => {
     net = await TestDevnet.create({ validators: 4 });
   });
-  afterAll(async () => {
-    await net?.stop();
-  });
+  afterAll(stopAfterAll(() => net));
 
   it("finalizes transfers sent to any node; all nodes agree on every block and state root", async () => {
     const sent: { hash: Uint8Array; to: string }[] = [];

@@ -4,15 +4,13 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { TestDevnet, waitFor } from "./devnet-harness.ts";
+import { stopAfterAll, TestDevnet, waitFor } from "./devnet-harness.ts";
 
 const BLOCKS = 1000n;
 
 describe("fast sync of a new full node", () => {
   let net: TestDevnet | undefined;
-  afterAll(async () => {
-    await net?.stop();
-  });
+  afterAll(stopAfterAll(() => net));
 
   it(`reaches the tip after ${BLOCKS} blocks`, { timeout: 300_000 }, async () => {
     // 20 ms blocks, empty ones too, so 1,000 blocks take about half a minute.

@@ -8,7 +8,7 @@ import { addressBytesOf, generateKeyPair, toHex } from "../../../crypto/index.ts
 import { encodeTxBatch } from "../../../node/chain/tx-gossip.ts";
 import { signedTransfer, transferSigner } from "../../../node/devnet/transfer.ts";
 import { Network } from "../../../node/net/index.ts";
-import { TestDevnet, waitFor } from "./devnet-harness.ts";
+import { stopAfterAll, TestDevnet, waitFor } from "./devnet-harness.ts";
 
 describe("a misbehaving peer", () => {
   let net: TestDevnet;
@@ -21,10 +21,12 @@ describe("a misbehaving peer", () => {
       bootstrap: net.layout.nodes.map((n) => n.p2p),
     });
   });
-  afterAll(async () => {
-    await attacker?.stop();
-    await net?.stop();
-  });
+  afterAll(
+    stopAfterAll(
+      () => net,
+      async () => attacker?.stop(),
+    ),
+  );
 
   it("is disconnected, and the validators keep finalizing", { timeout: 120_000 }, async () => {
     const prefix = `/ubn/${net.layout.chainId}/shard-0`;

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addressBytesOf, formatAddress, generateKeyPair } from "../../../crypto/index.ts";
 import { shardOfAddress } from "../../../vm/cross-shard/shard-of.ts";
-import { TestDevnet, waitFor } from "./devnet-harness.ts";
+import { stopAfterAll, TestDevnet, waitFor } from "./devnet-harness.ts";
 
 const S = 2;
 const addressOn = (shard: number): Uint8Array => {
@@ -37,9 +37,7 @@ describe("sharded devnet: a halted shard", () => {
       },
     });
   }, 120_000);
-  afterAll(async () => {
-    await net?.stop();
-  });
+  afterAll(stopAfterAll(() => net));
 
   it("halts alone, and on restart takes the receipts that waited, exactly once", async () => {
     const live = shardOfAddress(net.faucet.address, S);

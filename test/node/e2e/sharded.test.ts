@@ -27,7 +27,7 @@ import {
   SparseMerkleState,
   TOTALS_KEY,
 } from "../../../vm/index.ts";
-import { TestDevnet, waitFor } from "./devnet-harness.ts";
+import { stopAfterAll, TestDevnet, waitFor } from "./devnet-harness.ts";
 import { StakingScript } from "./staking-script.ts";
 
 const S = 2;
@@ -53,9 +53,7 @@ describe("sharded devnet: 8 validators and a joiner, 2 shards", () => {
       accounts: [{ address: addressBytesOf(alice.publicKey), balance: 10n ** 24n }],
     });
   }, 120_000);
-  afterAll(async () => {
-    await net?.stop();
-  });
+  afterAll(stopAfterAll(() => net));
 
   it("finalizes intra- and cross-shard transfers exactly once across committee hand-overs; every shard's books balance", async () => {
     const faucetShard = shardOfAddress(net.faucet.address, S);
