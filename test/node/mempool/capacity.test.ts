@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { MempoolErrorCode } from "../../../node/mempool/index.ts";
 import { decodeTransaction, encodeTransaction, transactionHash } from "../../../vm/index.ts";
-import { codes, funded, newPool, okHashes, signedTx, txBytes } from "./helpers.ts";
+import { addr, codes, funded, newPool, okHashes, signedTx, txBytes } from "./helpers.ts";
 
 const NOW = 1_000;
 const inPool = (pool: { has(h: Uint8Array): boolean }, txs: Uint8Array[]) =>
@@ -69,6 +69,43 @@ describe("eviction when full", () => {
     expect(codes(await pool.add([e], accounts.reader, NOW))).toEqual([null]);
     // a's tail at 200 goes; then a's nonce 1 (300) is its tail, and nonce 0 (tip 0) is still kept.
     expect(inPool(pool, [...a, d, e])).toEqual([true, true, false, true, true]);
+    expect(pool.size).toBe(4);
+  });
+
+  it("evicts by priority again after the pool drained and filled up", async () => {
+    // The pool keeps its heap of sender tails only while it is full or lately was; this runs a
+    // full pool, drains it under half through a committed block, and fills it again with
+    // senders that arrived while it kept none.
+    const { pool } = newPool({ maxTxs: 4 });
+    const accounts = funded(9);
+    const first = [100n, 200n, 300n, 400n].map((tip, i) => txBytes(i, 0n, { tip }));
+    okHashes(await pool.add(first, accounts.reader, NOW));
+    const s4 = txBytes(4, 0n, { tip: 250n });
+    expect(codes(await pool.add([s4], accounts.reader, NOW))).toEqual([null]);
+    expect(inPool(pool, [...first, s4])).toEqual([false, true, true, true, true]);
+
+    const block = [first[1], first[2], s4] as Uint8Array[];
+    for (const i of [1, 2, 4]) accounts.set(addr(i), { nonce: 1n });
+    await pool.removeIncluded(block, accounts.reader);
+    expect(pool.size).toBe(1);
+
+    const refill = [txBytes(5, 0n, { tip: 50n }), txBytes(6, 0n, { tip: 500n }), txBytes(1, 1n, { tip: 120n })];
+    okHashes(await pool.add(refill, accounts.reader, NOW));
+    expect(pool.size).toBe(4);
+    // The lowest tail is sender 5's (50): it goes for a tip of 60.
+    const s7 = txBytes(7, 0n, { tip: 60n });
+    expect(codes(await pool.add([s7], accounts.reader, NOW))).toEqual([null]);
+    expect(inPool(pool, [...refill, s7])).toEqual([false, true, true, true]);
+    // Now 60 is the lowest: 55 does not beat it, 130 does, and sender 1's tail (120) is next.
+    expect(codes(await pool.add([txBytes(8, 0n, { tip: 55n })], accounts.reader, NOW))).toEqual([
+      MempoolErrorCode.full,
+    ]);
+    const s8 = txBytes(8, 0n, { tip: 130n });
+    expect(codes(await pool.add([s8], accounts.reader, NOW))).toEqual([null]);
+    expect(inPool(pool, [s7, s8])).toEqual([false, true]);
+    const s0 = txBytes(0, 0n, { tip: 125n });
+    expect(codes(await pool.add([s0], accounts.reader, NOW))).toEqual([null]);
+    expect(inPool(pool, [refill[2] as Uint8Array, s0])).toEqual([false, true]);
     expect(pool.size).toBe(4);
   });
 
