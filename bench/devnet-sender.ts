@@ -55,6 +55,11 @@ export class LoadSender {
     for (let k = 0; k < again.length; k += MAX_CALLS_PER_POST) this.send(again.slice(k, k + MAX_CALLS_PER_POST));
   }
 
+  /** Transactions refused for now and not yet sent again, and batches not yet answered. */
+  get unsettled(): number {
+    return this.retries.waiting + this.inFlight.size;
+  }
+
   /** Resolves once every batch sent so far is answered. */
   async settle(): Promise<void> {
     await Promise.all(this.inFlight);

@@ -1,6 +1,7 @@
 // What the devnet benchmark records per step, and how it judges a step: whether the network
 // fell behind (decided as the step ends, to stop the search) and whether it kept up (decided
 // at the end of the run, for the figures).
+import type { StepVerdict } from "./devnet-search.ts";
 import type { ThreadKind } from "./process-cpu.ts";
 
 export interface StepResult {
@@ -44,22 +45,6 @@ export function edgeFound(steps: readonly StepResult[], best: StepResult): boole
   return steps.some((s) => !s.kept_up && s.offered_tps > best.offered_tps);
 }
 
-/**
- * The search's offered rates in transactions per second, one per step of `stepSeconds` in
- * `duration`: the first at `start` of the ceiling (the warm-up), then from `searchStart`,
- * `growth` times more each step, never above the ceiling.
- */
-export function searchRates(
-  opts: { duration: number; stepSeconds: number; start: number; searchStart: number; growth: number },
-  ceiling: number,
-): number[] {
-  const steps = Math.max(1, Math.floor(opts.duration / opts.stepSeconds));
-  return Array.from({ length: steps }, (_, i) => {
-    const share = i === 0 ? opts.start : opts.searchStart * opts.growth ** (i - 1);
-    return Math.max(1, Math.round(Math.min(1, share) * ceiling));
-  });
-}
-
 /** One step's timed samples: when each was sent, and how long the finalized ones took. */
 export interface StepSamples {
   finalized: { at: number; ms: number }[];
@@ -88,6 +73,28 @@ export function fellBehind(s: StepSamples, pendingAt: readonly number[], stepEnd
   for (const at of pendingAt) if (at <= cutoff) judged++;
   for (const at of s.refusedAt) if (at <= cutoff) judged++;
   return judged >= 10 && ok * 2 < judged;
+}
+
+/**
+ * How a step looked as it ended, for the search (devnet-search.ts): behind (fellBehind), or
+ * comfortable when the median of its samples sent at least a second before the end (pending
+ * and refused ones counted as late) was at most `comfortMs`, or else it held.
+ */
+export function judgeStep(
+  s: StepSamples,
+  pendingAt: readonly number[],
+  stepEnd: number,
+  comfortMs: number,
+): StepVerdict {
+  if (fellBehind(s, pendingAt, stepEnd)) return "behind";
+  const cutoff = stepEnd - 1000;
+  const judged = s.finalized.filter((f) => f.at <= cutoff).map((f) => f.ms);
+  for (const at of [...pendingAt, ...s.refusedAt]) if (at <= cutoff) judged.push(Infinity);
+  const median = percentile(
+    judged.sort((a, b) => a - b),
+    50,
+  );
+  return median !== null && median <= comfortMs ? "comfortable" : "held";
 }
 
 export function summarizeStep(step: {

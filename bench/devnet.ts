@@ -1,9 +1,10 @@
 // ubn bench devnet: a whole local network under open-loop load, measured the way
 // asonnino/hotstuff's harness does it: the client sends signed transfers at a fixed rate
 // whatever happens to earlier ones, tags a sample of them, and times each sample from its
-// submission to the block that finalizes it. The rate rises in steps, by a fixed factor, until
-// the network falls behind (most samples of a step take more than a second); each step reports
-// what was offered, what was finalized and the samples' latency.
+// submission to the block that finalizes it. The rate rises in steps, fast while the network
+// is comfortable and slowly once latency rises, until a step falls behind (most of its samples
+// take more than a second); then it bisects towards the edge (devnet-search.ts). Each step
+// reports what was offered, what was finalized and the samples' latency.
 //
 // The ceiling is what signature checking alone allows on this machine: every validator must
 // verify every transaction once, so with C cores and V validators the network cannot finalize
@@ -23,40 +24,23 @@ import { transactionHash } from "../vm/index.ts";
 import { measureExecutionFloor } from "./devnet-floor.ts";
 import { senderKey, sinksPerShard } from "./devnet-load.ts";
 import type { DevnetBenchResult } from "./devnet-result.ts";
+import { RateSearch, type SearchOptions } from "./devnet-search.ts";
 import { LoadSender, MAX_CALLS_PER_POST } from "./devnet-sender.ts";
-import {
-  edgeFound,
-  fellBehind,
-  percentile,
-  type StepResult,
-  type StepSamples,
-  searchRates,
-  summarizeStep,
-} from "./devnet-steps.ts";
+import { edgeFound, judgeStep, percentile, type StepResult, type StepSamples, summarizeStep } from "./devnet-steps.ts";
 import { processCpuMs, threadCpuMs, threadMsPerTx, threadShares } from "./process-cpu.ts";
 import { makeSignedPool, measure } from "./util.ts";
 
-export interface DevnetBenchOptions {
+export interface DevnetBenchOptions extends SearchOptions {
   validators: number;
   /** Shard chains (1: no beacon chain). */
   shards: number;
   /** The fraction of transfers sent to an address of another shard (with shards > 1). */
   crossShard: number;
-  /** Seconds of load at most: steps of `stepSeconds` (or split evenly between the given `rates`). */
-  duration: number;
   /**
-   * The first step's rate as a fraction of the ceiling: the network's warm-up (its JIT, caches
-   * and pools start cold). The search proper starts at `searchStart` with the second step, and
-   * each step after offers `growth` times more.
+   * A step is comfortable (the search then grows by `fastGrowth`) when the median of its
+   * samples, as the step ends, is at most this.
    */
-  start: number;
-  searchStart: number;
-  growth: number;
-  /**
-   * Length of a step of the search. Long enough for a backlog to show: in 2.5 s steps the
-   * mempool absorbed rates that 10 s steps showed the network could not sustain.
-   */
-  stepSeconds: number;
+  comfortMs: number;
   /** Offered rates in transactions per second, one step each, instead of the search. */
   rates?: number[];
   senders: number;
@@ -72,14 +56,20 @@ export const defaultDevnetBenchOptions: DevnetBenchOptions = {
   shards: 1,
   crossShard: 0,
   duration: 30,
-  // A warm-up step far below the ceiling, then from 10% of it (a small machine saturates well
-  // before the ceiling), 30% more every 5 s: 30 s of load reach 0.10 x 1.3^4 = 29% of the
-  // ceiling, where this machine's network falls behind; a longer --duration goes further.
-  // Searching from the warm-up rate with no jump reached only 22% in 30 s, and starting cold
-  // at 10% had first steps with medians of 0.75-1.2 s (docs/benchmarks.md).
+  // A warm-up step far below the ceiling (starting cold at 10% of it had first steps with
+  // medians of 0.75-1.2 s), then from 10% of it, 50% more every 5 s while the steps'
+  // medians stay within 500 ms and 15% more once they do not: 30 s of load reach
+  // 0.10 x 1.5^4 = 51% of the ceiling. The fixed 30% of earlier versions reached 29%, short
+  // of what this machine's network carries. Once a step falls behind, the search bisects
+  // until the bracket is within 10% (docs/benchmarks.md).
   start: 0.06,
   searchStart: 0.1,
-  growth: 1.3,
+  fastGrowth: 1.5,
+  slowGrowth: 1.15,
+  resolution: 1.1,
+  comfortMs: 500,
+  // Long enough for a backlog to show: in 2.5 s steps the mempool absorbed rates that 10 s
+  // steps showed the network could not sustain.
   stepSeconds: 5,
   senders: 4000,
   sampleEvery: 10,
@@ -95,6 +85,8 @@ const ISC = 10n ** 18n;
  * wallet population's, so it flattered the nodes (docs/benchmarks.md).
  */
 const BURST_MS = 50;
+/** After a step that fell behind, how long the search waits for its backlog to clear. */
+const DRAIN_MS = 20_000;
 
 async function nativeVerifiesPerSecond(): Promise<number> {
   const pool = makeSignedPool(4096, 64);
@@ -118,9 +110,11 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
   const ceiling = (cores * nativePerS) / opts.validators;
   say("measuring single-node execution of transfers (the efficiency bound) ...");
   const floor = await measureExecutionFloor(nativePerS);
-  // The search's rates are all planned (and signed) up front; it may stop before the last.
-  const rates = opts.rates ?? searchRates(opts, ceiling);
-  const stepSeconds = opts.rates === undefined ? opts.stepSeconds : opts.duration / rates.length;
+  // The search picks each step's rate as it goes; the load is signed up front for the most it
+  // could send.
+  const search = opts.rates === undefined ? new RateSearch(opts, ceiling) : null;
+  const stepCount = search?.steps ?? (opts.rates as number[]).length;
+  const stepSeconds = search !== null ? opts.stepSeconds : opts.duration / stepCount;
 
   say(`signing the load (${opts.senders} senders) ...`);
   const senders = Array.from({ length: opts.senders }, (_, i) => senderKey(i));
@@ -141,7 +135,10 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
   });
   const S = opts.shards;
   const sinks = sinksPerShard(S);
-  const planned = rates.reduce((sum, r) => sum + Math.ceil(r * stepSeconds), 0);
+  const planned =
+    search !== null
+      ? RateSearch.mostTransactions(opts, ceiling)
+      : (opts.rates as number[]).reduce((sum, r) => sum + Math.ceil(r * stepSeconds), 0);
   /**
    * Which transactions go to another shard: `crossShard` of them, picked by a multiplicative
    * hash of the index so that the timed samples (every `sampleEvery`-th) get the same share.
@@ -180,12 +177,13 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
     const observer = clients[0] as RpcClient;
 
     const submittedAt = new Map<string, { at: number; step: number }>();
-    const samples: StepSamples[] = rates.map(() => ({ finalized: [], refusedAt: [] }));
-    const finalizedOfStep: number[] = rates.map(() => 0);
-    const finalizedByShard: number[][] = rates.map(() => new Array<number>(S).fill(0));
+    const perStep = <T>(make: () => T): T[] => Array.from({ length: stepCount }, make);
+    const samples: StepSamples[] = perStep(() => ({ finalized: [], refusedAt: [] }));
+    const finalizedOfStep: number[] = perStep(() => 0);
+    const finalizedByShard: number[][] = perStep(() => new Array<number>(S).fill(0));
     /** Cross-shard samples final on their source shard, waiting for their credit. */
     const awaitingCredit = new Map<string, { at: number; step: number }>();
-    const crossSamples: number[][] = rates.map(() => []);
+    const crossSamples: number[][] = perStep(() => []);
     let committed = 0;
     let blocks = 0;
     let sent = 0;
@@ -259,9 +257,11 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
     );
 
     say(
-      opts.rates === undefined
-        ? `load: ${rates[0]}/s to warm up, then from ${rates[1] ?? rates[0]}/s, x${opts.growth} every ${stepSeconds.toFixed(1)} s until the network falls behind`
-        : `load: ${rates.map((r) => `${r}/s`).join(", ")}, ${stepSeconds.toFixed(1)} s each`,
+      search !== null
+        ? `load: ${search.first()}/s to warm up, then from ${Math.round(opts.searchStart * ceiling)}/s, ` +
+            `x${opts.fastGrowth} (x${opts.slowGrowth} once the median passes ${opts.comfortMs} ms) every ` +
+            `${stepSeconds.toFixed(1)} s until a step falls behind, then bisecting`
+        : `load: ${(opts.rates as number[]).map((r) => `${r}/s`).join(", ")}, ${stepSeconds.toFixed(1)} s each`,
     );
     opts.onLoad?.(running.map((n) => n.child.pid).filter((pid): pid is number => pid !== undefined));
     const nodeCpu = () => {
@@ -277,15 +277,16 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
     const threadsBefore = nodeThreads();
     const clientCpuBefore = process.cpuUsage();
     const committedBefore = committed;
-    let ran = 0;
-    let behindInARow = 0;
+    const offered: number[] = [];
     const stepCpu: ReturnType<typeof threadMsPerTx>[] = [];
-    for (step = 0; step < rates.length; step++) {
+    let nextRate: number | null = search?.first() ?? (opts.rates as number[])[0] ?? null;
+    for (step = 0; nextRate !== null; step++) {
       firstOfStep.push(sent);
       stepStarts.push(Date.now());
       const threadsAtStart = nodeThreads();
       const committedAtStart = committed;
-      const rate = rates[step] as number;
+      const rate = nextRate;
+      offered.push(rate);
       const start = Date.now();
       const stepEnd = start + stepSeconds * 1000;
       let stepSent = 0;
@@ -306,17 +307,30 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
         await new Promise((r) => setTimeout(r, BURST_MS));
       }
       stepCpu.push(threadMsPerTx(threadsAtStart, nodeThreads(), committed - committedAtStart));
-      ran = step + 1;
-      // Two steps in a row, not one: a single slow round (a timeout) should not end the search.
-      if (opts.rates === undefined) {
-        const k = step;
-        const pendingAt = [...submittedAt.values()].filter((s) => s.step === k).map((s) => s.at);
-        behindInARow = fellBehind(samples[k] as StepSamples, pendingAt, stepEnd) ? behindInARow + 1 : 0;
-        if (behindInARow >= 2) break;
+      if (search === null) {
+        nextRate = (opts.rates as number[])[step + 1] ?? null;
+        continue;
+      }
+      const k = step;
+      const pendingAt = [...submittedAt.values()].filter((s) => s.step === k).map((s) => s.at);
+      const verdict = judgeStep(samples[k] as StepSamples, pendingAt, stepEnd, opts.comfortMs);
+      nextRate = search.next(verdict);
+      if (nextRate !== null && verdict === "behind") {
+        // The next step is judged on its own only once this one's backlog has cleared.
+        const until = Date.now() + DRAIN_MS;
+        const backlog = () => submittedAt.size > 0 || sender.unsettled > 0;
+        while (Date.now() < until && backlog()) {
+          sender.resendDue();
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        if (backlog()) {
+          say(`the backlog did not clear within ${DRAIN_MS / 1000} s: the search stops`);
+          nextRate = null;
+        }
       }
     }
     // Blocks seen from now on belong to no step.
-    step = rates.length;
+    step = stepCount;
     await sender.settle();
     // Let the last step's transactions finish (those refused for now are still sent again).
     const drainUntil = Date.now() + 5000;
@@ -332,9 +346,9 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
     const clientCpu = process.cpuUsage(clientCpuBefore);
     const finalizedDuringLoad = committed - committedBefore;
 
-    const unfinalized: number[] = rates.map(() => 0);
+    const unfinalized: number[] = perStep(() => 0);
     for (const s of submittedAt.values()) unfinalized[s.step] = (unfinalized[s.step] as number) + 1;
-    const steps: StepResult[] = rates.slice(0, ran).map((r, i) =>
+    const steps: StepResult[] = offered.map((r, i) =>
       summarizeStep({
         offered: r,
         finalizedTxs: finalizedOfStep[i] as number,

@@ -1,12 +1,11 @@
 // How the devnet benchmark judges a step: pure functions over the samples' times.
 import { describe, expect, test } from "vitest";
-import { defaultDevnetBenchOptions } from "../../bench/devnet.ts";
 import {
   edgeFound,
   fellBehind,
+  judgeStep,
   type StepResult,
   type StepSamples,
-  searchRates,
   summarizeStep,
 } from "../../bench/devnet-steps.ts";
 
@@ -106,16 +105,45 @@ describe("devnet benchmark steps", () => {
   });
 });
 
-describe("the search's rates", () => {
-  test("warm up at 6% of the ceiling, then search from 10% by 30% a step: 29% in 30 s", () => {
-    expect(searchRates(defaultDevnetBenchOptions, 10_000)).toEqual([600, 1000, 1300, 1690, 2197, 2856]);
-    expect(searchRates({ ...defaultDevnetBenchOptions, duration: 40 }, 10_000)).toEqual([
-      600, 1000, 1300, 1690, 2197, 2856, 3713, 4827,
-    ]);
+describe("judging a step as it ends, for the search", () => {
+  const end = START + 5000;
+  test("comfortable within the median it is given, held above it, behind when most are late", () => {
+    expect(
+      judgeStep(
+        step(() => 400),
+        [],
+        end,
+        500,
+      ),
+    ).toBe("comfortable");
+    expect(
+      judgeStep(
+        step(() => 700),
+        [],
+        end,
+        500,
+      ),
+    ).toBe("held");
+    expect(
+      judgeStep(
+        step(() => 1500),
+        [],
+        end,
+        500,
+      ),
+    ).toBe("behind");
   });
 
-  test("never offer more than the ceiling, nor less than one transaction a second", () => {
-    expect(searchRates({ ...defaultDevnetBenchOptions, duration: 100 }, 1000).at(-1)).toBe(1000);
-    expect(searchRates({ ...defaultDevnetBenchOptions, duration: 3 }, 1)).toEqual([1]);
+  test("samples still pending or refused count as late", () => {
+    // 30 samples final at 400 ms; with 50 pending most are late, with 30 the median is.
+    const s: StepSamples = {
+      finalized: Array.from({ length: 30 }, (_, i) => ({ at: START + i * 50, ms: 400 })),
+      refusedAt: [],
+    };
+    const pending = Array.from({ length: 50 }, (_, i) => START + 1500 + i * 50);
+    expect(judgeStep(s, pending, end, 500)).toBe("behind");
+    expect(judgeStep(s, pending.slice(0, 30), end, 500)).toBe("held");
+    expect(judgeStep({ ...s, refusedAt: pending.slice(0, 30) }, [], end, 500)).toBe("held");
+    expect(judgeStep(s, pending.slice(0, 5), end, 500)).toBe("comfortable");
   });
 });

@@ -171,8 +171,8 @@ const devnetBench: Command = {
   details: [
     "Measures single-core native ed25519 verification, starts a devnet, and sends signed transfers",
     "over JSON-RPC: 5 s at 6% of the ceiling (cores x verifies/s / validators) to warm up, then",
-    "from 10% of it, 30% more every 5 s,",
-    "until two steps in a row fall behind (most samples take over 1 s), timing one in ten from",
+    "from 10% of it, 50% more every 5 s (15% once the median passes 500 ms) until a step falls",
+    "behind (most samples take over 1 s), then bisecting towards that edge, timing one in ten from",
     "submission to finality. tps is the best step with a median latency within 1 s.",
     "See docs/benchmarks.md.",
   ].join("\n"),
