@@ -6,21 +6,19 @@
 // take more than a second); then it bisects towards the edge (devnet-search.ts). Each step
 // reports what was offered, what was finalized and the samples' latency.
 //
-// The ceiling is what signature checking alone allows on this machine: every validator must
-// verify every transaction once, so with C cores and V validators the network cannot finalize
-// more than C x (single-core verifies per second) / V transactions per second. It is measured
-// in the same run, before the network starts.
+// The ceiling is what signature checking alone allows on this machine (devnet-ceiling.ts).
 
 import { mkdtemp, rm } from "node:fs/promises";
-import { availableParallelism, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { toHex, verifyNative } from "../crypto/index.ts";
+import { toHex } from "../crypto/index.ts";
 import { createDevnetLayout } from "../node/devnet/layout.ts";
 import { type RunningNode, startNodeProcess, stopNodeProcess } from "../node/devnet/processes.ts";
 import { signedTransfer, type TransferSigner } from "../node/devnet/transfer.ts";
 import { RpcClient } from "../rpc/index.ts";
 import { shardOfAddress } from "../vm/cross-shard/shard-of.ts";
 import { transactionHash } from "../vm/index.ts";
+import { measureCeiling } from "./devnet-ceiling.ts";
 import { measureExecutionFloor } from "./devnet-floor.ts";
 import { senderKey, sinksPerShard } from "./devnet-load.ts";
 import type { DevnetBenchResult } from "./devnet-result.ts";
@@ -28,7 +26,6 @@ import { RateSearch, type SearchOptions } from "./devnet-search.ts";
 import { LoadSender, MAX_CALLS_PER_POST } from "./devnet-sender.ts";
 import { edgeFound, judgeStep, percentile, type StepResult, type StepSamples, summarizeStep } from "./devnet-steps.ts";
 import { processCpuMs, threadCpuMs, threadMsPerTx, threadShares } from "./process-cpu.ts";
-import { makeSignedPool, measure } from "./util.ts";
 
 export interface DevnetBenchOptions extends SearchOptions {
   validators: number;
@@ -88,26 +85,10 @@ const BURST_MS = 50;
 /** After a step that fell behind, how long the search waits for its backlog to clear. */
 const DRAIN_MS = 20_000;
 
-async function nativeVerifiesPerSecond(): Promise<number> {
-  const pool = makeSignedPool(4096, 64);
-  let i = 0;
-  const m = await measure(
-    "native verify",
-    () => {
-      const it = pool[i++ % pool.length] as (typeof pool)[number];
-      verifyNative(it.publicKey, it.message, it.signature);
-    },
-    { seconds: 3 },
-  );
-  return m.hz;
-}
-
 export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBenchResult> {
   const say = opts.onPhase ?? (() => {});
-  const cores = availableParallelism();
   say("measuring single-core native ed25519 verification ...");
-  const nativePerS = await nativeVerifiesPerSecond();
-  const ceiling = (cores * nativePerS) / opts.validators;
+  const { cores, nativePerS, tps: ceiling } = await measureCeiling(opts.validators);
   say("measuring single-node execution of transfers (the efficiency bound) ...");
   const floor = await measureExecutionFloor(nativePerS);
   // The search picks each step's rate as it goes; the load is signed up front for the most it
