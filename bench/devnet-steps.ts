@@ -57,28 +57,33 @@ export function percentile(sorted: readonly number[], p: number): number | null 
 }
 
 /**
+ * The latencies a step is judged on as it ends: its samples sent at least a second before the
+ * end, sorted, with the refused and the still pending (`pendingAt`) ones as Infinity (late).
+ */
+function judgedLatencies(s: StepSamples, pendingAt: readonly number[], stepEnd: number): number[] {
+  const cutoff = stepEnd - 1000;
+  const judged = s.finalized.filter((f) => f.at <= cutoff).map((f) => f.ms);
+  for (const at of [...pendingAt, ...s.refusedAt]) if (at <= cutoff) judged.push(Infinity);
+  return judged.sort((a, b) => a - b);
+}
+
+/**
  * Whether the network fell behind in a step: of its samples sent at least a second before the
  * step ended, fewer than half were final within a second (refused and still pending ones,
  * `pendingAt`, count as late).
  */
 export function fellBehind(s: StepSamples, pendingAt: readonly number[], stepEnd: number): boolean {
-  const cutoff = stepEnd - 1000;
-  let judged = 0;
-  let ok = 0;
-  for (const f of s.finalized) {
-    if (f.at > cutoff) continue;
-    judged++;
-    if (f.ms <= 1000) ok++;
-  }
-  for (const at of pendingAt) if (at <= cutoff) judged++;
-  for (const at of s.refusedAt) if (at <= cutoff) judged++;
-  return judged >= 10 && ok * 2 < judged;
+  return behind(judgedLatencies(s, pendingAt, stepEnd));
+}
+
+function behind(judged: readonly number[]): boolean {
+  const ok = judged.filter((ms) => ms <= 1000).length;
+  return judged.length >= 10 && ok * 2 < judged.length;
 }
 
 /**
  * How a step looked as it ended, for the search (devnet-search.ts): behind (fellBehind), or
- * comfortable when the median of its samples sent at least a second before the end (pending
- * and refused ones counted as late) was at most `comfortMs`, or else it held.
+ * comfortable when the median of the same samples was at most `comfortMs`, or else it held.
  */
 export function judgeStep(
   s: StepSamples,
@@ -86,14 +91,9 @@ export function judgeStep(
   stepEnd: number,
   comfortMs: number,
 ): StepVerdict {
-  if (fellBehind(s, pendingAt, stepEnd)) return "behind";
-  const cutoff = stepEnd - 1000;
-  const judged = s.finalized.filter((f) => f.at <= cutoff).map((f) => f.ms);
-  for (const at of [...pendingAt, ...s.refusedAt]) if (at <= cutoff) judged.push(Infinity);
-  const median = percentile(
-    judged.sort((a, b) => a - b),
-    50,
-  );
+  const judged = judgedLatencies(s, pendingAt, stepEnd);
+  if (behind(judged)) return "behind";
+  const median = percentile(judged, 50);
   return median !== null && median <= comfortMs ? "comfortable" : "held";
 }
 
