@@ -1,7 +1,9 @@
 // Throughput of the signature paths a node uses, measured in one run with benchmark.js:
 //   - verifyNoble: the UBN rule in pure JS (the reference verifier);
 //   - noble's own ed25519.verify, for comparison only (cofactored, not our rule);
-//   - verifyNative: OpenSSL, with parsed keys cached as in production;
+//   - verifyNative: the production verifier (libsodium, or OpenSSL where it cannot load), and
+//     each native library on its own: verifyOpenssl (parsed keys cached as in production) and
+//     verifySodium;
 //   - BatchVerifier: whole batches over worker threads on all cores;
 //   - noble signing and SHA-256, for scale.
 // Signatures come from a pool made beforehand by `signers` distinct keys taking turns, so no
@@ -12,11 +14,14 @@ import { ed25519 } from "@noble/curves/ed25519.js";
 import {
   BatchVerifier,
   keyPairFromSeed,
+  nativeVerifier,
   type SignedItem,
   sha256,
   sign,
   verifyNative,
   verifyNoble,
+  verifyOpenssl,
+  verifySodium,
 } from "../crypto/index.ts";
 import { makeSignedPool, measure } from "./util.ts";
 
@@ -45,8 +50,13 @@ export interface CryptoBenchResult {
   noble_verify_per_s: number;
   /** noble's own ed25519.verify (cofactored, ZIP 215): not our rule, shown for reference. */
   noble_lib_verify_per_s: number;
-  /** verifyNative on one thread, keys cached. */
+  /** verifyNative on one thread: the library named by `native_verifier`. */
   native_verify_per_s: number;
+  native_verifier: string;
+  /** verifyOpenssl (node:crypto) on one thread, keys cached. */
+  openssl_verify_per_s: number;
+  /** verifySodium on one thread; null where libsodium's binding did not load. */
+  sodium_verify_per_s: number | null;
   /** BatchVerifier.verify over `batch_workers` threads: batches per second times batch size. */
   batch_verify_per_s: number;
   /** noble ed25519.sign. */
@@ -99,6 +109,17 @@ export async function runCryptoBench(opts: Partial<CryptoBenchOptions> = {}): Pr
     const it = next();
     return verifyNative(it.publicKey, it.message, it.signature);
   });
+  const openssl = await run("openssl_verify", () => {
+    const it = next();
+    return verifyOpenssl(it.publicKey, it.message, it.signature);
+  });
+  const sodium =
+    verifySodium === null
+      ? null
+      : await run("sodium_verify", () => {
+          const it = next();
+          return verifySodium?.(it.publicKey, it.message, it.signature);
+        });
 
   const verifier = new BatchVerifier({ workers: o.workers });
   let batchPerS: number;
@@ -119,6 +140,9 @@ export async function runCryptoBench(opts: Partial<CryptoBenchOptions> = {}): Pr
     noble_verify_per_s: Math.round(noble),
     noble_lib_verify_per_s: Math.round(nobleLib),
     native_verify_per_s: Math.round(native),
+    native_verifier: nativeVerifier,
+    openssl_verify_per_s: Math.round(openssl),
+    sodium_verify_per_s: sodium === null ? null : Math.round(sodium),
     batch_verify_per_s: Math.round(batchPerS),
     sign_per_s: Math.round(signHz),
     sha256_mb_per_s: round(shaMBPerS, 1),
@@ -144,7 +168,9 @@ export function formatCryptoBench(r: CryptoBenchResult): string {
   const rows: [string, string, string][] = [
     ["verifyNoble (UBN rule, JS)", `${r.noble_verify_per_s}/s`, "noble_verify"],
     ["noble ed25519.verify (not our rule)", `${r.noble_lib_verify_per_s}/s`, "noble_lib_verify"],
-    ["verifyNative (OpenSSL), 1 thread", `${r.native_verify_per_s}/s`, "native_verify"],
+    [`verifyNative (${r.native_verifier}), 1 thread`, `${r.native_verify_per_s}/s`, "native_verify"],
+    ["verifyOpenssl (node:crypto), 1 thread", `${r.openssl_verify_per_s}/s`, "openssl_verify"],
+    ["verifySodium (libsodium), 1 thread", `${r.sodium_verify_per_s ?? "not loaded"}/s`, "sodium_verify"],
     [`BatchVerifier, ${r.batch_workers} workers`, `${r.batch_verify_per_s}/s`, "batch_verify"],
     ["noble ed25519.sign", `${r.sign_per_s}/s`, "sign"],
     ["SHA-256, 1 MiB inputs", `${r.sha256_mb_per_s} MB/s`, "sha256_1mib"],

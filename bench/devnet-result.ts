@@ -17,7 +17,10 @@ export interface DevnetBenchResult {
   edge_found: boolean;
   validators: number;
   cores: number;
+  /** Single-core verifyNative per second, the ceiling's measure (bench/devnet-ceiling.ts). */
   native_verify_per_s: number;
+  /** The library behind it: "libsodium", or "openssl" where libsodium's binding cannot load. */
+  native_verifier: string;
   steps: StepResult[];
   submitted: number;
   /** Refusals, counting each time a transaction was refused. */
@@ -66,7 +69,7 @@ export function formatDevnetBench(r: DevnetBenchResult): string {
           `${r.shards} shards: ${r.per_shard_tps.join(" / ")} tps; cross-shard credit p50 ${r.cross_shard_p50_ms} ms, p99 ${r.cross_shard_p99_ms} ms (${r.cross_shard_samples} samples)`,
         ]
       : []),
-    `ceiling ${r.ceiling_tps} tps (${r.cores} x ${r.native_verify_per_s} verifies/s / ${r.validators}), efficiency ${r.efficiency}`,
+    `ceiling ${r.ceiling_tps} tps (${r.cores} x ${r.native_verify_per_s} ${r.native_verifier} verifies/s / ${r.validators}), efficiency ${r.efficiency}`,
     ...(r.edge_found
       ? []
       : ["the network kept up at every step: tps and efficiency are lower bounds (a longer --duration goes further)"]),

@@ -8,5 +8,7 @@ export * from "./keys.ts";
 export { GROUP_ORDER, isCanonicalS } from "./rule.ts";
 export { type NativeKeyPair, nativeKeyPair, nativeSigner } from "./sign-native.ts";
 export { VerifiedSignatures } from "./verified-signatures.ts";
-export { verifyNative } from "./verify-native.ts";
+export { type NativeVerifierName, nativeVerifier, verifyNative } from "./verify-native.ts";
 export { verifyNoble } from "./verify-noble.ts";
+export { verifyOpenssl } from "./verify-openssl.ts";
+export { verifySodium } from "./verify-sodium.ts";

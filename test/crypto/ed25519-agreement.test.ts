@@ -1,7 +1,8 @@
-// verifyNative (OpenSSL via node:crypto) and verifyNoble (noble point arithmetic) must give the
-// same answer for every input: a chain cannot have two answers for one signature. Each case
-// below states the verdict the rule in crypto/ed25519/rule.ts demands and checks both verifiers
-// against it. Forged inputs are checked against the bare cofactorless equation first, so a
+// verifyOpenssl (node:crypto), verifySodium (libsodium) and verifyNoble (noble point arithmetic)
+// must give the same answer for every input: a chain cannot have two answers for one signature,
+// and nodes may verify with either native library (verifyNative picks one per platform). Each
+// case below states the verdict the rule in crypto/ed25519/rule.ts demands and checks all three
+// verifiers against it. Forged inputs are checked against the bare cofactorless equation first, so a
 // rejection is known to come from the rule, not from a broken forgery.
 
 import { createPublicKey, verify as cryptoVerify } from "node:crypto";
@@ -10,19 +11,30 @@ import { sha512 } from "@noble/hashes/sha2.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { concatBytes, equalBytes, toHex, utf8 } from "../../crypto/bytes.ts";
-import { keyPairFromSeed, GROUP_ORDER as L, sign, verifyNative, verifyNoble } from "../../crypto/ed25519/index.ts";
+import {
+  keyPairFromSeed,
+  GROUP_ORDER as L,
+  nativeVerifier,
+  sign,
+  verifyNative,
+  verifyNoble,
+  verifyOpenssl,
+  verifySodium,
+} from "../../crypto/ed25519/index.ts";
 import { hasCanonicalY, isSmallOrderEncoding, scalarFromBytesLE } from "../../crypto/ed25519/rule.ts";
 
 const { Point } = ed25519;
 type EdPoint = ReturnType<typeof Point.fromBytes>;
 const FIELD_PRIME = Point.Fp.ORDER;
 
-/** Both verifiers' verdict, failing the test if they differ. */
+/** The verifiers' common verdict, failing the test if any two differ. */
 function verdict(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
-  const native = verifyNative(publicKey, message, signature);
+  const openssl = verifyOpenssl(publicKey, message, signature);
   const noble = verifyNoble(publicKey, message, signature);
-  expect(noble, `verifyNoble disagrees with verifyNative (${native}) on A=${toHex(publicKey)}`).toBe(native);
-  return native;
+  const sodium = verifySodium?.(publicKey, message, signature);
+  expect(noble, `verifyNoble disagrees with verifyOpenssl (${openssl}) on A=${toHex(publicKey)}`).toBe(openssl);
+  expect(sodium, `verifySodium disagrees with verifyOpenssl (${openssl}) on A=${toHex(publicKey)}`).toBe(openssl);
+  return openssl;
 }
 
 function le32(n: bigint): Uint8Array {
@@ -140,7 +152,18 @@ describe("small-order points", () => {
   });
 });
 
-describe("verifyNative and verifyNoble agree", () => {
+describe("the native verifiers", () => {
+  it("libsodium's binding loads here, and verifyNative is it", () => {
+    // Without this, a missing prebuild would leave the agreement below comparing two of three.
+    expect(verifySodium).not.toBeNull();
+    // UBN_ED25519=openssl is the operator's switch back to OpenSSL (verify-native.ts).
+    const chosen = process.env.UBN_ED25519 === "openssl" ? "openssl" : "libsodium";
+    expect(nativeVerifier).toBe(chosen);
+    expect(verifyNative).toBe(chosen === "libsodium" ? verifySodium : verifyOpenssl);
+  });
+});
+
+describe("verifyOpenssl, verifySodium and verifyNoble agree", () => {
   it("accept a valid signature, with empty, short and large messages", () => {
     expect(verdict(seeded.publicKey, msg, validSig)).toBe(true);
     for (const message of [new Uint8Array(0), utf8("x"), new Uint8Array(1 << 20).fill(0xab)]) {
