@@ -13,7 +13,16 @@
 import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { BatchVerifier, CodedError, decryptKey, equalBytes, findKeyFile, fromHex, toHex } from "../crypto/index.ts";
+import {
+  BatchVerifier,
+  CodedError,
+  decryptKey,
+  equalBytes,
+  findKeyFile,
+  fromHex,
+  nativeVerifier,
+  toHex,
+} from "../crypto/index.ts";
 import { type Genesis, genesisHash, parseGenesis } from "../genesis/index.ts";
 import { type RpcNodeApi, startRpcServer } from "../rpc/index.ts";
 import type { ChainRunner } from "./chain/chain-runner.ts";
@@ -161,6 +170,7 @@ export class UbnNode {
           validator: chain.chain.selfId !== null,
           id: network.id,
           listen: network.listenAddresses(),
+          ed25519: nativeVerifier,
         },
         "node starting",
       );
