@@ -66,7 +66,18 @@ export class RateSearch {
       this.rate = Math.min(Math.round(this.ceiling), Math.round(this.rate * growth));
       return this.rate;
     }
-    const low = this.held ?? this.share(this.opts.start);
+    // While no step has held, nothing says even the warm-up's rate can be carried (it is not
+    // judged): the low end is half the lower of it and the rate that fell behind, so a network
+    // that cannot carry the warm-up's rate (8 validators and a beacon on 2 cores) is still
+    // searched downwards instead of bisected onto a rate it never held.
+    if (this.held === null) {
+      this.rate = Math.max(
+        1,
+        Math.round(Math.sqrt((Math.min(this.share(this.opts.start), this.behind) / 2) * this.behind)),
+      );
+      return this.rate;
+    }
+    const low = this.held;
     if (this.behind / low <= this.opts.resolution) return null;
     this.rate = Math.round(Math.sqrt(low * this.behind));
     return this.rate;

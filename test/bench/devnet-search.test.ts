@@ -31,10 +31,17 @@ describe("the devnet benchmark's search", () => {
     expect(edge / held).toBeLessThan(1.1);
   });
 
-  test("ignores the warm-up's verdict; a first search step behind bisects down towards the warm-up", () => {
+  test("ignores the warm-up's verdict; a first search step behind bisects down towards half the warm-up", () => {
     expect(run(30, 10_000, (r) => (r === 600 ? "behind" : r >= 1000 ? "behind" : "comfortable"))).toEqual([
-      600, 1000, 775, 880, 938,
+      600, 1000, 548, 740, 860, 927,
     ]);
+  });
+
+  test("finds an edge below the warm-up's rate: while nothing held, it keeps going down", () => {
+    // A network that cannot carry even the warm-up's 6% (8 validators and a beacon on 2 cores).
+    const rates = run(60, 10_000, (r) => (r > 200 ? "behind" : "comfortable"));
+    expect(rates).toEqual([600, 1000, 548, 387, 274, 194, 231, 212]);
+    expect(run(60, 10_000, () => "behind").slice(0, 6)).toEqual([600, 1000, 548, 387, 274, 194]);
   });
 
   test("never offers more than the ceiling, and stops there", () => {
