@@ -211,14 +211,19 @@ describe("sharded devnet: 8 validators and a joiner, 2 shards", () => {
           .catch(() => null);
         if (tip === null) continue;
         for (let h = tip > 40n ? tip - 40n : 1n; h <= tip; h++) {
-          const [mine, rpc] = await Promise.all([
-            net
-              .client(i)
-              .getBlockByNumber(h, false, shard)
-              .catch(() => undefined),
-            net.client(0).getBlockByNumber(h, false, shard),
-          ]);
+          const mine = await net
+            .client(i)
+            .getBlockByNumber(h, false, shard)
+            .catch(() => undefined);
           if (mine === undefined) break;
+          // The RPC node executes every shard and may not have committed h yet: it must within
+          // a few seconds, and then hold the same block.
+          let rpc = await net.client(0).getBlockByNumber(h, false, shard);
+          for (let waited = 0; rpc === null && waited < 10_000; waited += 100) {
+            await new Promise((r) => setTimeout(r, 100));
+            rpc = await net.client(0).getBlockByNumber(h, false, shard);
+          }
+          expect(rpc, `the RPC node never committed shard ${shard} block ${h}`).not.toBeNull();
           expect(mine?.hash).toBe(rpc?.hash);
           compared++;
         }
