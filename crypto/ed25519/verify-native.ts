@@ -9,11 +9,11 @@ import { verifySodium } from "./verify-sodium.ts";
 
 export type NativeVerifierName = "libsodium" | "openssl";
 
-const useSodium = verifySodium !== null && process.env.UBN_ED25519 !== "openssl";
+const sodium = process.env.UBN_ED25519 === "openssl" ? null : verifySodium;
 
 /** Which library verifyNative uses in this process (benchmarks report it next to their rates). */
-export const nativeVerifier: NativeVerifierName = useSodium ? "libsodium" : "openssl";
+export const nativeVerifier: NativeVerifierName = sodium !== null ? "libsodium" : "openssl";
 
 /** Verifies under the UBN rule (see rule.ts) with the fastest native library here. Never throws. */
 export const verifyNative: (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => boolean =
-  useSodium && verifySodium !== null ? verifySodium : verifyOpenssl;
+  sodium ?? verifyOpenssl;

@@ -218,13 +218,12 @@ describe("sharded devnet: 8 validators and a joiner, 2 shards", () => {
           if (mine === undefined) break;
           // The RPC node executes every shard and may not have committed h yet: it must within
           // a few seconds, and then hold the same block.
-          let rpc = await net.client(0).getBlockByNumber(h, false, shard);
-          for (let waited = 0; rpc === null && waited < 10_000; waited += 100) {
-            await new Promise((r) => setTimeout(r, 100));
-            rpc = await net.client(0).getBlockByNumber(h, false, shard);
-          }
-          expect(rpc, `the RPC node never committed shard ${shard} block ${h}`).not.toBeNull();
-          expect(mine?.hash).toBe(rpc?.hash);
+          const rpc = await waitFor(
+            `the RPC node to commit shard ${shard} block ${h}`,
+            10_000,
+            async () => (await net.client(0).getBlockByNumber(h, false, shard)) ?? undefined,
+          );
+          expect(mine?.hash).toBe(rpc.hash);
           compared++;
         }
       }
