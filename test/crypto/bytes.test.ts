@@ -1,5 +1,6 @@
-// toHex goes through Node's native hex; it must give exactly what a byte-by-byte encoder gives,
-// for views into larger buffers too, and round-trip through fromHex.
+// toHex takes a table for short inputs and Node's native hex for long ones; both must give
+// exactly what a byte-by-byte encoder gives, for views into larger buffers too, and round-trip
+// through fromHex.
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../../crypto/bytes.ts";
@@ -20,5 +21,22 @@ describe("toHex", () => {
       expect(fromHex(toHex(view))).toEqual(Uint8Array.from(view));
     }
     expect(toHex(Uint8Array.from([0, 15, 16, 255]))).toBe("000f10ff");
+  });
+
+  it("gives every byte value its two digits, at every length either side of the table's limit", () => {
+    const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+    expect(toHex(all)).toBe(bytesToHex(all));
+    for (let n = 0; n <= 140; n++) {
+      // Small fresh arrays live on V8's heap; views at an offset into a larger one do not.
+      const fresh = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n) & 255);
+      expect(toHex(fresh)).toBe(bytesToHex(fresh));
+      expect(toHex(all.subarray(n, 2 * n))).toBe(bytesToHex(all.subarray(n, 2 * n)));
+    }
+  });
+
+  it("returns a new string each call, untouched by later calls", () => {
+    const first = toHex(Uint8Array.from([1, 2, 3]));
+    toHex(Uint8Array.from([0xff, 0xee, 0xdd, 0xcc]));
+    expect(first).toBe("010203");
   });
 });

@@ -35,4 +35,21 @@ describe("sha256", () => {
     );
     expect(() => taggedHash("x".repeat(256), new Uint8Array())).toThrow(RangeError);
   });
+
+  it("is right either side of the reused input buffer's limit, and no result aliases another", () => {
+    const tag = "UBN/test/v1";
+    const t = utf8(tag);
+    const results: Uint8Array[] = [];
+    const expected: Uint8Array[] = [];
+    for (const n of [0, 1, 1000, 5000, (1 << 16) - t.length - 1, (1 << 16) - t.length, 1 << 16, 200_000, 10]) {
+      const data = Uint8Array.from({ length: n }, (_, i) => (i * 13 + n) & 255);
+      const input = new Uint8Array(1 + t.length + n);
+      input[0] = t.length;
+      input.set(t, 1);
+      input.set(data, 1 + t.length);
+      results.push(taggedHash(tag, data));
+      expected.push(nobleSha256(input));
+    }
+    expect(results).toEqual(expected);
+  });
 });
