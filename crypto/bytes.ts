@@ -8,33 +8,24 @@ export class HexError extends Error {
   override name = "HexError";
 }
 
-// Hex digits of every byte value, two per byte, as character codes.
-const HEX_PAIRS = new Uint8Array(512);
-for (let i = 0; i < 256; i++) {
-  HEX_PAIRS[2 * i] = "0123456789abcdef".charCodeAt(i >> 4);
-  HEX_PAIRS[2 * i + 1] = "0123456789abcdef".charCodeAt(i & 15);
-}
-/** Inputs up to this many bytes take the table; longer ones take Node's native hex. */
-const TABLE_MAX = 128;
-const hexChars = new Uint8Array(2 * TABLE_MAX);
-// Output is ASCII, where windows-1252 (what WHATWG calls latin1) and Latin-1 agree.
-const ascii = new TextDecoder("latin1");
+// Node's native hex writer, the method behind buf.toString("hex"). It takes any Uint8Array and
+// reads a small one (64 bytes or less, which V8 keeps on its own heap) by copying it, where
+// going through `bytes.buffer` first would move the array off the heap with a malloc. Not in
+// Node's documented API, hence the fallback; test/crypto/bytes.test.ts holds both to the same
+// output.
+const nativeHexSlice = (Buffer.prototype as unknown as { hexSlice?: (start: number, end: number) => string }).hexSlice;
 
 export function toHex(bytes: Uint8Array): string {
-  // Both routes give a flat string, where one built by concatenation (noble's bytesToHex) is a
-  // rope that every Map lookup keyed by it flattens first; hex keys sit on the hot paths (account
-  // cache, verified set, pool). Short inputs (hashes, addresses, keys) go through a table: most
-  // of them are arrays of 64 bytes or less, which V8 keeps on its heap, and Node's hex needs
-  // their `.buffer`, which moves them off it with a malloc (0.53 against 0.93 us per 32-byte key
-  // and Map insertion).
-  const n = bytes.length;
-  if (n > TABLE_MAX) return Buffer.from(bytes.buffer, bytes.byteOffset, n).toString("hex");
-  for (let i = 0; i < n; i++) {
-    const pair = 2 * (bytes[i] as number);
-    hexChars[2 * i] = HEX_PAIRS[pair] as number;
-    hexChars[2 * i + 1] = HEX_PAIRS[pair + 1] as number;
-  }
-  return ascii.decode(hexChars.subarray(0, 2 * n));
+  // A flat string either way, where one built by concatenation (noble's bytesToHex) is a rope
+  // that every Map lookup keyed by it flattens first; hex keys sit on the hot paths (account
+  // cache, verified set, pool).
+  if (nativeHexSlice !== undefined) return nativeHexSlice.call(bytes, 0, bytes.length);
+  return toHexThroughBuffer(bytes);
+}
+
+/** toHex through a Buffer over the same memory; exported for the test that compares the two. */
+export function toHexThroughBuffer(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
 }
 
 /** Parses hex (optionally 0x-prefixed); `expectedLength` is in bytes. */

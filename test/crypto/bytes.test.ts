@@ -1,9 +1,9 @@
-// toHex takes a table for short inputs and Node's native hex for long ones; both must give
-// exactly what a byte-by-byte encoder gives, for views into larger buffers too, and round-trip
-// through fromHex.
+// toHex goes through Node's native hex writer (or, where that method is missing, a Buffer over
+// the same memory); both must give exactly what a byte-by-byte encoder gives, for small arrays
+// on V8's heap and views into larger buffers too, and round-trip through fromHex.
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { describe, expect, it } from "vitest";
-import { fromHex, toHex } from "../../crypto/bytes.ts";
+import { fromHex, toHex, toHexThroughBuffer } from "../../crypto/bytes.ts";
 
 describe("toHex", () => {
   it("matches a byte-by-byte encoder, on whole arrays and on views at an offset", () => {
@@ -23,14 +23,18 @@ describe("toHex", () => {
     expect(toHex(Uint8Array.from([0, 15, 16, 255]))).toBe("000f10ff");
   });
 
-  it("gives every byte value its two digits, at every length either side of the table's limit", () => {
+  it("gives every byte value its two digits, on both routes, at every length either side of 64 bytes", () => {
     const all = Uint8Array.from({ length: 256 }, (_, i) => i);
     expect(toHex(all)).toBe(bytesToHex(all));
+    expect(toHexThroughBuffer(all)).toBe(bytesToHex(all));
     for (let n = 0; n <= 140; n++) {
-      // Small fresh arrays live on V8's heap; views at an offset into a larger one do not.
+      // Fresh arrays of 64 bytes or less live on V8's heap; views into a larger one do not.
       const fresh = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n) & 255);
-      expect(toHex(fresh)).toBe(bytesToHex(fresh));
-      expect(toHex(all.subarray(n, 2 * n))).toBe(bytesToHex(all.subarray(n, 2 * n)));
+      const view = all.subarray(n, 2 * n);
+      for (const hex of [toHex, toHexThroughBuffer]) {
+        expect(hex(fresh)).toBe(bytesToHex(fresh));
+        expect(hex(view)).toBe(bytesToHex(view));
+      }
     }
   });
 
