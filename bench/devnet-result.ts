@@ -21,6 +21,14 @@ export interface DevnetBenchResult {
   native_verify_per_s: number;
   /** The library behind it: "libsodium", or "openssl" where libsodium's binding cannot load. */
   native_verifier: string;
+  /**
+   * The same yardstick with node:crypto's OpenSSL verifier, which the validators used before
+   * libsodium (docs/benchmarks.md, "The ceiling"): its single-core rate, the ceiling it gives,
+   * and tps against that ceiling. Reported beside the figures above, not instead of them.
+   */
+  openssl_verify_per_s: number;
+  openssl_ceiling_tps: number;
+  openssl_efficiency: number;
   steps: StepResult[];
   submitted: number;
   /** Refusals, counting each time a transaction was refused. */
@@ -70,6 +78,11 @@ export function formatDevnetBench(r: DevnetBenchResult): string {
         ]
       : []),
     `ceiling ${r.ceiling_tps} tps (${r.cores} x ${r.native_verify_per_s} ${r.native_verifier} verifies/s / ${r.validators}), efficiency ${r.efficiency}`,
+    ...(r.native_verifier === "openssl"
+      ? []
+      : [
+          `with OpenSSL's rate instead (${r.openssl_verify_per_s} verifies/s): ceiling ${r.openssl_ceiling_tps} tps, efficiency ${r.openssl_efficiency}`,
+        ]),
     ...(r.edge_found
       ? []
       : ["the network kept up at every step: tps and efficiency are lower bounds (a longer --duration goes further)"]),

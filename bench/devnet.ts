@@ -88,7 +88,7 @@ const DRAIN_MS = 20_000;
 export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBenchResult> {
   const say = opts.onPhase ?? (() => {});
   say("measuring single-core native ed25519 verification ...");
-  const { cores, nativePerS, verifier, tps: ceiling } = await measureCeiling(opts.validators);
+  const { cores, nativePerS, verifier, tps: ceiling, opensslPerS, opensslTps } = await measureCeiling(opts.validators);
   say("measuring single-node execution of transfers (the efficiency bound) ...");
   const floor = await measureExecutionFloor(nativePerS);
   // The search picks each step's rate as it goes; the load is signed up front for the most it
@@ -356,6 +356,9 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
       cores,
       native_verify_per_s: Math.round(nativePerS),
       native_verifier: verifier,
+      openssl_verify_per_s: Math.round(opensslPerS),
+      openssl_ceiling_tps: Math.round(opensslTps),
+      openssl_efficiency: Math.round((best.tps / opensslTps) * 100) / 100,
       steps,
       submitted: sent,
       rejected: sender.rejected,
