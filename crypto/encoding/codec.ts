@@ -3,17 +3,54 @@
 // decoder of the protocol is `decode(codec, bytes)` and fails only with EncodingError.
 import { type CanonicalValue, type DecodeOptions, decodeCanonical, encodeCanonical } from "./canonical.ts";
 import { EncodingError, EncodingErrorCode } from "./errors.ts";
+import { bigIntExtLength, fitsOneWord, MAX_BIGINT_BYTES } from "./reader.ts";
+import {
+  allocateOutput,
+  arrayHeaderSize,
+  bigintSize,
+  bytesSize,
+  CanonicalWriter,
+  numberSize,
+  stringSize,
+} from "./writer.ts";
 
 export interface Codec<T> {
   readonly describe: string;
   toValue(value: T): CanonicalValue;
   fromValue(value: CanonicalValue, path: string): T;
+  /**
+   * Optional, with directWrite: the encoded size of `value`, or -1 when this codec cannot write
+   * it directly (it is invalid, or a part has no direct writer). encode() then takes the route
+   * through toValue, which names the problem.
+   */
+  directSize?(value: T): number;
+  /** Writes what directSize measured, the bytes toValue and the generic writer would make. */
+  directWrite?(w: CanonicalWriter, value: T): void;
 }
 
 export type CodecType<C> = C extends Codec<infer T> ? T : never;
 
+// Most values are written straight from the typed object: toValue's intermediate arrays, the
+// check of the whole tree for unencodable parts and the sizing pass over it were most of the
+// cost of encoding an account or a receipt (docs/encoding.md). Each direct writer checks what
+// its toValue checks, so a value either has the same bytes both ways or goes the old way.
 export function encode<T>(codec: Codec<T>, value: T): Uint8Array {
+  if (codec.directSize !== undefined && codec.directWrite !== undefined) {
+    const n = codec.directSize(value);
+    if (n >= 0) {
+      const out = allocateOutput(n);
+      const w = new CanonicalWriter(out);
+      codec.directWrite(w, value);
+      if (w.written !== n) throw new Error(`${codec.describe}: wrote ${w.written} bytes, measured ${n}`);
+      return out;
+    }
+  }
   return encodeCanonical(codec.toValue(value));
+}
+
+/** The direct size of a bigint, or -1 beyond what a reader takes back (canonical.ts refuses it). */
+export function directBigintSize(v: bigint): number {
+  return fitsOneWord(v) || bigIntExtLength(v) <= MAX_BIGINT_BYTES ? bigintSize(v) : -1;
 }
 
 export function decode<T>(codec: Codec<T>, bytes: Uint8Array, opts?: DecodeOptions): T {
@@ -40,6 +77,8 @@ function uintNumber(bits: 8 | 16 | 32): Codec<number> {
       if (typeof v !== "number" || v < 0 || v > max) throw mismatch(path, describe, v);
       return v;
     },
+    directSize: (v) => (Number.isInteger(v) && v >= 0 && v <= max ? numberSize(v) : -1),
+    directWrite: (w, v) => w.number(v),
   };
 }
 
@@ -59,6 +98,9 @@ function uintBig(bits: 64 | 128 | 256): Codec<bigint> {
       if (typeof v !== "bigint" || v < 0n || v > max) throw mismatch(path, describe, v);
       return v;
     },
+    // At most 256 bits, within the reader's limit.
+    directSize: (v) => (typeof v === "bigint" && v >= 0n && v <= max ? bigintSize(v) : -1),
+    directWrite: (w, v) => w.bigint(v),
   };
 }
 
@@ -76,6 +118,8 @@ export const bool: Codec<boolean> = {
     if (typeof v !== "boolean") throw mismatch(path, "bool", v);
     return v;
   },
+  directSize: (v) => (typeof v === "boolean" ? 1 : -1),
+  directWrite: (w, v) => w.boolean(v),
 };
 
 /** UTF-8 text of at most `maxLength` characters. */
@@ -93,6 +137,9 @@ export function text(maxLength: number): Codec<string> {
       if (typeof v !== "string" || v.length > maxLength) throw mismatch(path, describe, v);
       return v;
     },
+    // A lone surrogate has no UTF-8 form: such a string goes the generic way, which refuses it.
+    directSize: (v) => (typeof v === "string" && v.length <= maxLength && v.isWellFormed() ? stringSize(v) : -1),
+    directWrite: (w, v) => w.string(v),
   };
 }
 
@@ -118,6 +165,8 @@ function boundedBytes(min: number, max: number, describe: string): Codec<Uint8Ar
       if (!ok(v)) throw mismatch(path, describe, v);
       return v;
     },
+    directSize: (v) => (ok(v) ? bytesSize(v) : -1),
+    directWrite: (w, v) => w.bytes(v),
   };
 }
 
@@ -135,6 +184,28 @@ export function list<T>(item: Codec<T>, maxItems: number): Codec<T[]> {
       if (!Array.isArray(v) || v.length > maxItems) throw mismatch(path, describe, v);
       return v.map((x, i) => item.fromValue(x, `${path}[${i}]`));
     },
+    ...directListWriter(item, maxItems),
+  };
+}
+
+function directListWriter<T>(item: Codec<T>, maxItems: number): Pick<Codec<T[]>, "directSize" | "directWrite"> {
+  const { directSize, directWrite } = item;
+  if (directSize === undefined || directWrite === undefined) return {};
+  return {
+    directSize: (v) => {
+      if (!Array.isArray(v) || v.length > maxItems) return -1;
+      let n = arrayHeaderSize(v.length);
+      for (let i = 0; i < v.length; i++) {
+        const size = directSize(v[i] as T);
+        if (size < 0) return -1;
+        n += size;
+      }
+      return n;
+    },
+    directWrite: (w, v) => {
+      w.arrayHeader(v.length);
+      for (let i = 0; i < v.length; i++) directWrite(w, v[i] as T);
+    },
   };
 }
 
@@ -143,6 +214,15 @@ export function optional<T>(inner: Codec<T>): Codec<T | null> {
     describe: `${inner.describe}?`,
     toValue: (v) => (v === null ? null : inner.toValue(v)),
     fromValue: (v, path) => (v === null ? null : inner.fromValue(v, path)),
+    ...(inner.directSize === undefined || inner.directWrite === undefined
+      ? {}
+      : {
+          directSize: (v: T | null) => (v === null ? 1 : (inner.directSize as (v: T) => number)(v)),
+          directWrite: (w: CanonicalWriter, v: T | null) => {
+            if (v === null) w.null();
+            else (inner.directWrite as (w: CanonicalWriter, v: T) => void)(w, v);
+          },
+        }),
   };
 }
 
@@ -169,6 +249,36 @@ export function struct<S extends Shape>(name: string, shape: S): Codec<StructTyp
         out[key] = codec.fromValue(v[i] as CanonicalValue, `${path}.${key}`);
       }
       return out as StructType<S>;
+    },
+    ...directStructWriter<S>(fields),
+  };
+}
+
+function directStructWriter<S extends Shape>(
+  fields: [string, Codec<any>][],
+): Pick<Codec<StructType<S>>, "directSize" | "directWrite"> {
+  if (fields.some(([, c]) => c.directSize === undefined || c.directWrite === undefined)) return {};
+  const keys = fields.map(([key]) => key);
+  const sizes = fields.map(([, c]) => c.directSize as (v: unknown) => number);
+  const writes = fields.map(([, c]) => c.directWrite as (w: CanonicalWriter, v: unknown) => void);
+  const header = arrayHeaderSize(fields.length);
+  return {
+    directSize: (v) => {
+      const record = v as Record<string, unknown>;
+      let n = header;
+      for (let i = 0; i < keys.length; i++) {
+        const size = (sizes[i] as (v: unknown) => number)(record[keys[i] as string]);
+        if (size < 0) return -1;
+        n += size;
+      }
+      return n;
+    },
+    directWrite: (w, v) => {
+      const record = v as Record<string, unknown>;
+      w.arrayHeader(keys.length);
+      for (let i = 0; i < keys.length; i++) {
+        (writes[i] as (w: CanonicalWriter, v: unknown) => void)(w, record[keys[i] as string]);
+      }
     },
   };
 }

@@ -276,8 +276,17 @@ class CanonicalReader {
   }
 }
 
+// w words hold exactly the integers in [-2^(64w-1), 2^(64w-1)): compared against these bounds
+// instead of shifted, a word count costs no bigint allocation (an account's balance passes
+// 2^64 base units at 18.4 ISC, so most are written in this form).
+const WORD_BOUNDS = [1, 2, 3, 4, 5].map((w) => 1n << BigInt(64 * w - 1));
+
 /** Bytes of the extension payload the encoder writes: whole 64-bit words, as few as keep the sign. */
 export function bigIntExtLength(v: bigint): number {
+  for (let i = 0; i < WORD_BOUNDS.length; i++) {
+    const bound = WORD_BOUNDS[i] as bigint;
+    if (v < bound && v >= -bound) return (i + 1) * 8;
+  }
   const sign = v < 0n ? -1n : 0n;
   let words = 1;
   for (let rest = v; rest >> 63n !== sign; rest >>= 64n) words++;

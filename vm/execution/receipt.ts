@@ -1,8 +1,10 @@
 // Receipts: what happened to each transaction, committed to by the receipts root of the block.
 import {
   bool,
+  bytesSize,
   type CanonicalValue,
   type Codec,
+  directBigintSize,
   EncodingError,
   EncodingErrorCode,
   encode,
@@ -39,6 +41,8 @@ const fieldCodec: Codec<Uint8Array | bigint> = {
     if (typeof v === "bigint" && v >= 0n && v < 1n << 128n) return v;
     throw new EncodingError(EncodingErrorCode.schema, "expected bytes or u128", path);
   },
+  directSize: (v) => (v instanceof Uint8Array ? bytesSize(v) : typeof v === "bigint" ? directBigintSize(v) : -1),
+  directWrite: (w, v) => (v instanceof Uint8Array ? w.bytes(v) : w.bigint(v)),
 };
 
 export const eventCodec = struct("Event", { kind: text(32), fields: list(fieldCodec, 8) });

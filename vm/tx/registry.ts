@@ -1,6 +1,13 @@
 // Every transaction type, and the payload codec built from them: a payload is written as
 // [tag, body], and the tag picks the body's codec.
-import { type CanonicalValue, type Codec, EncodingError, EncodingErrorCode } from "../../crypto/index.ts";
+import {
+  arrayHeaderSize,
+  type CanonicalValue,
+  type Codec,
+  EncodingError,
+  EncodingErrorCode,
+  numberSize,
+} from "../../crypto/index.ts";
 import type { TxType } from "../params.ts";
 import type { TxHandler } from "./handler.ts";
 import { type RegisterValidatorBody, registerValidator } from "./types/register-validator.ts";
@@ -41,5 +48,18 @@ export const payloadCodec: Codec<Payload> = {
     const h = byTag.get(v[0]);
     if (!h) throw new EncodingError(EncodingErrorCode.schema, `unknown transaction type tag ${v[0]}`, path);
     return { type: h.type, ...h.body.fromValue(v[1] as CanonicalValue, `${path}.body`) } as Payload;
+  },
+  directSize(p) {
+    // Own properties only: a type named like an Object method is no handler (toValue refuses it).
+    const h = Object.hasOwn(handlers, p.type) ? handlers[p.type] : undefined;
+    if (h?.body.directSize === undefined) return -1;
+    const body = h.body.directSize(p);
+    return body < 0 ? -1 : arrayHeaderSize(2) + numberSize(h.tag) + body;
+  },
+  directWrite(w, p) {
+    const h = handlers[p.type];
+    w.arrayHeader(2);
+    w.number(h.tag);
+    h.body.directWrite?.(w, p);
   },
 };
