@@ -4,6 +4,32 @@ import { concatBytes, hexToBytes as nobleHexToBytes } from "@noble/hashes/utils.
 
 export { concatBytes };
 
+// V8 keeps a typed array of up to 64 bytes on its own heap; a longer one gets memory from
+// malloc, which cost 280 ns against 30 for a view into a shared buffer, and leaves the garbage
+// collector an external buffer to sweep. Arrays of 65 bytes to 1 KiB made on hot paths
+// (encodings of receipts, transactions, votes; signing messages) are views into 16 KiB slabs,
+// as Node pools small Buffers. A slab lives as long as any view into it. Such an array is a
+// plain Uint8Array that, like a decoded field, may be a view into a larger buffer: never hand
+// its whole `buffer` to anyone (transfer it to a worker, wrap it without the offset).
+const ON_HEAP_MAX = 64;
+const POOLED_MAX = 1024;
+const SLAB_BYTES = 16 * 1024;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabUsed = 0;
+
+/** A zeroed array of `n` bytes, pooled between 65 bytes and 1 KiB (see above). */
+export function allocateBytes(n: number): Uint8Array {
+  if (n <= ON_HEAP_MAX || n > POOLED_MAX) return new Uint8Array(n);
+  if (slabUsed + n > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const out = new Uint8Array(slab, slabUsed, n);
+  // 8-byte aligned, as malloc's would be.
+  slabUsed += (n + 7) & ~7;
+  return out;
+}
+
 export class HexError extends Error {
   override name = "HexError";
 }

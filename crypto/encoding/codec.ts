@@ -1,18 +1,12 @@
 // Typed schemas over the canonical value model. A codec turns a typed object into a canonical
 // value (a fixed-order array for structs) and checks the shape on the way back, so every
 // decoder of the protocol is `decode(codec, bytes)` and fails only with EncodingError.
+
+import { allocateBytes } from "../bytes.ts";
 import { type CanonicalValue, type DecodeOptions, decodeCanonical, encodeCanonical } from "./canonical.ts";
 import { EncodingError, EncodingErrorCode } from "./errors.ts";
 import { bigIntExtLength, fitsOneWord, MAX_BIGINT_BYTES } from "./reader.ts";
-import {
-  allocateOutput,
-  arrayHeaderSize,
-  bigintSize,
-  bytesSize,
-  CanonicalWriter,
-  numberSize,
-  stringSize,
-} from "./writer.ts";
+import { arrayHeaderSize, bigintSize, bytesSize, CanonicalWriter, numberSize, stringSize } from "./writer.ts";
 
 export interface Codec<T> {
   readonly describe: string;
@@ -38,7 +32,7 @@ export function encode<T>(codec: Codec<T>, value: T): Uint8Array {
   if (codec.directSize !== undefined && codec.directWrite !== undefined) {
     const n = codec.directSize(value);
     if (n >= 0) {
-      const out = allocateOutput(n);
+      const out = allocateBytes(n);
       const w = new CanonicalWriter(out);
       codec.directWrite(w, value);
       if (w.written !== n) throw new Error(`${codec.describe}: wrote ${w.written} bytes, measured ${n}`);

@@ -7,6 +7,7 @@
 //
 // The caller has checked the value (canonical.ts findUnencodable): only integers of 32 bits as
 // numbers, well-formed strings, bigints within the reader's limit, nesting within its depth.
+import { allocateBytes } from "../bytes.ts";
 import type { CanonicalValue } from "./canonical.ts";
 import { BIGINT_EXT_TYPE, bigIntExtLength, extHeader, fitsOneWord, UINT64_ONLY_FROM } from "./reader.ts";
 
@@ -18,34 +19,9 @@ const word = new Uint8Array(8);
 const wordView = new DataView(word.buffer);
 
 export function writeCanonical(value: CanonicalValue): Uint8Array {
-  const out = allocateOutput(sizeOf(value));
+  const out = allocateBytes(sizeOf(value));
   const w = new CanonicalWriter(out);
   w.value(value);
-  return out;
-}
-
-// V8 keeps a typed array of up to 64 bytes on its own heap; a longer one gets memory from
-// malloc, which cost 280 ns against 30 for a view into a shared buffer, and leaves the garbage
-// collector an external buffer to sweep. Outputs of 65 bytes to 1 KiB (receipts, transactions,
-// votes) are views into 16 KiB slabs, as Node pools small Buffers; a slab lives as long as any
-// view into it, and nothing here hands an output's whole `buffer` to anyone (encode's callers
-// get a plain Uint8Array that, like a decoded field, may be a view into a larger buffer).
-const ON_HEAP_MAX = 64;
-const POOLED_MAX = 1024;
-const SLAB_BYTES = 16 * 1024;
-let slab = new ArrayBuffer(SLAB_BYTES);
-let slabUsed = 0;
-
-/** A zeroed array of `n` bytes for an encoding (pooled between 65 bytes and 1 KiB). */
-export function allocateOutput(n: number): Uint8Array {
-  if (n <= ON_HEAP_MAX || n > POOLED_MAX) return new Uint8Array(n);
-  if (slabUsed + n > SLAB_BYTES) {
-    slab = new ArrayBuffer(SLAB_BYTES);
-    slabUsed = 0;
-  }
-  const out = new Uint8Array(slab, slabUsed, n);
-  // 8-byte aligned, as malloc's would be.
-  slabUsed += (n + 7) & ~7;
   return out;
 }
 

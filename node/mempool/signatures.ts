@@ -3,7 +3,7 @@
 // (senderSigningBytes / sponsorSigningBytes over the unsigned bytes), so a signature the pool
 // accepts is one a block accepts.
 import type { SignedItem } from "../../crypto/index.ts";
-import { senderSigningBytes, sponsorSigningBytes, unsignedBytesOf } from "../../vm/index.ts";
+import { senderMessageOf, sponsorMessageOf } from "../../vm/index.ts";
 import type { MempoolModules } from "./interface.ts";
 import type { Candidate } from "./screen.ts";
 
@@ -17,12 +17,11 @@ export async function badSignatures(
   const items: SignedItem[] = [];
   const owners: { index: number; role: Signer }[] = [];
   candidates.forEach(({ bytes, tx }, index) => {
-    const unsigned = unsignedBytesOf(bytes, tx);
-    items.push({ publicKey: tx.sender, message: senderSigningBytes(unsigned), signature: tx.signature });
+    items.push({ publicKey: tx.sender, message: senderMessageOf(bytes, tx), signature: tx.signature });
     owners.push({ index, role: "sender" });
     // screen() has refused a sponsor without its signature, so both are set or neither.
     if (tx.sponsor !== null && tx.sponsorSignature !== null) {
-      items.push({ publicKey: tx.sponsor, message: sponsorSigningBytes(unsigned), signature: tx.sponsorSignature });
+      items.push({ publicKey: tx.sponsor, message: sponsorMessageOf(bytes, tx), signature: tx.sponsorSignature });
       owners.push({ index, role: "sponsor" });
     }
   });

@@ -3,6 +3,7 @@
 // one the same error, since encode() then takes the generic route. Also the pooled outputs.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { allocateBytes } from "../../crypto/bytes.ts";
 import {
   bool,
   type Codec,
@@ -22,7 +23,6 @@ import {
   u128,
   u256,
 } from "../../crypto/encoding/index.ts";
-import { allocateOutput } from "../../crypto/encoding/writer.ts";
 import { accountKey, encodeAccount } from "../../vm/account.ts";
 import { receiptCodec } from "../../vm/execution/receipt.ts";
 import { signedTxCodec } from "../../vm/tx/transaction.ts";
@@ -180,7 +180,7 @@ describe("encoding outputs", () => {
     const made: Uint8Array[] = [];
     for (let round = 0; round < 40; round++) {
       for (const n of sizes) {
-        const out = allocateOutput(n);
+        const out = allocateBytes(n);
         expect(out.length).toBe(n);
         expect(out.every((b) => b === 0)).toBe(true);
         out.fill(round + 1);

@@ -9,8 +9,11 @@ import {
   executeBlock,
   type Payload,
   type SignedTx,
+  senderMessageOf,
   senderSigningBytes,
   signTransaction,
+  sponsorMessageOf,
+  sponsorSigningBytes,
   sponsorTransaction,
   unsignedBytesOf,
 } from "../../vm/index.ts";
@@ -145,6 +148,14 @@ describe("transaction encoding", () => {
         expect(decodeTransaction(bytes)).toEqual(t);
         expect(unsignedBytesOf(bytes, t)).toEqual(encodeUnsigned(unsigned));
         expect(verifyNative(t.sender, senderSigningBytes(encodeUnsigned(unsigned)), t.signature)).toBe(true);
+        // The one-array messages the pool and blocks verify are the same bytes.
+        expect(senderMessageOf(bytes, t)).toEqual(senderSigningBytes(encodeUnsigned(unsigned)));
+        if (sponsor !== null) {
+          expect(sponsorMessageOf(bytes, t)).toEqual(sponsorSigningBytes(encodeUnsigned(unsigned)));
+          expect(
+            verifyNative(t.sponsor as Uint8Array, sponsorMessageOf(bytes, t), t.sponsorSignature as Uint8Array),
+          ).toBe(true);
+        }
       }),
       { numRuns: 200 },
     );

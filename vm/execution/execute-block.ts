@@ -31,10 +31,9 @@ import {
   decodeTransaction,
   requiredFeeForSize,
   type SignedTx,
-  senderSigningBytes,
-  sponsorSigningBytes,
+  senderMessageOf,
+  sponsorMessageOf,
   transactionHash,
-  unsignedBytesOf,
 } from "../tx/transaction.ts";
 import { BlockState } from "./block-state.ts";
 import { type Receipt, receiptsRoot } from "./receipt.ts";
@@ -215,11 +214,10 @@ async function verifySignatures(
   const owner: number[] = [];
   decoded.forEach(({ bytes, tx }, i) => {
     if (alreadyVerified?.(bytes, hashes[i] as Uint8Array) === true) return;
-    const unsigned = unsignedBytesOf(bytes, tx);
-    items.push({ publicKey: tx.sender, message: senderSigningBytes(unsigned), signature: tx.signature });
+    items.push({ publicKey: tx.sender, message: senderMessageOf(bytes, tx), signature: tx.signature });
     owner.push(i);
     if (tx.sponsor !== null && tx.sponsorSignature !== null) {
-      items.push({ publicKey: tx.sponsor, message: sponsorSigningBytes(unsigned), signature: tx.sponsorSignature });
+      items.push({ publicKey: tx.sponsor, message: sponsorMessageOf(bytes, tx), signature: tx.sponsorSignature });
       owner.push(i);
     }
   });

@@ -4,6 +4,7 @@
 // users who hold no ISC.
 import {
   addressBytesOf,
+  allocateBytes,
   concatBytes,
   decode,
   encode,
@@ -127,9 +128,34 @@ export function requiredFee(tx: UnsignedTx, params: VmParams): bigint {
  * encodeUnsigned for random transactions.
  */
 export function unsignedBytesOf(encoded: Uint8Array, tx: SignedTx): Uint8Array {
-  // bin8 header (2 bytes) + 64 for the signature; nil (1 byte) or another bin8 + 64 for the sponsor's.
-  const tail = 66 + (tx.sponsorSignature === null ? 1 : 66);
-  const out = encoded.slice(0, encoded.length - tail);
+  const out = encoded.slice(0, unsignedLength(encoded, tx));
   out[0] = 0x96;
+  return out;
+}
+
+function unsignedLength(encoded: Uint8Array, tx: SignedTx): number {
+  // bin8 header (2 bytes) + 64 for the signature; nil (1 byte) or another bin8 + 64 for the sponsor's.
+  return encoded.length - 66 - (tx.sponsorSignature === null ? 1 : 66);
+}
+
+/**
+ * senderSigningBytes(unsignedBytesOf(encoded, tx)) in one array, for the checks of every
+ * received transaction (two arrays of over 64 bytes each were two mallocs; see allocateBytes).
+ */
+export function senderMessageOf(encoded: Uint8Array, tx: SignedTx): Uint8Array {
+  return signingMessageOf(SENDER_TAG, encoded, tx);
+}
+
+/** sponsorSigningBytes(unsignedBytesOf(encoded, tx)) in one array. */
+export function sponsorMessageOf(encoded: Uint8Array, tx: SignedTx): Uint8Array {
+  return signingMessageOf(SPONSOR_TAG, encoded, tx);
+}
+
+function signingMessageOf(tag: Uint8Array, encoded: Uint8Array, tx: SignedTx): Uint8Array {
+  const length = unsignedLength(encoded, tx);
+  const out = allocateBytes(tag.length + length);
+  out.set(tag, 0);
+  out.set(encoded.subarray(0, length), tag.length);
+  out[tag.length] = 0x96;
   return out;
 }
