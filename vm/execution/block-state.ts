@@ -16,8 +16,12 @@ export class BlockState {
   }
 
   /** The account as of now in this block; the object returned must not be mutated. */
-  async account(address: Uint8Array): Promise<Account> {
-    const id = toHex(address);
+  account(address: Uint8Array): Promise<Account> {
+    return this.accountById(toHex(address), address);
+  }
+
+  /** account(), for a caller that has the address's hex already (a transaction's context). */
+  async accountById(id: string, address: Uint8Array): Promise<Account> {
     const cached = this.accounts.get(id);
     if (cached) return cached.account;
     const bytes = await this.state.get(accountKey(address));

@@ -264,7 +264,8 @@ async function applyTransaction(
   }
 
   // The required part of the fee is burned; what is offered above it goes to the proposer.
-  bs.setAccount(payer, { ...payerAccount, balance: payerAccount.balance - tx.fee });
+  const paid = { ...payerAccount, balance: payerAccount.balance - tx.fee };
+  bs.setAccount(payer, paid);
   totals.burned += required;
   const tip = tx.fee - required;
   if (tip > 0n) {
@@ -274,18 +275,19 @@ async function applyTransaction(
       bs.setAccount(block.proposer, { ...proposer, balance: proposer.balance + tip });
     }
   }
-  const afterFee = await bs.account(sender);
+  // Unsponsored (payer is sender) and no tip to a proposer who is the sender: the account just
+  // written is the one to bump, without another lookup.
+  const afterFee = payer === sender && (tip === 0n || block.proposer === null) ? paid : await bs.account(sender);
   bs.setAccount(sender, { ...afterFee, nonce: afterFee.nonce + 1n });
 
   const ctx = new TxContext(bs, sender, block.height, params, txHash);
-  const base = { txHash, feePaid: tx.fee };
   try {
     await handlerFor(tx.payload).execute(ctx, tx.payload);
   } catch (e) {
-    if (e instanceof TxFailure) return { ...base, ok: false, failure: e.code, events: [] };
+    if (e instanceof TxFailure) return { txHash, feePaid: tx.fee, ok: false, failure: e.code, events: [] };
     throw e;
   }
   ctx.apply();
   for (const send of ctx.sends) await outbox.emit(send);
-  return { ...base, ok: true, failure: null, events: ctx.events };
+  return { txHash, feePaid: tx.fee, ok: true, failure: null, events: ctx.events };
 }

@@ -20,7 +20,8 @@ export class TxContext {
   readonly sends: CrossSend[] = [];
   private readonly block: BlockState;
   private readonly accounts = new Map<string, { address: Uint8Array; account: Account }>();
-  private readonly raw = new Map<string, { key: Uint8Array; value: Uint8Array | null }>();
+  /** Made at the first raw write: most transactions (transfers) write none. */
+  private raw: Map<string, { key: Uint8Array; value: Uint8Array | null }> | null = null;
 
   constructor(
     block: BlockState,
@@ -41,18 +42,19 @@ export class TxContext {
     const id = toHex(address);
     const mine = this.accounts.get(id);
     if (mine) return mine.account;
-    const account = { ...(await this.block.account(address)) };
+    const account = { ...(await this.block.accountById(id, address)) };
     this.accounts.set(id, { address, account });
     return account;
   }
 
   async getRaw(key: Uint8Array): Promise<Uint8Array | undefined> {
-    const mine = this.raw.get(toHex(key));
+    const mine = this.raw?.get(toHex(key));
     if (mine) return mine.value ?? undefined;
     return this.block.getRaw(key);
   }
 
   putRaw(key: Uint8Array, value: Uint8Array | null): void {
+    this.raw ??= new Map();
     this.raw.set(toHex(key), { key, value });
   }
 
@@ -77,6 +79,6 @@ export class TxContext {
   /** Applies the transaction's changes to the block. */
   apply(): void {
     for (const { address, account } of this.accounts.values()) this.block.setAccount(address, account);
-    for (const { key, value } of this.raw.values()) this.block.putRaw(key, value);
+    if (this.raw !== null) for (const { key, value } of this.raw.values()) this.block.putRaw(key, value);
   }
 }

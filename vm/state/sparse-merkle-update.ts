@@ -84,7 +84,9 @@ export async function loadTouchedPaths(root: Subtree, batch: UpdateBatch, load: 
     for (const { node, depth, lo, hi } of frontier) {
       const mid = batch.split(depth, lo, hi);
       const needSiblings = batch.hasDelete(lo, hi);
-      for (const right of [false, true]) {
+      // Two sides by index: a `[false, true]` literal here was an array per node visited.
+      for (let side = 0; side < 2; side++) {
+        const right = side === 1;
         const cLo = right ? mid : lo;
         const cHi = right ? hi : mid;
         const touched = cLo < cHi;
