@@ -1,9 +1,10 @@
-// toHex goes through Node's native hex writer (or, where that method is missing, a Buffer over
-// the same memory); both must give exactly what a byte-by-byte encoder gives, for small arrays
-// on V8's heap and views into larger buffers too, and round-trip through fromHex.
+// toHex goes through a table in JavaScript up to 64 bytes, and beyond through Node's native hex
+// writer (or, where that method is missing, a Buffer over the same memory); every route must
+// give exactly what a byte-by-byte encoder gives, for small arrays on V8's heap and views into
+// larger buffers too, and round-trip through fromHex.
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { describe, expect, it } from "vitest";
-import { fromHex, toHex, toHexThroughBuffer } from "../../crypto/bytes.ts";
+import { fromHex, shortHex, toHex, toHexThroughBuffer } from "../../crypto/bytes.ts";
 
 describe("toHex", () => {
   it("matches a byte-by-byte encoder, on whole arrays and on views at an offset", () => {
@@ -23,15 +24,17 @@ describe("toHex", () => {
     expect(toHex(Uint8Array.from([0, 15, 16, 255]))).toBe("000f10ff");
   });
 
-  it("gives every byte value its two digits, on both routes, at every length either side of 64 bytes", () => {
+  it("gives every byte value its two digits, on every route, at every length either side of 64 bytes", () => {
     const all = Uint8Array.from({ length: 256 }, (_, i) => i);
     expect(toHex(all)).toBe(bytesToHex(all));
     expect(toHexThroughBuffer(all)).toBe(bytesToHex(all));
+    for (let at = 0; at < 256; at += 64)
+      expect(shortHex(all.subarray(at, at + 64))).toBe(bytesToHex(all.subarray(at, at + 64)));
     for (let n = 0; n <= 140; n++) {
       // Fresh arrays of 64 bytes or less live on V8's heap; views into a larger one do not.
       const fresh = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n) & 255);
       const view = all.subarray(n, 2 * n);
-      for (const hex of [toHex, toHexThroughBuffer]) {
+      for (const hex of n <= 64 ? [toHex, toHexThroughBuffer, shortHex] : [toHex, toHexThroughBuffer]) {
         expect(hex(fresh)).toBe(bytesToHex(fresh));
         expect(hex(view)).toBe(bytesToHex(view));
       }

@@ -34,6 +34,11 @@ export class BlockState {
     this.accounts.set(toHex(address), { address, account });
   }
 
+  /** setAccount() with the address's hex (as accountById). */
+  setAccountById(id: string, address: Uint8Array, account: Account): void {
+    this.accounts.set(id, { address, account });
+  }
+
   async getRaw(key: Uint8Array): Promise<Uint8Array | undefined> {
     const cached = this.raw.get(toHex(key));
     if (cached) return cached.value ?? undefined;

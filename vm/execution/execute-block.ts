@@ -16,6 +16,7 @@ import {
   type BatchVerifier,
   EncodingError,
   type SignedItem,
+  toHex,
   verifyNative,
 } from "../../crypto/index.ts";
 import { decodeTotals, encodeTotals, TOTALS_KEY, type Totals } from "../account.ts";
@@ -242,7 +243,10 @@ async function applyTransaction(
   totals: Totals,
   outbox: BlockOutbox,
 ): Promise<Receipt> {
-  const senderAccount = await bs.account(sender);
+  // Hex ids once: every lookup and write below is keyed by them.
+  const senderId = toHex(sender);
+  const payerId = payer === sender ? senderId : toHex(payer);
+  const senderAccount = await bs.accountById(senderId, sender);
   if (senderAccount.nonce !== tx.nonce) {
     throw new BlockError(
       BlockErrorCode.txBadNonce,
@@ -254,7 +258,7 @@ async function applyTransaction(
   if (tx.fee < required) {
     throw new BlockError(BlockErrorCode.txFeeTooLow, `fee ${tx.fee} is below the required ${required}`, i);
   }
-  const payerAccount = await bs.account(payer);
+  const payerAccount = await bs.accountById(payerId, payer);
   if (payerAccount.balance < tx.fee) {
     throw new BlockError(
       BlockErrorCode.txCannotPayFee,
@@ -265,7 +269,7 @@ async function applyTransaction(
 
   // The required part of the fee is burned; what is offered above it goes to the proposer.
   const paid = { ...payerAccount, balance: payerAccount.balance - tx.fee };
-  bs.setAccount(payer, paid);
+  bs.setAccountById(payerId, payer, paid);
   totals.burned += required;
   const tip = tx.fee - required;
   if (tip > 0n) {
@@ -277,10 +281,11 @@ async function applyTransaction(
   }
   // Unsponsored (payer is sender) and no tip to a proposer who is the sender: the account just
   // written is the one to bump, without another lookup.
-  const afterFee = payer === sender && (tip === 0n || block.proposer === null) ? paid : await bs.account(sender);
-  bs.setAccount(sender, { ...afterFee, nonce: afterFee.nonce + 1n });
+  const afterFee =
+    payer === sender && (tip === 0n || block.proposer === null) ? paid : await bs.accountById(senderId, sender);
+  bs.setAccountById(senderId, sender, { ...afterFee, nonce: afterFee.nonce + 1n });
 
-  const ctx = new TxContext(bs, sender, block.height, params, txHash);
+  const ctx = new TxContext(bs, sender, block.height, params, txHash, senderId);
   try {
     await handlerFor(tx.payload).execute(ctx, tx.payload);
   } catch (e) {

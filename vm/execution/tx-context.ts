@@ -23,14 +23,19 @@ export class TxContext {
   /** Made at the first raw write: most transactions (transfers) write none. */
   private raw: Map<string, { key: Uint8Array; value: Uint8Array | null }> | null = null;
 
+  /** The sender's hex, the key its account has here and in the block. */
+  private readonly senderId: string;
+
   constructor(
     block: BlockState,
     sender: Uint8Array,
     height: bigint,
     params: VmParams,
     origin: Uint8Array = new Uint8Array(32),
+    senderId: string = toHex(sender),
   ) {
     this.block = block;
+    this.senderId = senderId;
     this.origin = origin;
     this.sender = sender;
     this.height = height;
@@ -39,7 +44,7 @@ export class TxContext {
 
   /** A mutable copy of the account; changes apply if the transaction succeeds. */
   async account(address: Uint8Array): Promise<Account> {
-    const id = toHex(address);
+    const id = address === this.sender ? this.senderId : toHex(address);
     const mine = this.accounts.get(id);
     if (mine) return mine.account;
     const account = { ...(await this.block.accountById(id, address)) };
@@ -78,7 +83,7 @@ export class TxContext {
 
   /** Applies the transaction's changes to the block. */
   apply(): void {
-    for (const { address, account } of this.accounts.values()) this.block.setAccount(address, account);
+    for (const [id, { address, account }] of this.accounts) this.block.setAccountById(id, address, account);
     if (this.raw !== null) for (const { key, value } of this.raw.values()) this.block.putRaw(key, value);
   }
 }
