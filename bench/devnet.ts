@@ -21,7 +21,6 @@ import { transactionHash } from "../vm/index.ts";
 import { measureCeiling } from "./devnet-ceiling.ts";
 import { measureExecutionFloor } from "./devnet-floor.ts";
 import { senderKey, sinksPerShard } from "./devnet-load.ts";
-import { BlockObserver, type BlockSeen } from "./devnet-observer.ts";
 import type { DevnetBenchResult } from "./devnet-result.ts";
 import { RateSearch, type SearchOptions } from "./devnet-search.ts";
 import { LoadSender, MAX_CALLS_PER_POST } from "./devnet-sender.ts";
@@ -156,7 +155,7 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
   try {
     running.push(...(await Promise.all(layout.nodes.map((n) => startNodeProcess(n)))));
     const clients = running.map((n) => new RpcClient(n.rpc));
-    const reader = clients[0] as RpcClient;
+    const observer = clients[0] as RpcClient;
 
     const submittedAt = new Map<string, { at: number; step: number }>();
     const perStep = <T>(make: () => T): T[] => Array.from({ length: stepCount }, make);
@@ -170,25 +169,36 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
     let blocks = 0;
     let sent = 0;
     let step = 0;
+    let observing = true;
     // The observer follows every shard (a validator commits every shard: members vote, the
     // others observe the engine).
-    const seen: BlockSeen = (k, b, now) => {
-      blocks++;
-      committed += b.transactions.length;
-      for (const t of b.transactions) {
-        const index = indexOf.get(t);
-        if (index === undefined) continue;
-        const step = stepOf(index);
-        if (step < 0) continue;
-        finalizedOfStep[step] = (finalizedOfStep[step] as number) + 1;
-        (finalizedByShard[step] as number[])[k] = ((finalizedByShard[step] as number[])[k] as number) + 1;
-      }
-      for (const t of b.transactions) {
-        const s = submittedAt.get(t);
-        if (s === undefined) continue;
-        submittedAt.delete(t);
-        samples[s.step]?.finalized.push({ at: s.at, ms: now - s.at });
-        if (isCross(indexOf.get(t) as number)) awaitingCredit.set(t, s);
+    const heights: bigint[] = [];
+    for (let k = 0; k < S; k++) heights.push(await observer.blockNumber(k));
+
+    const observeShard = async (k: number) => {
+      const top = await observer.blockNumber(k).catch(() => heights[k] as bigint);
+      for (let h = (heights[k] as bigint) + 1n; h <= top; h++) {
+        const b = await observer.getBlockByNumber(h, false, k);
+        if (b === null) break;
+        const now = Date.now();
+        blocks++;
+        committed += b.transactions.length;
+        for (const t of b.transactions) {
+          const index = indexOf.get(t);
+          if (index === undefined) continue;
+          const step = stepOf(index);
+          if (step < 0) continue;
+          finalizedOfStep[step] = (finalizedOfStep[step] as number) + 1;
+          (finalizedByShard[step] as number[])[k] = ((finalizedByShard[step] as number[])[k] as number) + 1;
+        }
+        for (const t of b.transactions) {
+          const s = submittedAt.get(t);
+          if (s === undefined) continue;
+          submittedAt.delete(t);
+          samples[s.step]?.finalized.push({ at: s.at, ms: now - s.at });
+          if (isCross(indexOf.get(t) as number)) awaitingCredit.set(t, s);
+        }
+        heights[k] = h;
       }
     };
     /** A cross-shard sample is done when its receipt names the destination block that credited it. */
@@ -196,7 +206,7 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
       const waiting = [...awaitingCredit.entries()].slice(0, 50);
       if (waiting.length === 0) return;
       const receipts = await Promise.all(
-        waiting.map(([hash]) => reader.getTransactionReceipt(hash as `0x${string}`).catch(() => null)),
+        waiting.map(([hash]) => observer.getTransactionReceipt(hash as `0x${string}`).catch(() => null)),
       );
       const now = Date.now();
       receipts.forEach((r, i) => {
@@ -207,8 +217,13 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
         crossSamples[s.step]?.push(now - s.at);
       });
     };
-    const observer = new BlockObserver(clients[0] as RpcClient, S, seen);
-    await observer.start(observeCredits);
+    const observe = (async () => {
+      while (observing) {
+        for (let k = 0; k < S; k++) await observeShard(k);
+        await observeCredits();
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    })();
 
     const sender = new LoadSender(
       running.map((n) => n.rpc),
@@ -305,7 +320,8 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
       await new Promise((r) => setTimeout(r, 100));
     }
     await sender.settle();
-    await observer.stop();
+    observing = false;
+    await observe;
     const cpuAfter = nodeCpu();
     const threadsAfter = nodeThreads();
     const clientCpu = process.cpuUsage(clientCpuBefore);

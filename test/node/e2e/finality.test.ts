@@ -1,8 +1,6 @@
 // Four validator processes finalize transfers submitted over JSON-RPC, and every node reports
 // the same block and state root at every height.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BlockObserver } from "../../../bench/devnet-observer.ts";
-import type { ClientBlock } from "../../../rpc/index.ts";
 import { stopAfterAll, TestDevnet, waitFor } from "./devnet-harness.ts";
 
 describe("devnet of 4 validators", () => {
@@ -39,33 +37,5 @@ describe("devnet of 4 validators", () => {
     for (const [i, s] of sent.entries()) {
       for (const node of [0, 3]) expect((await net.client(node).getAccount(s.to)).balance).toBe(1000n + BigInt(i));
     }
-  });
-
-  it("gives the benchmark's observer every final block once, in order, pushed over a WebSocket", async () => {
-    const seen: ClientBlock[] = [];
-    const observer = new BlockObserver(net.client(1), 1, (_shard, block) => seen.push(block));
-    const before = await net.height(1);
-    await observer.start();
-    try {
-      expect(observer.pushing).toBe(true);
-      const sent: { hash: Uint8Array }[] = [];
-      for (let i = 0; i < 6; i++) sent.push(await net.transfer(i % 4, 500n));
-      const last = await waitFor("the transfers to be final", 30_000, async () => {
-        const all = await Promise.all(sent.map((s) => net.client(1).getTransactionReceipt(s.hash)));
-        return all.every((r) => r !== null)
-          ? all.reduce((m, r) => (r !== null && r.height > m ? r.height : m), 0n)
-          : undefined;
-      });
-      await waitFor("the observer to reach the last transfer's block", 15_000, async () =>
-        seen.some((b) => b.height >= last) ? true : undefined,
-      );
-    } finally {
-      await observer.stop();
-    }
-    // Heights one after another from where it started, each the node's block at that height.
-    const first = (seen[0] as ClientBlock).height;
-    expect(first).toBeGreaterThan(before);
-    seen.forEach((b, i) => expect(b.height).toBe(first + BigInt(i)));
-    for (const b of seen) expect(b.hash).toBe((await net.client(1).getBlockByNumber(b.height))?.hash);
   });
 });
