@@ -19,7 +19,8 @@ export function sha256(data: Uint8Array): Uint8Array {
   return bytesOfBinary(oneShotHash("sha256", data, "binary"));
 }
 
-function bytesOfBinary(digest: string): Uint8Array {
+/** A 32-byte digest held as a latin1 string (sha256Binary's form) as bytes. */
+export function bytesOfBinary(digest: string): Uint8Array {
   const out = new Uint8Array(HASH_LENGTH);
   for (let i = 0; i < HASH_LENGTH; i++) out[i] = digest.charCodeAt(i);
   return out;

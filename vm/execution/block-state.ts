@@ -31,7 +31,7 @@ export class BlockState {
   }
 
   setAccount(address: Uint8Array, account: Account): void {
-    this.accounts.set(toHex(address), { address, account });
+    this.setAccountById(toHex(address), address, account);
   }
 
   /** setAccount() with the address's hex (as accountById). */

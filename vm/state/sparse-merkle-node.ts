@@ -13,7 +13,7 @@
 // returns that form about 3x faster than a Buffer (no ArrayBuffer per hash, so far less garbage
 // collection), and strings compare, sort and key Maps natively. Bytes appear only at the edges:
 // the store, roots and proofs.
-import { HASH_LENGTH, sha256Binary, utf8 } from "../../crypto/index.ts";
+import { bytesOfBinary, HASH_LENGTH, sha256Binary, utf8 } from "../../crypto/index.ts";
 
 /** A SHA-256 digest as 32 characters with codes 0-255, byte i being character i. */
 export type Digest = string;
@@ -59,9 +59,7 @@ export type TreeNode = LeafNode | InternalNode;
 export type Subtree = TreeNode | null;
 
 export function digestToBytes(digest: Digest): Uint8Array {
-  const bytes = new Uint8Array(HASH_LENGTH);
-  writeDigest(bytes, 0, digest);
-  return bytes;
+  return bytesOfBinary(digest);
 }
 
 /** The digest of 32 bytes (anything else is refused by the callers before). */
