@@ -128,10 +128,10 @@ export class CanonicalWriter {
         this.string(v);
         return;
       case "boolean":
-        this.out[this.pos++] = v ? 0xc3 : 0xc2;
+        this.boolean(v);
         return;
       default:
-        if (v === null) this.out[this.pos++] = 0xc0;
+        if (v === null) this.null();
         else if (v instanceof Uint8Array) this.bytes(v);
         else {
           this.arrayHeader(v.length);
