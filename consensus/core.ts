@@ -185,6 +185,16 @@ export class Core {
     });
   }
 
+  /**
+   * Whether the current round is under way: a timeout of it was counted (ours or another
+   * validator's), or this validator voted in it. A host may hold an idle validator's round
+   * timer until it is (node/chain/host-timers.ts); a round nobody started has nothing to lose.
+   */
+  roundUnderway(): boolean {
+    const round = this.pacemaker.round;
+    return this.safety.state.lastVotedRound >= round || this.timeouts.stakeAt(this.currentEpoch, round) > 0n;
+  }
+
   status(): EngineStatus {
     const s = this.safety.state;
     return {

@@ -15,6 +15,8 @@ export type { EngineStats, EngineStatus };
 export interface JolteonEngine extends ConsensusEngine {
   stats(): EngineStats;
   status(): EngineStatus;
+  /** The current round has started: this validator voted in it, or a timeout of it was counted. */
+  roundUnderway(): boolean;
 }
 
 export function createEngine(opts: EngineOptions, modules: EngineModules): JolteonEngine {
@@ -77,6 +79,7 @@ export function createEngine(opts: EngineOptions, modules: EngineModules): Jolte
     },
     stats: () => structuredClone(core.stats),
     status: () => core.status(),
+    roundUnderway: () => core.roundUnderway(),
   };
 }
 

@@ -303,7 +303,7 @@ export class ChainRunner {
 
   /** Something a proposal could carry changed outside this chain (a beacon block, another shard's receipts). */
   poke(): void {
-    this.proposer?.poke();
+    this.workChanged();
   }
 
   /**
@@ -334,12 +334,18 @@ export class ChainRunner {
     this.m.metrics.mempool(this.mempool.size, this.mempool.bytes);
     for (const l of this.listeners) l(info);
     this.events.committed(info);
+    this.workChanged();
+  }
+
+  /** What a proposal could carry changed: the proposer may go, the round timer may run or hold. */
+  private workChanged(): void {
     this.proposer?.poke();
+    this.host?.workChanged();
   }
 
   private afterMempoolChange(): void {
     this.m.metrics.mempool(this.mempool.size, this.mempool.bytes);
-    this.proposer?.poke();
+    this.workChanged();
   }
 
   private noteSeen(hash: Uint8Array, now: number): void {

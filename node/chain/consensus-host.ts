@@ -7,7 +7,8 @@
 //   persist          -> the chain's SafetyFile (fdatasync)
 //   send, broadcast  -> the chain's direct protocol and gossip topic
 //   commit           -> ChainExecutor.commit, then the chain's onCommitted
-//   set/cancel-timer -> setTimeout on this process's clock
+//   set/cancel-timer -> setTimeout on this process's clock; an idle validator's round timer is
+//                       held until there is work or the round is under way (host-timers.ts)
 //   request-payload  -> the Proposer, which answers with a payload input when ready
 //   validate-payload -> ChainExecutor.validate (re-execution), answered with a verdict input
 //
@@ -16,6 +17,7 @@
 import type { Action, CommittedBlock, Input, JolteonEngine, ValidatorSet } from "../../consensus/index.ts";
 import { fromHex } from "../../crypto/index.ts";
 import type { BlockExecutor } from "./block-executor.ts";
+import { HostTimers } from "./host-timers.ts";
 
 export interface HostLogger {
   info(obj: object, msg: string): void;
@@ -51,6 +53,11 @@ export interface ConsensusHostModules<I> {
    * committees). A new engine knows only its first set: each start feeds it all of these.
    */
   epochs?: () => readonly { set: ValidatorSet; fromHeight: bigint }[];
+  /**
+   * Whether this validator has anything for consensus to carry; while it has not and nobody
+   * started the round, the round timer is held (host-timers.ts). Absent: never held.
+   */
+  hasWork?: () => boolean;
 }
 
 const MAX_QUEUED_MESSAGES = 20_000;
@@ -62,13 +69,24 @@ export class ConsensusHost<I> {
   private queuedMessages = 0;
   private running = false;
   private idle: Promise<void> = Promise.resolve();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers: HostTimers;
   /** Bumped by stop(), so answers of an earlier engine are dropped. */
   private stops = 0;
   droppedMessages = 0;
 
   constructor(modules: ConsensusHostModules<I>) {
     this.m = modules;
+    this.timers = new HostTimers((id) => this.enqueue({ kind: "timer", id }), modules.hasWork);
+  }
+
+  /** Whether the round timer is held while idle (for the tests). */
+  get roundTimerHeld(): boolean {
+    return this.timers.held;
+  }
+
+  /** What this validator could carry changed (transactions arrived or left, a commit). */
+  workChanged(): void {
+    if (this.engine !== null) this.timers.update(this.engine.roundUnderway());
   }
 
   /** Which engine this is: changes each time one stops. */
@@ -89,6 +107,7 @@ export class ConsensusHost<I> {
     const persisted = await this.m.safety.read();
     this.engine = this.m.createEngine(persisted);
     await this.process(this.engine.start());
+    this.workChanged();
     for (const e of this.m.epochs?.() ?? []) {
       if (this.engine === null) return;
       await this.process(this.engine.handle({ kind: "validator-set", set: e.set, fromHeight: e.fromHeight }));
@@ -111,7 +130,6 @@ export class ConsensusHost<I> {
     this.engine = null;
     this.queue.length = 0;
     this.queuedMessages = 0;
-    for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     await this.idle;
   }
@@ -151,6 +169,7 @@ export class ConsensusHost<I> {
         this.m.onFatal(e);
         return;
       }
+      this.workChanged();
     }
   }
 
@@ -179,23 +198,12 @@ export class ConsensusHost<I> {
           if (info !== null) await this.m.onCommitted(info, a.block);
           break;
         }
-        case "set-timer": {
-          const old = this.timers.get(a.id);
-          if (old !== undefined) clearTimeout(old);
-          const t = setTimeout(() => {
-            if (generation !== this.stops) return;
-            this.timers.delete(a.id);
-            this.enqueue({ kind: "timer", id: a.id });
-          }, a.delayMs);
-          this.timers.set(a.id, t);
+        case "set-timer":
+          this.timers.set(a.id, a.delayMs);
           break;
-        }
-        case "cancel-timer": {
-          const t = this.timers.get(a.id);
-          if (t !== undefined) clearTimeout(t);
-          this.timers.delete(a.id);
+        case "cancel-timer":
+          this.timers.cancel(a.id);
           break;
-        }
         case "request-payload":
           this.m.log.debug(
             { round: String(a.round), height: String(a.height), queued: this.queue.length },

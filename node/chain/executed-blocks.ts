@@ -90,6 +90,12 @@ export class ExecutedBlocks {
     for (const other of this.builtByPayload.values()) if (other.layer?.below === layer) other.layer.below = undefined;
   }
 
+  /** Whether an executed block above the tip carries transactions (they wait for a commit). */
+  anyTxs(): boolean {
+    for (const b of this.byHash.values()) if (b.payload.body.txs.length > 0) return true;
+    return false;
+  }
+
   /** A block this node built, under the hex of its payload's hash. */
   rememberBuilt(payloadHashHex: string, block: ExecutedBlock): void {
     this.builtByPayload.set(payloadHashHex, block);

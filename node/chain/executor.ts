@@ -318,6 +318,11 @@ export class ChainExecutor implements BlockExecutor<CommittedInfo> {
     return n;
   }
 
+  /** Whether any executed, uncommitted block carries transactions (on any fork above the tip). */
+  hasUncommittedTxs(): boolean {
+    return this.executed.anyTxs();
+  }
+
   /**
    * Reads the state as it is after `parent` (committed or executed here), for the mempool's
    * view of nonces when building on a block not yet committed.

@@ -90,6 +90,10 @@ export function chainValidator(
     maxClockSkewMs: opts.maxClockSkewMs,
     log: m.log,
     epochs: m.epochs,
+    // With empty blocks on the chain always has something to propose: no timer is held.
+    hasWork: opts.emptyBlocks
+      ? undefined
+      : () => m.mempool.size > 0 || m.executor.hasUncommittedTxs() || m.crossShardWork?.() === true,
   });
   return { proposer, host };
 }

@@ -148,3 +148,44 @@ describe("timeout back-off", () => {
     expect(delays(out)).toEqual([100]);
   });
 });
+
+// What a host may hold an idle validator's round timer on (node/chain/host-timers.ts).
+describe("whether the round is under way", () => {
+  test("not on entering it; yes once a timeout of it is counted; a stale timeout does not count", () => {
+    const e = makeEngine(fx, key(V));
+    e.start();
+    expect(e.status().round).toBe(1n);
+    expect(e.roundUnderway()).toBe(false);
+    const other = [0, 1, 2, 3].find((i) => i !== V) as number;
+    e.handle(msg(fx, other, timeoutBytes(makeTimeout(fx, other, 1n, genesis(fx)))));
+    expect(e.roundUnderway()).toBe(true);
+
+    // Round 2 by a TC of round 1 (ours and two others); the fourth's late timeout is stale.
+    const f = makeEngine(fx, key(V));
+    f.start();
+    f.handle(timer);
+    const others = [0, 1, 2, 3].filter((i) => i !== V);
+    for (const i of others.slice(0, 2)) f.handle(msg(fx, i, timeoutBytes(makeTimeout(fx, i, 1n, genesis(fx)))));
+    expect(f.status().round).toBe(2n);
+    expect(f.roundUnderway()).toBe(false);
+    const last = others[2] as number;
+    f.handle(msg(fx, last, timeoutBytes(makeTimeout(fx, last, 1n, genesis(fx)))));
+    expect(f.roundUnderway()).toBe(false);
+  });
+
+  test("yes once this validator voted in it, or timed out in it itself", () => {
+    const e = makeEngine(fx, key(V));
+    e.start();
+    const b1 = makeBlock(fx, { round: 1n, parent: null, qc: genesis(fx) });
+    e.handle(msg(fx, L1, proposalBytes(fx, b1)));
+    expect(e.roundUnderway()).toBe(false);
+    const out = e.handle({ kind: "payload-verdict", blockHash: b1.hash, valid: true });
+    expect(sentOfKind(out, "vote")).toHaveLength(1);
+    expect(e.roundUnderway()).toBe(true);
+
+    const f = makeEngine(fx, key(V));
+    f.start();
+    f.handle(timer);
+    expect(f.roundUnderway()).toBe(true);
+  });
+});

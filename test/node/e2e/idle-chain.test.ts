@@ -1,0 +1,53 @@
+// An idle chain (empty blocks off, the devnet's default) falls quiet: once nothing waits to be
+// final, no round times out, because each validator holds its round timer until it has work or
+// another validator starts the round (node/chain/host-timers.ts). A transfer wakes it, even
+// when the leader that was waiting for one is dead: the others time that round out.
+import { afterEach, describe, expect, it } from "vitest";
+import { epochInfo, leaderOf } from "../../../consensus/index.ts";
+import { validatorSetOf } from "../../../node/validator-set.ts";
+import { anyFailed, TestDevnet, waitFor } from "./devnet-harness.ts";
+
+/** Longer than the devnet's longest round timeout (3 x its 1 s base), so a timing-out chain moves within it. */
+const QUIET_MS = 5000;
+
+async function rounds(net: TestDevnet): Promise<bigint[]> {
+  return Promise.all([0, 1, 2, 3].map(async (i) => (await net.client(i).getStatus()).round));
+}
+
+describe("an idle chain", () => {
+  let net: TestDevnet | undefined;
+  afterEach(async ({ task }) => {
+    await net?.stop({ failed: anyFailed(task) });
+    net = undefined;
+  });
+
+  it("falls quiet, and a transfer wakes it even with the waiting leader killed", { timeout: 150_000 }, async () => {
+    net = await TestDevnet.create({ validators: 4 });
+    const n = net;
+    const first = await n.transfer(0);
+    await waitFor("the first transfer to be final", 20_000, async () => {
+      return (await n.client(0).getTransactionReceipt(first.hash)) ?? undefined;
+    });
+
+    const quiet = await waitFor("no round to move on any node for 5 s", 60_000, async () => {
+      const before = await rounds(n);
+      await new Promise((r) => setTimeout(r, QUIET_MS));
+      const after = await rounds(n);
+      return after.every((r, i) => r === before[i]) ? after : undefined;
+    });
+
+    // The leader of the highest round is the one waiting for something to propose.
+    let top = 0n;
+    for (const r of quiet) if (r > top) top = r;
+    const leaderId = leaderOf(epochInfo(validatorSetOf(n.layout.genesis), 1n), top);
+    const leader = n.layout.nodes.findIndex((node) => node.publicKey === leaderId);
+    expect(leader).toBeGreaterThanOrEqual(0);
+    await n.kill(leader);
+    const via = (leader + 1) % 4;
+    const woken = await n.transfer(via);
+    const receipt = await waitFor("a transfer sent to the quiet chain to be final", 30_000, async () => {
+      return (await n.client(via).getTransactionReceipt(woken.hash)) ?? undefined;
+    });
+    expect(receipt.status).toBe("success");
+  });
+});
