@@ -89,6 +89,8 @@ export class Core {
   private highTc: TimeoutCert | null = null;
   private currentEpoch: bigint;
   private plan: ProposalPlan | null = null;
+  /** The round of the last QC announced for want of a payload (announceHighQc). */
+  private announcedQcRound = 0n;
   private readonly awaitingVerdict = new Map<string, { proposal: Proposal; hash: Uint8Array }>();
   private readonly seenProposals = new Set<string>();
   private readonly rejectedPayloads = new Set<string>();
@@ -173,6 +175,10 @@ export class Core {
     return this.run(() => this.proposeWithPayload(round, payload));
   }
 
+  onNoPayload(round: bigint): Action[] {
+    return this.run(() => this.announceHighQc(round));
+  }
+
   onVerdict(hash: Uint8Array, valid: boolean): Action[] {
     return this.run(() => this.onPayloadVerdict(hash, valid));
   }
@@ -186,13 +192,13 @@ export class Core {
   }
 
   /**
-   * Whether the current round is under way: a timeout of it was counted (ours or another
-   * validator's), or this validator voted in it. A host may hold an idle validator's round
-   * timer until it is (node/chain/host-timers.ts); a round nobody started has nothing to lose.
+   * Whether the current round is being timed out: a timeout of it was counted, ours or another
+   * validator's. A host may hold the round timer of a validator with nothing to carry until it
+   * is (node/chain/host-timers.ts): then some validator wants the round over, and a timeout
+   * certificate needs the others to join.
    */
   roundUnderway(): boolean {
-    const round = this.pacemaker.round;
-    return this.safety.state.lastVotedRound >= round || this.timeouts.stakeAt(this.currentEpoch, round) > 0n;
+    return this.timeouts.stakeAt(this.currentEpoch, this.pacemaker.round) > 0n;
   }
 
   status(): EngineStatus {
@@ -440,7 +446,7 @@ export class Core {
     this.intake.awaitBlock(qc, from);
   }
 
-  /** A QC announced by a validator that entered a new epoch with it. */
+  /** A QC announced by a validator that entered a new epoch with it, or by a leader with nothing to propose. */
   private onCertificate(from: ValidatorId, qc: QuorumCert): void {
     this.verifier.checkQc(qc);
     this.onQc(qc, from);
@@ -552,6 +558,21 @@ export class Core {
     }
     this.plan = plan;
     this.out.push({ kind: "request-payload", round, parentHash: parent.hash, height });
+  }
+
+  /**
+   * The leader of `round` has nothing to propose yet. Its highest QC, formed from the votes sent
+   * to it, commits the parent of the block it certifies (2-chain); the others learn it only
+   * from this leader's proposal, which may be long in coming, so it announces the QC now, once.
+   */
+  private announceHighQc(round: bigint): void {
+    const plan = this.plan;
+    if (plan === null || plan.round !== round || round !== this.round || plan.epoch !== this.currentEpoch) {
+      throw new ConsensusError(ConsensusErrorCode.stalePayload, `no proposal pending for round ${round}`);
+    }
+    if (plan.qc.round === 0n || plan.qc.round <= this.announcedQcRound) return;
+    this.announcedQcRound = plan.qc.round;
+    this.broadcast({ kind: "certificate", qc: plan.qc });
   }
 
   private proposeWithPayload(round: bigint, payload: Uint8Array): void {

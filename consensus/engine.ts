@@ -15,7 +15,7 @@ export type { EngineStats, EngineStatus };
 export interface JolteonEngine extends ConsensusEngine {
   stats(): EngineStats;
   status(): EngineStatus;
-  /** The current round has started: this validator voted in it, or a timeout of it was counted. */
+  /** A timeout of the current round was counted (this validator's or another's). */
   roundUnderway(): boolean;
 }
 
@@ -68,6 +68,9 @@ export function createEngine(opts: EngineOptions, modules: EngineModules): Jolte
         case "payload":
           if (typeof input.round !== "bigint") return [];
           return core.onPayload(input.round, input.payload);
+        case "no-payload":
+          if (typeof input.round !== "bigint") return [];
+          return core.onNoPayload(input.round);
         case "payload-verdict":
           if (!(input.blockHash instanceof Uint8Array)) return [];
           return core.onVerdict(input.blockHash, input.valid);

@@ -67,6 +67,12 @@ export type Input =
    * Never empty: empty payloads are reserved for the suffix blocks of an epoch hand-over.
    */
   | { kind: "payload"; round: bigint; payload: Uint8Array }
+  /**
+   * The host has nothing to propose yet in a round it was asked for (it does not make empty
+   * blocks): the engine announces its highest QC, which the others may need to commit what
+   * this leader committed. The request stays open; a payload may still follow.
+   */
+  | { kind: "no-payload"; round: bigint }
   /** The host's verdict on a proposed payload (answer to `validate-payload`). */
   | { kind: "payload-verdict"; blockHash: Uint8Array; valid: boolean }
   /** The validator set of the next epoch, once known (from the beacon chain). */

@@ -9,7 +9,8 @@
 //   commit           -> ChainExecutor.commit, then the chain's onCommitted
 //   set/cancel-timer -> setTimeout on this process's clock; an idle validator's round timer is
 //                       held until there is work or the round is under way (host-timers.ts)
-//   request-payload  -> the Proposer, which answers with a payload input when ready
+//   request-payload  -> the Proposer, which answers with a payload input when ready, or with
+//                       no-payload while it has nothing to propose (the engine announces its QC)
 //   validate-payload -> ChainExecutor.validate (re-execution), answered with a verdict input
 //
 // Engine inputs are queued; the queue is bounded so a flood of messages costs memory only up
@@ -33,10 +34,14 @@ export interface ConsensusHostModules<I> {
   executor: BlockExecutor<I>;
   broadcast(bytes: Uint8Array): void;
   send(to: string, bytes: Uint8Array): void;
-  /** Asked for a payload for `round`; calls `answer` once it has one (or never, if the round passes). */
+  /**
+   * Asked for a payload for `round`; calls `answer` once it has one (or never, if the round
+   * passes), and `decline` if it has nothing to propose for now (at most once).
+   */
   requestPayload(
     req: { round: bigint; parentHash: Uint8Array; height: bigint },
     answer: (payload: Uint8Array) => void,
+    decline: () => void,
   ): void;
   /** A block's payload arrived for validation (the proposer uses the time for its block interval). */
   blockSeen(hash: Uint8Array, nowMs: number): void;
@@ -209,9 +214,15 @@ export class ConsensusHost<I> {
             { round: String(a.round), height: String(a.height), queued: this.queue.length },
             "asked for a payload",
           );
-          this.m.requestPayload(a, (payload) => {
-            if (generation === this.stops) this.enqueue({ kind: "payload", round: a.round, payload });
-          });
+          this.m.requestPayload(
+            a,
+            (payload) => {
+              if (generation === this.stops) this.enqueue({ kind: "payload", round: a.round, payload });
+            },
+            () => {
+              if (generation === this.stops) this.enqueue({ kind: "no-payload", round: a.round });
+            },
+          );
           break;
         case "validate-payload": {
           const now = this.m.now();

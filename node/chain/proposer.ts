@@ -1,10 +1,11 @@
 // Decides when this validator, as leader, answers the engine's request for a payload, and
 // builds it. The block interval from genesis is kept between a parent's arrival and our
 // block. While idle (no transaction waiting, none in uncommitted blocks) nothing is proposed
-// unless the operator turned empty blocks on: the round then times out, with exponential
-// back-off, and costs a handful of messages instead of a block. Transactions that still wait
-// for a commit (2-chain: a block is final once its child is certified too) keep the leaders
-// proposing until they are final.
+// unless the operator turned empty blocks on: the round waits, its timer held by every
+// validator that has nothing to carry either (host-timers.ts), and costs nothing. Transactions
+// that still wait for a commit (2-chain: a block is final once its child is certified too) keep
+// the leaders proposing until they are final everywhere, which takes one block more than here:
+// the certificate that commits them on the leader reaches the others in its next proposal.
 import { toHex } from "../../crypto/index.ts";
 import type { Mempool } from "../mempool/mempool.ts";
 import { readAccount } from "./account-reader.ts";
@@ -56,6 +57,8 @@ interface Pending {
   parentHash: Uint8Array;
   height: bigint;
   answer: (payload: Uint8Array) => void;
+  /** Told once, the first time the request finds nothing to propose (the engine then announces its QC). */
+  decline?: (() => void) | undefined;
   /** Builds that failed because the parent was not known here. */
   parentMisses?: number;
 }
@@ -79,8 +82,12 @@ export class Proposer {
     this.m = modules;
   }
 
-  request(req: { round: bigint; parentHash: Uint8Array; height: bigint }, answer: (payload: Uint8Array) => void): void {
-    this.pending = { ...req, answer };
+  request(
+    req: { round: bigint; parentHash: Uint8Array; height: bigint },
+    answer: (payload: Uint8Array) => void,
+    decline?: () => void,
+  ): void {
+    this.pending = { ...req, answer, decline };
     this.awaitedParent = null;
     this.check();
   }
@@ -128,8 +135,10 @@ export class Proposer {
       return;
     }
     const waiting = this.m.mempool.size > 0 && !this.nothingToCarry;
-    const work = waiting || this.m.executor.uncommittedTxsUpTo(p.parentHash) > 0 || this.crossShardWork();
-    if (!work && !this.opts.emptyBlocks) return;
+    if (!this.opts.emptyBlocks && !waiting && !this.blockNeeded(p.parentHash)) {
+      this.declined(p);
+      return;
+    }
     this.building = true;
     this.pending = null;
     this.build(p)
@@ -172,6 +181,18 @@ export class Proposer {
     }, PARENT_RETRY_MS);
   }
 
+  /** The first time a request finds nothing to propose: tell the engine (once). */
+  private declined(p: Pending): void {
+    const decline = p.decline;
+    p.decline = undefined;
+    decline?.();
+  }
+
+  /** A block is needed on `parent` even without new transactions: some wait in uncommitted blocks, or cross-shard work waits. */
+  private blockNeeded(parent: Uint8Array): boolean {
+    return this.m.executor.uncommittedTxsUpTo(parent) > 0 || this.crossShardWork();
+  }
+
   /** How many transactions fit the execution budget, judging by recent blocks (at least 50). */
   private txLimit(): number {
     if (this.msPerTx === 0) return Math.min(this.opts.maxBlockTxs, 500);
@@ -190,14 +211,10 @@ export class Proposer {
           );
     const selected = this.m.now();
     // Transactions waiting that no block can carry yet (a nonce gap) are no reason for a block.
-    if (
-      candidates.length === 0 &&
-      !this.opts.emptyBlocks &&
-      executor.uncommittedTxsUpTo(p.parentHash) === 0 &&
-      !this.crossShardWork()
-    ) {
+    if (candidates.length === 0 && !this.opts.emptyBlocks && !this.blockNeeded(p.parentHash)) {
       this.nothingToCarry = true;
       if (this.pending === null) this.pending = p;
+      this.declined(p);
       return;
     }
     const built = await executor.build(p.parentHash, p.height, this.m.selfKey, candidates, this.m.now());

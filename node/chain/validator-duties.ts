@@ -78,7 +78,7 @@ export function chainValidator(
     executor: m.executor,
     broadcast: (bytes) => m.relay().broadcast(bytes),
     send: (to, bytes) => m.relay().send(to, bytes),
-    requestPayload: (req, answer) => proposer.request(req, answer),
+    requestPayload: (req, answer, decline) => proposer.request(req, answer, decline),
     blockSeen: (hash, now) => {
       proposer.blockSeen(hash, now);
       m.noteSeen(hash, now);

@@ -128,3 +128,40 @@ describe("quorum certificates", () => {
     expect(raw && raw.kind === "broadcast" && decodeMessage(raw.bytes).kind).toBe("proposal");
   });
 });
+
+describe("a leader with nothing to propose", () => {
+  test("announces the QC it formed, once; the others adopt it and move to its round", () => {
+    const fx = fixture(4);
+    const { e, me, b1 } = leaderOfRound2(fx);
+    const [x, y, z] = [0, 1, 2, 3].filter((i) => i !== me) as [number, number, number];
+    const data = voteData(b1);
+    e.handle(msg(fx, x, voteBytes(makeVote(fx, x, data))));
+    e.handle(msg(fx, y, voteBytes(makeVote(fx, y, data))));
+    expect(e.status().round).toBe(2n);
+
+    const out = e.handle({ kind: "no-payload", round: 2n });
+    const broadcasts = actionsOfKind(out, "broadcast");
+    const [announced, ...more] = sentOfKind(out, "certificate");
+    expect(broadcasts).toHaveLength(1);
+    expect(more).toEqual([]);
+    expect(announced?.to).toBeNull();
+    expect(announced?.message.qc.round).toBe(1n);
+    expect(announced?.message.qc.blockHash).toEqual(b1.hash);
+    expect(sentOfKind(e.handle({ kind: "no-payload", round: 2n }), "certificate")).toEqual([]);
+    // Not a round it is asked to propose in: refused, nothing sent.
+    expect(e.handle({ kind: "no-payload", round: 3n })).toEqual([]);
+    expect(e.stats().dropped[ConsensusErrorCode.stalePayload]).toBe(1);
+    // The request stays open: a payload still proposes.
+    expect(sentOfKind(e.handle({ kind: "payload", round: 2n, payload: utf8("two") }), "proposal")).toHaveLength(1);
+
+    // A validator that voted for block 1 learns its QC from the announcement alone.
+    const other = makeEngine(fx, fx.keys[z] as Fixture["keys"][number]);
+    other.start();
+    other.handle(msg(fx, leaderIndex(fx, 1n), proposalBytes(fx, b1)));
+    other.handle({ kind: "payload-verdict", blockHash: b1.hash, valid: true });
+    expect(other.status().round).toBe(1n);
+    other.handle(msg(fx, me, (broadcasts[0] as { bytes: Uint8Array }).bytes));
+    expect(other.status().highQcRound).toBe(1n);
+    expect(other.status().round).toBe(2n);
+  });
+});

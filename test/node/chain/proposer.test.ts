@@ -1,5 +1,6 @@
 // The proposer keeps a request whose parent block has not arrived and builds once it has,
-// instead of losing the round; it gives up after a bounded number of tries.
+// instead of losing the round; it gives up after a bounded number of tries. With empty blocks
+// off it proposes only what is needed, and tells the engine once when it has nothing.
 import { describe, expect, it } from "vitest";
 import { ChainError, ChainErrorCode } from "../../../node/chain/errors.ts";
 import type { ChainExecutor } from "../../../node/chain/executor.ts";
@@ -91,5 +92,49 @@ describe("a proposal on a parent that has not arrived", () => {
     await settle();
     expect(t.builds).toEqual([0xee]);
     expect(t.errors).toEqual(["could not build a block"]);
+  });
+});
+
+describe("with empty blocks off", () => {
+  function idleSetup(pendingTxs: number) {
+    const answers: number[] = [];
+    let declines = 0;
+    const proposer = new Proposer(
+      { blockIntervalMs: 0, executionBudgetMs: 100, emptyBlocks: false, maxBlockTxs: 100, maxBlockBytes: 100_000 },
+      {
+        executor: {
+          uncommittedTxsUpTo: () => pendingTxs,
+          build: async (parent: Uint8Array) => ({ payload: Uint8Array.of(parent[0] as number), dropped: [] }),
+        } as unknown as ChainExecutor,
+        mempool: { size: 0 } as unknown as Mempool,
+        selfKey: new Uint8Array(32),
+        now: () => Date.now(),
+        onDropped() {},
+        log: { info() {}, warn() {}, debug() {}, error() {} },
+      },
+    );
+    proposer.request(
+      { round: 7n, parentHash: A, height: 3n },
+      (p) => answers.push(p[0] as number),
+      () => declines++,
+    );
+    return { answers, proposer, declines: () => declines };
+  }
+
+  it("waits while nothing is pending, and says so once (the engine then announces its QC)", async () => {
+    const t = idleSetup(0);
+    await settle();
+    t.proposer.poke();
+    t.proposer.poke();
+    await settle();
+    expect(t.answers).toEqual([]);
+    expect(t.declines()).toBe(1);
+  });
+
+  it("proposes while transactions wait in uncommitted blocks", async () => {
+    const t = idleSetup(3);
+    await settle();
+    expect(t.answers).toEqual([0xaa]);
+    expect(t.declines()).toBe(0);
   });
 });
