@@ -1,7 +1,7 @@
 // The consensus engine's timers on this process's clock, with one rule of our own: the round
 // timer is held while this validator has nothing for consensus to carry (no transaction in its
-// pool, none in an executed block waiting for its commit, no cross-shard work) and nobody has
-// started the round (no timeout of it counted, no vote given in it).
+// pool, none in an executed block waiting for its commit, no cross-shard work) and nobody is
+// timing the round out (no timeout of it counted here).
 //
 // Why: with empty blocks off, an idle chain's leader waits for transactions while the others
 // used to time its round out. When load came back after a quiet spell, the leader's proposal
@@ -15,7 +15,9 @@
 // Once any timeout of the round is counted here the round is under way and the timer runs, so
 // one busy validator brings the others' timeouts along and a timeout certificate still forms.
 // Stale messages (a late timeout of the round before) do not count, so an idle network falls
-// quiet instead of timing rounds out one after another.
+// quiet instead of timing rounds out one after another. For the validators to agree that
+// nothing is left to carry, a leader with nothing to propose announces the QC that commits
+// their last blocks (consensus/core.ts announceHighQc).
 import { ROUND_TIMER, type TimerId } from "../../consensus/index.ts";
 
 export class HostTimers {
