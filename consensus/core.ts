@@ -89,8 +89,8 @@ export class Core {
   private highTc: TimeoutCert | null = null;
   private currentEpoch: bigint;
   private plan: ProposalPlan | null = null;
-  /** The round of the last QC announced for want of a payload (announceHighQc). */
-  private announcedQcRound = 0n;
+  /** The last QC announced for want of a payload (announceHighQc). */
+  private announcedQc: QuorumCert | null = null;
   private readonly awaitingVerdict = new Map<string, { proposal: Proposal; hash: Uint8Array }>();
   private readonly seenProposals = new Set<string>();
   private readonly rejectedPayloads = new Set<string>();
@@ -570,9 +570,11 @@ export class Core {
     if (plan === null || plan.round !== round || round !== this.round || plan.epoch !== this.currentEpoch) {
       throw new ConsensusError(ConsensusErrorCode.stalePayload, `no proposal pending for round ${round}`);
     }
-    if (plan.qc.round === 0n || plan.qc.round <= this.announcedQcRound) return;
-    this.announcedQcRound = plan.qc.round;
-    this.broadcast({ kind: "certificate", qc: plan.qc });
+    const qc = plan.qc;
+    const last = this.announcedQc;
+    if (qc.round === 0n || (last !== null && last.epoch === qc.epoch && last.round >= qc.round)) return;
+    this.announcedQc = qc;
+    this.broadcast({ kind: "certificate", qc });
   }
 
   private proposeWithPayload(round: bigint, payload: Uint8Array): void {

@@ -59,8 +59,8 @@ export interface ConsensusHostModules<I> {
    */
   epochs?: () => readonly { set: ValidatorSet; fromHeight: bigint }[];
   /**
-   * Whether this validator has anything for consensus to carry; while it has not and nobody
-   * started the round, the round timer is held (host-timers.ts). Absent: never held.
+   * Whether this validator has anything for consensus to carry; while it has not and no timeout
+   * of the round is counted, the round timer is held (host-timers.ts). Absent: never held.
    */
   hasWork?: () => boolean;
 }
@@ -82,11 +82,6 @@ export class ConsensusHost<I> {
   constructor(modules: ConsensusHostModules<I>) {
     this.m = modules;
     this.timers = new HostTimers((id) => this.enqueue({ kind: "timer", id }), modules.hasWork);
-  }
-
-  /** Whether the round timer is held while idle (for the tests). */
-  get roundTimerHeld(): boolean {
-    return this.timers.held;
   }
 
   /** What this validator could carry changed (transactions arrived or left, a commit). */
