@@ -566,22 +566,24 @@ export class Core {
    * from this leader's proposal, which may be long in coming, so it announces the QC now, once.
    */
   private announceHighQc(round: bigint): void {
-    const plan = this.plan;
-    if (plan === null || plan.round !== round || round !== this.round || plan.epoch !== this.currentEpoch) {
-      throw new ConsensusError(ConsensusErrorCode.stalePayload, `no proposal pending for round ${round}`);
-    }
-    const qc = plan.qc;
+    const qc = this.pendingPlan(round).qc;
     const last = this.announcedQc;
     if (qc.round === 0n || (last !== null && last.epoch === qc.epoch && last.round >= qc.round)) return;
     this.announcedQc = qc;
     this.broadcast({ kind: "certificate", qc });
   }
 
-  private proposeWithPayload(round: bigint, payload: Uint8Array): void {
+  /** The proposal this leader waits to make in `round` (the current one); stalePayload if none. */
+  private pendingPlan(round: bigint): ProposalPlan {
     const plan = this.plan;
     if (plan === null || plan.round !== round || round !== this.round || plan.epoch !== this.currentEpoch) {
       throw new ConsensusError(ConsensusErrorCode.stalePayload, `no proposal pending for round ${round}`);
     }
+    return plan;
+  }
+
+  private proposeWithPayload(round: bigint, payload: Uint8Array): void {
+    const plan = this.pendingPlan(round);
     if (!(payload instanceof Uint8Array) || payload.length > MAX_PAYLOAD_BYTES) {
       throw new ConsensusError(ConsensusErrorCode.invalidPayload, `payload over ${MAX_PAYLOAD_BYTES} bytes`);
     }
