@@ -86,7 +86,8 @@ export class ConsensusHost<I> {
 
   /** What this validator could carry changed (transactions arrived or left, a commit). */
   workChanged(): void {
-    if (this.engine !== null) this.timers.update(this.engine.roundUnderway());
+    const engine = this.engine;
+    if (engine !== null) this.timers.update(() => engine.roundUnderway());
   }
 
   /** Which engine this is: changes each time one stops. */

@@ -70,11 +70,12 @@ export class HostTimers {
 
   /**
    * Holds or runs the round timer: call after every engine input, and whenever what this
-   * validator could carry changed. A released timer runs its full delay from now.
+   * validator could carry changed. A released timer runs its full delay from now. The engine is
+   * asked about the round only when this validator has no work (under load it always has).
    */
-  update(roundUnderway: boolean): void {
+  update(roundUnderway: () => boolean): void {
     if (!this.roundPending || this.hasWork === undefined) return;
-    const hold = !roundUnderway && !this.hasWork();
+    const hold = !this.hasWork() && !roundUnderway();
     if (hold === this.roundHeld) return;
     this.roundHeld = hold;
     if (hold) this.stopTimer(ROUND_TIMER);

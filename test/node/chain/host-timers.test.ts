@@ -31,7 +31,7 @@ describe("plain timers", () => {
   test("without a work check the round timer is never held", () => {
     const { t, fired } = timers();
     t.set(ROUND_TIMER, 1000);
-    t.update(false);
+    t.update(() => false);
     expect(t.held).toBe(false);
     vi.advanceTimersByTime(1000);
     expect(fired).toEqual([ROUND_TIMER]);
@@ -42,10 +42,10 @@ describe("plain timers", () => {
     const { t, fired } = timers(() => work);
     t.set("a", 10);
     t.set(ROUND_TIMER, 10);
-    t.update(false);
+    t.update(() => false);
     t.clear();
     work = true;
-    t.update(true);
+    t.update(() => true);
     vi.advanceTimersByTime(100);
     expect(fired).toEqual([]);
   });
@@ -56,7 +56,7 @@ describe("the round timer of an idle validator", () => {
     const { t, fired } = timers(() => false);
     t.set(ROUND_TIMER, 1000);
     t.set("other", 500);
-    t.update(false);
+    t.update(() => false);
     expect(t.held).toBe(true);
     vi.advanceTimersByTime(60_000);
     expect(fired).toEqual(["other"]);
@@ -66,10 +66,10 @@ describe("the round timer of an idle validator", () => {
     let work = false;
     const { t, fired } = timers(() => work);
     t.set(ROUND_TIMER, 1000);
-    t.update(false);
+    t.update(() => false);
     vi.advanceTimersByTime(5000);
     work = true;
-    t.update(false);
+    t.update(() => false);
     expect(t.held).toBe(false);
     vi.advanceTimersByTime(999);
     expect(fired).toEqual([]);
@@ -80,8 +80,8 @@ describe("the round timer of an idle validator", () => {
   test("runs once the round is under way (another validator's timeout), though this one has no work", () => {
     const { t, fired } = timers(() => false);
     t.set(ROUND_TIMER, 1000);
-    t.update(false);
-    t.update(true);
+    t.update(() => false);
+    t.update(() => true);
     vi.advanceTimersByTime(1000);
     expect(fired).toEqual([ROUND_TIMER]);
   });
@@ -90,11 +90,11 @@ describe("the round timer of an idle validator", () => {
     let work = true;
     const { t, fired } = timers(() => work);
     t.set(ROUND_TIMER, 1000);
-    t.update(false);
+    t.update(() => false);
     expect(t.held).toBe(false);
     vi.advanceTimersByTime(600);
     work = false;
-    t.update(false);
+    t.update(() => false);
     expect(t.held).toBe(true);
     vi.advanceTimersByTime(10_000);
     expect(fired).toEqual([]);
@@ -107,12 +107,12 @@ describe("the round timer of an idle validator", () => {
     vi.advanceTimersByTime(100);
     expect(fired).toEqual([ROUND_TIMER]);
     work = false;
-    t.update(false);
+    t.update(() => false);
     work = true;
-    t.update(true);
+    t.update(() => true);
     t.set(ROUND_TIMER, 100);
     t.cancel(ROUND_TIMER);
-    t.update(true);
+    t.update(() => true);
     vi.advanceTimersByTime(1000);
     expect(fired).toEqual([ROUND_TIMER]);
   });
@@ -121,10 +121,10 @@ describe("the round timer of an idle validator", () => {
     let work = false;
     const { t, fired } = timers(() => work);
     t.set(ROUND_TIMER, 1000);
-    t.update(false);
+    t.update(() => false);
     work = true;
     t.set(ROUND_TIMER, 2000);
-    t.update(false);
+    t.update(() => false);
     vi.advanceTimersByTime(1999);
     expect(fired).toEqual([]);
     vi.advanceTimersByTime(1);
