@@ -173,7 +173,19 @@ export class FastSync<I> {
       return null;
     }
     const firstBlock = response.blocks[0];
-    if (firstBlock === undefined) return [];
+    if (firstBlock === undefined) {
+      // An honest peer stores every committed block up to its tip and serves at least one from
+      // any height at or below it. One that claims such a tip and serves nothing is keeping us
+      // out of consensus for nothing (a validator leaves it for fast sync when a peer claims to
+      // be ahead): it is penalized like a peer whose blocks fail their checks.
+      if (response.tipHeight < from) return [];
+      this.m.log.warn(
+        { peer, from: String(from), tip: String(response.tipHeight) },
+        "peer claims blocks it does not serve",
+      );
+      this.m.penalize(peer, "sync: claims blocks it does not serve");
+      return null;
+    }
     try {
       const head = decode(blockCodec, firstBlock.block);
       if (head.height !== from) throw new SyncError("SYNC_NOT_A_CHAIN", `asked for height ${from}, got ${head.height}`);
