@@ -1,18 +1,21 @@
 // A peer that sends garbage, oversized messages and forged signatures is scored down and
-// disconnected by the validators, and the network keeps finalizing meanwhile.
+// disconnected by the validators, and the network keeps finalizing meanwhile. So is one that
+// claims a far higher tip than the blocks it serves.
 
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeMessage } from "../../../consensus/index.ts";
-import { addressBytesOf, generateKeyPair, toHex } from "../../../crypto/index.ts";
+import { addressBytesOf, decode, encode, generateKeyPair, toHex } from "../../../crypto/index.ts";
 import { encodeTxBatch } from "../../../node/chain/tx-gossip.ts";
 import { signedTransfer, transferSigner } from "../../../node/devnet/transfer.ts";
 import { Network } from "../../../node/net/index.ts";
+import { blocksProtocol, blocksRequestCodec, blocksResponseCodec } from "../../../node/sync/protocol.ts";
 import { stopAfterAll, TestDevnet, waitFor } from "./devnet-harness.ts";
 
 describe("a misbehaving peer", () => {
   let net: TestDevnet;
   let attacker: Network;
+  let liar: Network | undefined;
   beforeAll(async () => {
     net = await TestDevnet.create({ validators: 4 });
     attacker = await Network.create({
@@ -24,7 +27,7 @@ describe("a misbehaving peer", () => {
   afterAll(
     stopAfterAll(
       () => net,
-      async () => attacker?.stop(),
+      async () => Promise.all([attacker?.stop(), liar?.stop()]),
     ),
   );
 
@@ -79,5 +82,40 @@ describe("a misbehaving peer", () => {
     expect(receipt.status).toBe("success");
     for (const i of [0, 1, 2, 3]) expect((await net.client(i).status()).peers).toBe("0x3");
     expect(toHex(hash)).toHaveLength(64);
+  });
+
+  it("that claims blocks it does not serve is disconnected, and the validators keep finalizing", {
+    timeout: 120_000,
+  }, async () => {
+    // Every 2 s a validator asks its peers for their heights and leaves consensus for fast sync
+    // when one is ahead. This peer says it is a million blocks ahead and then serves nothing.
+    const validators = net.layout.nodes.map((n) => n.publicKey);
+    const fetches: string[] = [];
+    liar = await Network.create({
+      secretKey: generateKeyPair().secretKey,
+      listen: ["/ip4/127.0.0.1/tcp/0"],
+      bootstrap: net.layout.nodes.map((n) => n.p2p),
+    });
+    liar.handle(blocksProtocol(net.layout.chainId, "shard-0"), async (from, request) => {
+      if (decode(blocksRequestCodec, request).maxBlocks > 0) fetches.push(from); // a fetch, not a height probe
+      return encode(blocksResponseCodec, { tipHeight: 1_000_000n, blocks: [], tipProof: null });
+    });
+    const claimant = liar;
+    await waitFor("the liar connected to every validator", 20_000, async () =>
+      validators.every((v) => claimant.peers().includes(v)) ? true : undefined,
+    );
+    await waitFor("every validator to drop the liar", 45_000, async () =>
+      claimant.peers().length === 0 ? true : undefined,
+    );
+    // They dropped it for what it served: each asked it for blocks first.
+    expect(new Set(fetches)).toEqual(new Set(validators));
+
+    const { hash } = await net.transfer(2);
+    const receipt = await waitFor(
+      "a transfer to be final",
+      30_000,
+      async () => (await net.client(3).getTransactionReceipt(hash)) ?? undefined,
+    );
+    expect(receipt.status).toBe("success");
   });
 });
