@@ -10,7 +10,7 @@ import type { RangeContext } from "../../../node/sync/verify-range.ts";
 
 const OUR_HEIGHT = 5n;
 
-/** A fast sync at height 5 whose peers answer every blocks request with `answer`. */
+/** A fast sync at height 5 whose peers serve no blocks, each claiming the tip its function gives for a request. */
 function syncWith(answers: Record<string, (fromHeight: bigint, maxBlocks: number) => bigint>) {
   const penalties: { peer: string; reason: string }[] = [];
   const asked: { peer: string; maxBlocks: number }[] = [];
