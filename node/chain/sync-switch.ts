@@ -6,7 +6,9 @@
 //            height has not moved since the last look while peers hold blocks fast sync can
 //            prove (two above ours). The engine cannot fetch those itself when they cross into
 //            an epoch it has not learned (it drops that epoch's messages unread), nor on a quiet
-//            chain where nothing new is proposed. A full node syncs on every look (4 a second).
+//            chain where nothing new is proposed. Either way it leaves consensus only once a
+//            peer served the blocks it lacks and they passed fast sync's checks (a height is a
+//            claim, a certified run is a proof). A full node syncs on every look (4 a second).
 //   stop     the engine and the watch stop; start again resumes from the stored tip (a shard
 //            this node stops following while no committee names it, then follows again).
 import type { FastSync } from "../sync/fast-sync.ts";
@@ -100,12 +102,25 @@ export class SyncSwitch<I> {
         if (applied > 0n) this.m.synced(applied);
         return;
       }
+      const tips = await this.m.sync.peerTips();
       let best = 0n;
-      for (const t of await this.m.sync.peerTips()) if (t.height > best) best = t.height;
+      for (const t of tips) if (t.height > best) best = t.height;
       const height = this.m.height();
       const stuck = best > height + 1n && height === this.heightAtLastLook;
       this.heightAtLastLook = height;
       if (best <= height + BigInt(this.m.behindBlocks) && !stuck) return;
+      // A claim is only a number: before stopping the engine, a claimant must prove the blocks
+      // that make this node behind (or, when stuck, one block it could apply) by serving them.
+      const need = stuck ? 1 : this.m.behindBlocks + 1;
+      const claimants = tips.filter((t) => t.height >= height + BigInt(need));
+      if (!(await this.m.sync.proven(claimants, need))) {
+        this.m.log.info(
+          { height: String(height), peers: String(best), stuck },
+          "peers claim blocks above ours and none proved it: staying in consensus",
+        );
+        return;
+      }
+      if (this.stoppedNow) return;
       this.m.log.info(
         { height: String(height), peers: String(best), stuck },
         "fell behind: leaving consensus for fast sync",

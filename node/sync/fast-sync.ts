@@ -10,7 +10,7 @@ import type { BlockExecutor } from "../chain/block-executor.ts";
 import { ChainError, ChainErrorCode } from "../chain/errors.ts";
 import { SyncError } from "./errors.ts";
 import type { SyncProgress } from "./progress.ts";
-import { type BlocksResponse, decodeBlocksResponse, encodeBlocksRequest } from "./protocol.ts";
+import { type BlocksResponse, decodeBlocksResponse, encodeBlocksRequest, MAX_BLOCKS_PER_REQUEST } from "./protocol.ts";
 import { type RangeContext, type VerifiedBlock, verifyRange } from "./verify-range.ts";
 
 export interface FastSyncOptions {
@@ -49,10 +49,10 @@ export class FastSync<I> {
     this.m = modules;
   }
 
-  /** Each connected peer's committed height (peers that do not answer are left out). */
   /** The height the current (or last) catch-up started from and the best peer height it aims at. */
   span = { start: 0n, target: 0n };
 
+  /** Each connected peer's committed height (peers that do not answer are left out). */
   async peerTips(): Promise<PeerTip[]> {
     const from = this.m.executor.tip.height + 1n;
     const asks = this.m.peers().map(async (peer) => {
@@ -66,6 +66,24 @@ export class FastSync<I> {
       }
     });
     return (await Promise.all(asks)).filter((t): t is PeerTip => t !== null);
+  }
+
+  /**
+   * Whether a peer that claims to be ahead proves it: asked for the `need` blocks above our tip
+   * and the two after them (a 2-chain proves a block final), it serves a run that passes every
+   * check a catch-up makes and proves all `need` of them final. A validator asks this before it
+   * stops its engine: a claim nobody backs (a peer that answers height probes and then never
+   * serves, or serves what fails the checks) then costs it one request, not its consensus. The
+   * highest claimants (up to `parallel`) are asked at once; true as soon as one proves it.
+   */
+  async proven(claimants: readonly PeerTip[], need: number): Promise<boolean> {
+    const from = this.m.executor.tip.height + 1n;
+    const n = Math.max(1, Math.min(need, MAX_BLOCKS_PER_REQUEST - 2));
+    const asked = [...claimants].sort((a, b) => (a.height === b.height ? 0 : a.height < b.height ? 1 : -1));
+    const proofs = asked
+      .slice(0, this.opts.parallel)
+      .map(async (t) => ((await this.fetch(t.peer, from, n + 2))?.length ?? 0) >= n);
+    return firstTrue(proofs);
   }
 
   /**
@@ -202,4 +220,19 @@ export class FastSync<I> {
       return null;
     }
   }
+}
+
+/** True as soon as one of `checks` is; false once all are false. The checks never reject. */
+function firstTrue(checks: readonly Promise<boolean>[]): Promise<boolean> {
+  return new Promise((resolve) => {
+    let left = checks.length;
+    if (left === 0) resolve(false);
+    for (const c of checks) {
+      void c.then((yes) => {
+        left--;
+        if (yes) resolve(true);
+        else if (left === 0) resolve(false);
+      });
+    }
+  });
 }

@@ -1,8 +1,11 @@
 // A peer that sends garbage, oversized messages and forged signatures is scored down and
 // disconnected by the validators, and the network keeps finalizing meanwhile. So is one that
-// claims a far higher tip than the blocks it serves.
+// claims a far higher tip than the blocks it serves; one that claims it and then never answers
+// a fetch does not take the validators out of consensus.
 
 import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeMessage } from "../../../consensus/index.ts";
 import { addressBytesOf, decode, encode, generateKeyPair, toHex } from "../../../crypto/index.ts";
@@ -16,6 +19,7 @@ describe("a misbehaving peer", () => {
   let net: TestDevnet;
   let attacker: Network;
   let liar: Network | undefined;
+  let silent: Network | undefined;
   beforeAll(async () => {
     net = await TestDevnet.create({ validators: 4 });
     attacker = await Network.create({
@@ -27,7 +31,7 @@ describe("a misbehaving peer", () => {
   afterAll(
     stopAfterAll(
       () => net,
-      async () => Promise.all([attacker?.stop(), liar?.stop()]),
+      async () => Promise.all([attacker?.stop(), liar?.stop(), silent?.stop()]),
     ),
   );
 
@@ -117,5 +121,54 @@ describe("a misbehaving peer", () => {
       async () => (await net.client(3).getTransactionReceipt(hash)) ?? undefined,
     );
     expect(receipt.status).toBe("success");
+  });
+
+  it("that claims a far higher tip and never answers a fetch leaves the validators in consensus", {
+    timeout: 120_000,
+  }, async () => {
+    // It answers height probes at once and lets every fetch run into the asker's 10 s timeout.
+    // A timeout is not a fault (an honest peer may be loaded), so it is never penalized; the
+    // validators must not stop their engines on its word while they wait for its blocks.
+    const validators = net.layout.nodes.map((n) => n.publicKey);
+    const fetches: string[] = [];
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    silent = await Network.create({
+      secretKey: generateKeyPair().secretKey,
+      listen: ["/ip4/127.0.0.1/tcp/0"],
+      bootstrap: net.layout.nodes.map((n) => n.p2p),
+    });
+    silent.handle(blocksProtocol(net.layout.chainId, "shard-0"), async (from, request) => {
+      if (decode(blocksRequestCodec, request).maxBlocks > 0) {
+        fetches.push(from);
+        await held;
+      }
+      return encode(blocksResponseCodec, { tipHeight: 1_000_000n, blocks: [], tipProof: null });
+    });
+    const claimant = silent;
+    await waitFor("the silent peer connected to every validator", 20_000, async () =>
+      validators.every((v) => claimant.peers().includes(v)) ? true : undefined,
+    );
+    await waitFor("every validator to ask the silent peer for blocks", 20_000, async () =>
+      validators.every((v) => fetches.includes(v)) ? true : undefined,
+    );
+    const { hash } = await net.transfer(3);
+    const receipt = await waitFor(
+      "a transfer to be final while the silent peer's fetches hang",
+      8_000,
+      async () => (await net.client(0).getTransactionReceipt(hash)) ?? undefined,
+    );
+    expect(receipt.status).toBe("success");
+    release();
+    // Every validator looked, asked, and stayed: none logged leaving consensus in this file's
+    // tests (the liar above is refused the same way, for what it served).
+    for (const node of net.layout.nodes) {
+      const log = await readFile(join(node.home, "node.log"), "utf8");
+      expect(log).toContain("none proved it: staying in consensus");
+      expect(log).not.toContain("leaving consensus for fast sync");
+    }
+    for (const i of [0, 1, 2, 3]) expect((await net.client(i).status()).syncing).toBe(false);
   });
 });

@@ -1,0 +1,124 @@
+// Before a validator stops its engine for a catch-up, a peer that claims to be ahead must prove
+// it with blocks that pass fast sync's checks; a claim alone (a height probe's answer) is not
+// enough, or one peer could keep every validator out of consensus by answering probes only.
+import { describe, expect, it } from "vitest";
+import { blockCodec, quorumCertCodec } from "../../../consensus/index.ts";
+import { decode, encode, sha256, verifyNative } from "../../../crypto/index.ts";
+import type { BlockExecutor } from "../../../node/chain/block-executor.ts";
+import type { StoredBlock } from "../../../node/chain/block-store.ts";
+import { FastSync } from "../../../node/sync/fast-sync.ts";
+import { SyncProgress } from "../../../node/sync/progress.ts";
+import { blocksRequestCodec, blocksResponseCodec } from "../../../node/sync/protocol.ts";
+import type { RangeContext } from "../../../node/sync/verify-range.ts";
+import { type Built, CHAIN, fixture, GENESIS, genesis, makeBlock, qcFor } from "../../consensus/engine/helpers.ts";
+
+const fx = fixture(4);
+const outsiders = fixture(4, { keyNumbers: [20, 21, 22, 23] });
+const ctx: RangeContext = {
+  chainId: CHAIN,
+  payloadDigest: sha256,
+  genesisHash: GENESIS,
+  validators: fx.set,
+  verify: async (items) => items.map((it) => verifyNative(it.publicKey, it.message, it.signature)),
+};
+
+/** Blocks 1..n on genesis in consecutive rounds, each certified by the committee `by`. */
+function chain(n: number, by = fx): StoredBlock[] {
+  const out: StoredBlock[] = [];
+  let parent: Built | null = null;
+  for (let round = 1n; round <= BigInt(n); round++) {
+    const b = makeBlock(fx, { round, parent, qc: parent === null ? genesis(fx) : qcFor(by, parent) });
+    out.push({ hash: b.hash, block: encode(blockCodec, b.block), certificate: encode(quorumCertCodec, qcFor(by, b)) });
+    parent = b;
+  }
+  return out;
+}
+
+/**
+ * How a test peer answers: the tip it claims and the blocks it holds; "silent", a request that
+ * fails as a timed-out one does; "hangs", one still waiting (until a real request's timeout).
+ */
+type Peer = { tip: bigint; blocks: StoredBlock[] } | "silent" | "hangs";
+
+/** A fast sync at genesis height whose peers answer from `peers`. */
+function syncAtGenesis(peers: Record<string, Peer>) {
+  const penalties: string[] = [];
+  const fetched: string[] = [];
+  const quiet = { info() {}, warn() {}, debug() {} };
+  const sync = new FastSync<unknown>(
+    {},
+    {
+      peers: () => Object.keys(peers),
+      request: async (peer, bytes) => {
+        const r = decode(blocksRequestCodec, bytes);
+        const p = peers[peer] as Peer;
+        if (r.maxBlocks > 0) fetched.push(peer);
+        if (p === "silent") throw new Error("request timed out");
+        if (p === "hangs") return new Promise<Uint8Array>(() => {});
+        const from = Number(r.fromHeight);
+        const blocks = p.blocks.slice(from - 1, from - 1 + r.maxBlocks);
+        return encode(blocksResponseCodec, { tipHeight: p.tip, blocks, tipProof: null });
+      },
+      penalize: (peer) => penalties.push(peer),
+      executor: { tip: { height: 0n, hash: GENESIS } } as unknown as BlockExecutor<unknown>,
+      range: ctx,
+      onApplied: async () => {},
+      progress: new SyncProgress(quiet, () => 0, false),
+      log: quiet,
+    },
+  );
+  return { sync, penalties, fetched };
+}
+
+describe("fast sync: a claim to be ahead, proven or not", () => {
+  const honest = { tip: 12n, blocks: chain(12) };
+
+  it("is proven by a peer that serves the blocks we lack, certified and final", async () => {
+    const { sync, penalties } = syncAtGenesis({ honest });
+    expect(await sync.proven([{ peer: "honest", height: 12n }], 9)).toBe(true);
+    expect(penalties).toEqual([]);
+  });
+
+  it("is not proven when the peer serves fewer final blocks than it claims", async () => {
+    // It holds blocks 1-5 and claims 1,000: 1-4 are final, not the 9 that would make us behind.
+    const { sync, penalties } = syncAtGenesis({ short: { tip: 1_000n, blocks: chain(5) } });
+    expect(await sync.proven([{ peer: "short", height: 1_000n }], 9)).toBe(false);
+    expect(await sync.proven([{ peer: "short", height: 1_000n }], 1)).toBe(true);
+    expect(penalties).toEqual([]);
+  });
+
+  it("is not proven by a peer that never answers a fetch, and that costs it nothing", async () => {
+    const { sync, penalties, fetched } = syncAtGenesis({ silent: "silent" });
+    expect(await sync.proven([{ peer: "silent", height: 1_000n }], 9)).toBe(false);
+    expect(fetched).toEqual(["silent"]);
+    // A timeout may be an honest peer under load: no penalty.
+    expect(penalties).toEqual([]);
+  });
+
+  it("is not proven by blocks a committee we do not know certified, and their peer is penalized", async () => {
+    const { sync, penalties } = syncAtGenesis({ forger: { tip: 12n, blocks: chain(12, outsiders) } });
+    expect(await sync.proven([{ peer: "forger", height: 12n }], 9)).toBe(false);
+    expect(penalties).toEqual(["forger"]);
+  });
+
+  it("is not proven by a peer that claims a tip and serves nothing, and that peer is penalized", async () => {
+    const { sync, penalties } = syncAtGenesis({ empty: { tip: 1_000n, blocks: [] } });
+    expect(await sync.proven([{ peer: "empty", height: 1_000n }], 9)).toBe(false);
+    expect(penalties).toEqual(["empty"]);
+  });
+
+  it("is settled by the first peer that proves it, without waiting for one that has not answered", async () => {
+    const { sync } = syncAtGenesis({ honest, hangs: "hangs" });
+    const claimants = [
+      { peer: "hangs", height: 2_000n },
+      { peer: "honest", height: 12n },
+    ];
+    expect(await sync.proven(claimants, 9)).toBe(true);
+  });
+
+  it("is not proven when nobody claims it", async () => {
+    const { sync, fetched } = syncAtGenesis({ honest });
+    expect(await sync.proven([], 9)).toBe(false);
+    expect(fetched).toEqual([]);
+  });
+});
