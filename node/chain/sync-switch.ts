@@ -45,6 +45,7 @@ export class SyncSwitch<I> {
   private watcher: NodeJS.Timeout | null = null;
   private stoppedNow = false;
   private switching: Promise<void> = Promise.resolve();
+  private looking = false;
   /** The committed height at the last look. */
   private heightAtLastLook = -1n;
 
@@ -94,40 +95,48 @@ export class SyncSwitch<I> {
   private look(): void {
     if (this.stoppedNow) return;
     this.m.tick?.();
-    this.switching = this.switching.then(async () => {
-      if (this.stoppedNow) return;
-      const host = this.m.host;
-      if (host === null) {
-        const applied = await this.m.sync.catchUp(() => this.stoppedNow);
-        if (applied > 0n) this.m.synced(applied);
-        return;
-      }
-      const tips = await this.m.sync.peerTips();
-      let best = 0n;
-      for (const t of tips) if (t.height > best) best = t.height;
-      const height = this.m.height();
-      const stuck = best > height + 1n && height === this.heightAtLastLook;
-      this.heightAtLastLook = height;
-      if (best <= height + BigInt(this.m.behindBlocks) && !stuck) return;
-      // A claim is only a number: before stopping the engine, a claimant must prove the blocks
-      // that make this node behind (or, when stuck, one block it could apply) by serving them.
-      const need = stuck ? 1 : this.m.behindBlocks + 1;
-      const claimants = tips.filter((t) => t.height >= height + BigInt(need));
-      if (!(await this.m.sync.proven(claimants, need))) {
+    // A look can outlast the interval (a claimant's fetch running into its timeout, a catch-up):
+    // the ticks meanwhile skip theirs rather than queue behind it without bound.
+    if (this.looking) return;
+    this.looking = true;
+    this.switching = this.switching
+      .then(async () => {
+        if (this.stoppedNow) return;
+        const host = this.m.host;
+        if (host === null) {
+          const applied = await this.m.sync.catchUp(() => this.stoppedNow);
+          if (applied > 0n) this.m.synced(applied);
+          return;
+        }
+        const tips = await this.m.sync.peerTips();
+        let best = 0n;
+        for (const t of tips) if (t.height > best) best = t.height;
+        const height = this.m.height();
+        const stuck = best > height + 1n && height === this.heightAtLastLook;
+        this.heightAtLastLook = height;
+        if (best <= height + BigInt(this.m.behindBlocks) && !stuck) return;
+        // A claim is only a number: before stopping the engine, a claimant must prove the blocks
+        // that make this node behind (or, when stuck, one block it could apply) by serving them.
+        const need = stuck ? 1 : this.m.behindBlocks + 1;
+        const claimants = tips.filter((t) => t.height >= height + BigInt(need));
+        if (!(await this.m.sync.proven(claimants, need))) {
+          this.m.log.info(
+            { height: String(height), peers: String(best), stuck },
+            "peers claim blocks above ours and none proved it: staying in consensus",
+          );
+          return;
+        }
+        if (this.stoppedNow) return;
         this.m.log.info(
           { height: String(height), peers: String(best), stuck },
-          "peers claim blocks above ours and none proved it: staying in consensus",
+          "fell behind: leaving consensus for fast sync",
         );
-        return;
-      }
-      if (this.stoppedNow) return;
-      this.m.log.info(
-        { height: String(height), peers: String(best), stuck },
-        "fell behind: leaving consensus for fast sync",
-      );
-      this.m.pausing?.();
-      await host.stop();
-      await this.catchUpThenRun();
-    });
+        this.m.pausing?.();
+        await host.stop();
+        await this.catchUpThenRun();
+      })
+      .finally(() => {
+        this.looking = false;
+      });
   }
 }

@@ -8,6 +8,7 @@ import { blockCodec } from "../../consensus/index.ts";
 import { decode, equalBytes } from "../../crypto/index.ts";
 import type { BlockExecutor } from "../chain/block-executor.ts";
 import { ChainError, ChainErrorCode } from "../chain/errors.ts";
+import { NetError, NetErrorCode } from "../net/errors.ts";
 import { SyncError } from "./errors.ts";
 import type { SyncProgress } from "./progress.ts";
 import { type BlocksResponse, decodeBlocksResponse, encodeBlocksRequest, MAX_BLOCKS_PER_REQUEST } from "./protocol.ts";
@@ -94,15 +95,19 @@ export class FastSync<I> {
     const start = this.m.executor.tip.height;
     this.span = { start, target: start };
     let stalled = 0;
+    // Peers whose fetch failed in this catch-up are not asked again in it: one that claims a high
+    // tip and never serves costs one timeout, not every round, and once only such peers are left
+    // "ahead" the catch-up ends (the next look asks them for a proof again, in consensus).
+    const failed = new Set<string>();
     while (!stop() && stalled < 3) {
       const tips = await this.peerTips();
       const ours = this.m.executor.tip.height;
-      const ahead = tips.filter((t) => t.height > ours + 1n);
+      const ahead = tips.filter((t) => t.height > ours + 1n && !failed.has(t.peer));
       if (ahead.length === 0) break;
       const best = ahead.reduce((a, b) => (b.height > a.height ? b : a)).height;
       this.m.progress.begin(start, best);
       this.span = { start, target: best };
-      const applied = await this.round(ahead, best);
+      const applied = await this.round(ahead, best, failed);
       stalled = applied === 0 ? stalled + 1 : 0;
       this.m.progress.update(this.m.executor.tip.height);
     }
@@ -112,7 +117,7 @@ export class FastSync<I> {
   }
 
   /** One round: up to `parallel` windows fetched and verified at once, applied in order. */
-  private async round(ahead: PeerTip[], best: bigint): Promise<number> {
+  private async round(ahead: PeerTip[], best: bigint, failed: Set<string>): Promise<number> {
     const window = BigInt(this.opts.window);
     const first = this.m.executor.tip.height + 1n;
     const jobs: { peer: string; from: bigint; result: Promise<VerifiedBlock[] | null> }[] = [];
@@ -123,12 +128,15 @@ export class FastSync<I> {
       if (candidates.length === 0) break;
       const peer = (candidates[i % candidates.length] as PeerTip).peer;
       // One block more than the window, so that the window's last block can be proven final.
-      jobs.push({ peer, from, result: this.fetch(peer, from, this.opts.window + 1) });
+      jobs.push({ peer, from, result: this.fetch(peer, from, this.opts.window + 1, failed) });
     }
     let applied = 0;
     for (const job of jobs) {
       const blocks = await job.result;
-      if (blocks === null) break;
+      if (blocks === null) {
+        failed.add(job.peer);
+        break;
+      }
       // An earlier window came back short (its peer could prove no more, or its blocks entered
       // an epoch this node had not learned yet): this one no longer continues the chain, through
       // no fault of its peer. The next round asks again from the new tip.
@@ -177,17 +185,41 @@ export class FastSync<I> {
     }
   }
 
-  private async fetch(peer: string, from: bigint, count: number): Promise<VerifiedBlock[] | null> {
-    let response: BlocksResponse;
+  /**
+   * One window from one peer, verified; null when the peer failed us. With a catch-up's
+   * `failed` set, a peer that failed joins it, and a timeout is scored once per catch-up (its
+   * windows go out at once, often several to one peer, and time out together).
+   */
+  private async fetch(
+    peer: string,
+    from: bigint,
+    count: number,
+    failed?: Set<string>,
+  ): Promise<VerifiedBlock[] | null> {
+    let bytes: Uint8Array;
     try {
-      const bytes = await this.m.request(
+      bytes = await this.m.request(
         peer,
         encodeBlocksRequest({ fromHeight: from, maxBlocks: count }),
         this.opts.requestTimeoutMs,
       );
-      response = decodeBlocksResponse(bytes);
     } catch (e) {
       this.m.log.debug({ peer, from: String(from), err: String(e) }, "sync request failed");
+      // Asked for blocks it said it holds, the peer let the request run out. Once is a loaded
+      // peer (scores halve every minute); a peer that does it at every ask, as one that claims a
+      // tip to keep us waiting would, reaches the ban threshold within a few minutes. A reset or
+      // our own rate limit is not scored: those are not a peer keeping us waiting.
+      const timedOut = e instanceof NetError && e.code === NetErrorCode.timeout;
+      if (timedOut && failed?.has(peer) !== true) this.m.penalize(peer, "sync: request timed out");
+      failed?.add(peer);
+      return null;
+    }
+    let response: BlocksResponse;
+    try {
+      response = decodeBlocksResponse(bytes);
+    } catch (e) {
+      this.m.log.warn({ peer, err: String(e) }, "sync answer does not decode");
+      this.m.penalize(peer, "sync: malformed answer");
       return null;
     }
     const firstBlock = response.blocks[0];

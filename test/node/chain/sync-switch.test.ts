@@ -12,7 +12,7 @@ const settle = async () => {
 };
 
 /** A validator at `height` whose peers claim `tips`, and whose claimants prove it when `proves` says so. */
-function validator(opts: { height: bigint; tips: PeerTip[]; proves: boolean }) {
+function validator(opts: { height: bigint; tips: PeerTip[]; proves: boolean | Promise<boolean> }) {
   const modes: ChainMode[] = [];
   const proven = vi.fn(async (_claimants: readonly PeerTip[], _need: number) => opts.proves);
   const catchUp = vi.fn(async () => 0n);
@@ -64,6 +64,27 @@ describe("the sync switch", () => {
     expect(v.catchUp).toHaveBeenCalledTimes(2);
     expect(v.host.start).toHaveBeenCalledTimes(2);
     expect(v.modes).toEqual(["syncing", "consensus", "syncing", "consensus"]);
+    await v.sw.stop();
+  });
+
+  it("skips its looks while one is still waiting for a proof, instead of queueing them", async () => {
+    let answer = (_yes: boolean) => {};
+    const proves = new Promise<boolean>((r) => {
+      answer = r;
+    });
+    const v = validator({ height: 100n, tips: [{ peer: "slow", height: 1_000n }], proves });
+    await v.sw.start();
+    for (let look = 0; look < 5; look++) {
+      await vi.advanceTimersByTimeAsync(2000);
+      await settle();
+    }
+    expect(v.proven).toHaveBeenCalledTimes(1);
+    answer(false);
+    await settle();
+    await vi.advanceTimersByTimeAsync(2000);
+    await settle();
+    expect(v.proven).toHaveBeenCalledTimes(2);
+    expect(v.host.stop).not.toHaveBeenCalled();
     await v.sw.stop();
   });
 

@@ -1,11 +1,13 @@
 // Before a validator stops its engine for a catch-up, a peer that claims to be ahead must prove
 // it with blocks that pass fast sync's checks; a claim alone (a height probe's answer) is not
 // enough, or one peer could keep every validator out of consensus by answering probes only.
+// And a catch-up does not keep asking a peer whose fetch failed while others can serve.
 import { describe, expect, it } from "vitest";
 import { blockCodec, quorumCertCodec } from "../../../consensus/index.ts";
 import { decode, encode, sha256, verifyNative } from "../../../crypto/index.ts";
 import type { BlockExecutor } from "../../../node/chain/block-executor.ts";
 import type { StoredBlock } from "../../../node/chain/block-store.ts";
+import { NetError, NetErrorCode } from "../../../node/net/errors.ts";
 import { FastSync } from "../../../node/sync/fast-sync.ts";
 import { SyncProgress } from "../../../node/sync/progress.ts";
 import { blocksRequestCodec, blocksResponseCodec } from "../../../node/sync/protocol.ts";
@@ -35,14 +37,16 @@ function chain(n: number, by = fx): StoredBlock[] {
 }
 
 /**
- * How a test peer answers: the tip it claims and the blocks it holds; "silent", a request that
- * fails as a timed-out one does; "hangs", one still waiting (until a real request's timeout).
+ * How a test peer answers: the tip it claims and the blocks it holds; or it answers height
+ * probes (a tip of 1,000) and then fails every fetch as a timed-out request does ("silent") or
+ * leaves it waiting ("hangs", as a real request does until its timeout).
  */
 type Peer = { tip: bigint; blocks: StoredBlock[] } | "silent" | "hangs";
 
 /** A fast sync at genesis height whose peers answer from `peers`. */
 function syncAtGenesis(peers: Record<string, Peer>) {
   const penalties: string[] = [];
+  let tip = { height: 0n, hash: GENESIS };
   const fetched: string[] = [];
   const quiet = { info() {}, warn() {}, debug() {} };
   const sync = new FastSync<unknown>(
@@ -53,14 +57,26 @@ function syncAtGenesis(peers: Record<string, Peer>) {
         const r = decode(blocksRequestCodec, bytes);
         const p = peers[peer] as Peer;
         if (r.maxBlocks > 0) fetched.push(peer);
-        if (p === "silent") throw new Error("request timed out");
-        if (p === "hangs") return new Promise<Uint8Array>(() => {});
+        if (typeof p === "string") {
+          // Both answer a height probe with a far higher tip.
+          if (r.maxBlocks === 0) return encode(blocksResponseCodec, { tipHeight: 1_000n, blocks: [], tipProof: null });
+          if (p === "silent") throw new NetError(NetErrorCode.timeout, "request timed out", { peer });
+          return new Promise<Uint8Array>(() => {});
+        }
         const from = Number(r.fromHeight);
         const blocks = p.blocks.slice(from - 1, from - 1 + r.maxBlocks);
         return encode(blocksResponseCodec, { tipHeight: p.tip, blocks, tipProof: null });
       },
-      penalize: (peer) => penalties.push(peer),
-      executor: { tip: { height: 0n, hash: GENESIS } } as unknown as BlockExecutor<unknown>,
+      penalize: (peer, reason) => penalties.push(`${peer}: ${reason}`),
+      executor: {
+        get tip() {
+          return tip;
+        },
+        commit: async (b: { height: bigint; hash: Uint8Array }) => {
+          tip = { height: b.height, hash: b.hash };
+          return b.height;
+        },
+      } as unknown as BlockExecutor<unknown>,
       range: ctx,
       onApplied: async () => {},
       progress: new SyncProgress(quiet, () => 0, false),
@@ -87,24 +103,23 @@ describe("fast sync: a claim to be ahead, proven or not", () => {
     expect(penalties).toEqual([]);
   });
 
-  it("is not proven by a peer that never answers a fetch, and that costs it nothing", async () => {
+  it("is not proven by a peer that lets the fetch time out, which costs it a penalty", async () => {
     const { sync, penalties, fetched } = syncAtGenesis({ silent: "silent" });
     expect(await sync.proven([{ peer: "silent", height: 1_000n }], 9)).toBe(false);
     expect(fetched).toEqual(["silent"]);
-    // A timeout may be an honest peer under load: no penalty.
-    expect(penalties).toEqual([]);
+    expect(penalties).toEqual(["silent: sync: request timed out"]);
   });
 
   it("is not proven by blocks a committee we do not know certified, and their peer is penalized", async () => {
     const { sync, penalties } = syncAtGenesis({ forger: { tip: 12n, blocks: chain(12, outsiders) } });
     expect(await sync.proven([{ peer: "forger", height: 12n }], 9)).toBe(false);
-    expect(penalties).toEqual(["forger"]);
+    expect(penalties).toEqual(["forger: sync: SYNC_BAD_CERTIFICATE"]);
   });
 
   it("is not proven by a peer that claims a tip and serves nothing, and that peer is penalized", async () => {
     const { sync, penalties } = syncAtGenesis({ empty: { tip: 1_000n, blocks: [] } });
     expect(await sync.proven([{ peer: "empty", height: 1_000n }], 9)).toBe(false);
-    expect(penalties).toEqual(["empty"]);
+    expect(penalties).toEqual(["empty: sync: claims blocks it does not serve"]);
   });
 
   it("is settled by the first peer that proves it, without waiting for one that has not answered", async () => {
@@ -120,5 +135,21 @@ describe("fast sync: a claim to be ahead, proven or not", () => {
     const { sync, fetched } = syncAtGenesis({ honest });
     expect(await sync.proven([], 9)).toBe(false);
     expect(fetched).toEqual([]);
+  });
+});
+
+describe("a catch-up and a peer whose fetch fails", () => {
+  it("asks the peers that served for the next windows, and reaches their tip", async () => {
+    // The silent peer comes first, so the first window of the first round goes to it: without
+    // leaving it out afterwards, every round would stall on it and the catch-up give up.
+    const { sync, penalties, fetched } = syncAtGenesis({ silent: "silent", honest: { tip: 12n, blocks: chain(12) } });
+    const applied = await sync.catchUp();
+    // Block 12 is the honest peer's tip, and without its tip proof nothing proves it final.
+    expect(applied).toBe(11n);
+    // The first round sends its 4 windows at once, some to it (it alone claims blocks past 12);
+    // no round after asks it again, and its timeouts cost it one penalty.
+    expect(fetched.slice(0, 4)).toContain("silent");
+    expect(fetched.slice(4)).not.toContain("silent");
+    expect(penalties).toEqual(["silent: sync: request timed out"]);
   });
 });
