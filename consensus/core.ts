@@ -201,6 +201,17 @@ export class Core {
     return this.timeouts.stakeAt(this.currentEpoch, this.pacemaker.round) > 0n;
   }
 
+  /**
+   * Who the current round needs up to end in a QC: its leader, who proposes, and the next
+   * round's, who collects the votes. A host may time the round out early when it knows one of
+   * them is down (node/chain/host-timers.ts); the engine itself never looks at who is up.
+   */
+  roundLeaders(): { proposer: ValidatorId; collector: ValidatorId } {
+    const info = this.epoch;
+    const round = this.pacemaker.round;
+    return { proposer: this.registry.leader(info, round), collector: this.registry.leader(info, round + 1n) };
+  }
+
   status(): EngineStatus {
     const s = this.safety.state;
     return {

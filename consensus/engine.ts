@@ -4,7 +4,15 @@
 import { fromHex, HexError, sha256 } from "../crypto/index.ts";
 import { Core } from "./core.ts";
 import { ConsensusError, ConsensusErrorCode } from "./errors.ts";
-import type { Action, ConsensusEngine, CreateEngine, EngineModules, EngineOptions, Input } from "./interface.ts";
+import type {
+  Action,
+  ConsensusEngine,
+  CreateEngine,
+  EngineModules,
+  EngineOptions,
+  Input,
+  ValidatorId,
+} from "./interface.ts";
 import { MAX_CHAIN_ID_LENGTH } from "./messages.ts";
 import { decodeSafetyState, initialSafetyState, SafetyRules } from "./safety.ts";
 import type { EngineStats, EngineStatus } from "./stats.ts";
@@ -17,6 +25,8 @@ export interface JolteonEngine extends ConsensusEngine {
   status(): EngineStatus;
   /** A timeout of the current round was counted (this validator's or another's). */
   roundUnderway(): boolean;
+  /** The current round's leader and the next round's, who collects its votes. */
+  roundLeaders(): { proposer: ValidatorId; collector: ValidatorId };
 }
 
 export function createEngine(opts: EngineOptions, modules: EngineModules): JolteonEngine {
@@ -83,6 +93,7 @@ export function createEngine(opts: EngineOptions, modules: EngineModules): Jolte
     stats: () => structuredClone(core.stats),
     status: () => core.status(),
     roundUnderway: () => core.roundUnderway(),
+    roundLeaders: () => core.roundLeaders(),
   };
 }
 

@@ -16,6 +16,8 @@ export interface ChainNetwork {
   send(peer: string, protocol: string, data: Uint8Array): Promise<void>;
   onDirect(protocol: string, handler: (from: string, data: Uint8Array) => Verdict | Promise<Verdict>): void;
   penalize(peer: string, reason: string, weight?: number): void;
+  /** Whether this node was connected to the peer and lost it (optional: test networks may not know). */
+  departed?(peer: string): boolean;
 }
 
 export interface ChainMetricsSink {

@@ -132,6 +132,7 @@ export class ChainRunner {
             onFatal: modules.onFatal,
             now: modules.now,
             log: modules.log,
+            departed: modules.network.departed?.bind(modules.network),
           });
     this.proposer = validator?.proposer ?? null;
     this.host = validator?.host ?? null;

@@ -8,14 +8,22 @@
 //   send, broadcast  -> the chain's direct protocol and gossip topic
 //   commit           -> ChainExecutor.commit, then the chain's onCommitted
 //   set/cancel-timer -> setTimeout on this process's clock; an idle validator's round timer is
-//                       held until there is work or the round is under way (host-timers.ts)
+//                       held until there is work or the round is under way (host-timers.ts);
+//                       a round whose leader or vote collector is known down gets a short one
 //   request-payload  -> the Proposer, which answers with a payload input when ready, or with
 //                       no-payload while it has nothing to propose (the engine announces its QC)
 //   validate-payload -> ChainExecutor.validate (re-execution), answered with a verdict input
 //
 // Engine inputs are queued; the queue is bounded so a flood of messages costs memory only up
 // to the bound (messages beyond it are dropped, timers and answers never are).
-import type { Action, CommittedBlock, Input, JolteonEngine, ValidatorSet } from "../../consensus/index.ts";
+import {
+  type Action,
+  type CommittedBlock,
+  type Input,
+  type JolteonEngine,
+  ROUND_TIMER,
+  type ValidatorSet,
+} from "../../consensus/index.ts";
 import { fromHex } from "../../crypto/index.ts";
 import type { BlockExecutor } from "./block-executor.ts";
 import { HostTimers } from "./host-timers.ts";
@@ -63,6 +71,13 @@ export interface ConsensusHostModules<I> {
    * of the round is counted, the round timer is held (host-timers.ts). Absent: never held.
    */
   hasWork?: () => boolean;
+  /**
+   * Validators known to be down (this node was connected to them and lost them), and the round
+   * timeout to use instead when the current round's leader or its vote collector (the next
+   * round's leader) is one of them: such a round cannot end in a QC, and waiting out its full
+   * timeout only delays the next leader. Absent: every round gets the engine's timeout.
+   */
+  departed?: { has(validator: string): boolean; roundTimeoutMs: number };
 }
 
 const MAX_QUEUED_MESSAGES = 20_000;
@@ -75,6 +90,8 @@ export class ConsensusHost<I> {
   private running = false;
   private idle: Promise<void> = Promise.resolve();
   private readonly timers: HostTimers;
+  /** The last round whose timer was shortened for a departed leader (see roundDelay). */
+  private shortenedRound = -1n;
   /** Bumped by stop(), so answers of an earlier engine are dropped. */
   private stops = 0;
   droppedMessages = 0;
@@ -88,6 +105,26 @@ export class ConsensusHost<I> {
   workChanged(): void {
     const engine = this.engine;
     if (engine !== null) this.timers.update(() => engine.roundUnderway());
+  }
+
+  /**
+   * The engine's round timeout, or the shorter one for a round whose leader or vote collector
+   * is known to be down. Timing a round out early is always safe (any validator may at any
+   * time); those that do not know yet join once f + 1 timeouts reach them.
+   */
+  private roundDelay(delayMs: number): number {
+    const departed = this.m.departed;
+    const engine = this.engine;
+    if (departed === undefined || engine === null) return delayMs;
+    // Once per round: a round still stuck after its early timeout (no quorum of timeouts, as
+    // when too many validators are down) resends its timeout at the engine's backed-off pace,
+    // not every few hundred milliseconds.
+    const round = engine.status().round;
+    if (round === this.shortenedRound) return delayMs;
+    const { proposer, collector } = engine.roundLeaders();
+    if (!departed.has(proposer) && !departed.has(collector)) return delayMs;
+    this.shortenedRound = round;
+    return Math.min(delayMs, departed.roundTimeoutMs);
   }
 
   /** Which engine this is: changes each time one stops. */
@@ -200,7 +237,7 @@ export class ConsensusHost<I> {
           break;
         }
         case "set-timer":
-          this.timers.set(a.id, a.delayMs);
+          this.timers.set(a.id, a.id === ROUND_TIMER ? this.roundDelay(a.delayMs) : a.delayMs);
           break;
         case "cancel-timer":
           this.timers.cancel(a.id);
@@ -245,4 +282,17 @@ export class ConsensusHost<I> {
       }
     }
   }
+}
+
+/**
+ * The host's view of validators known to be down, with the round timeout for a round one of
+ * them leads or collects votes for: a fifth of the base timeout (200 ms on the devnet), time
+ * enough for a proposal already on its way from a leader that is up after all.
+ */
+export function departedRounds(
+  baseTimeoutMs: number,
+  departed: ((validator: string) => boolean) | undefined,
+): { has(validator: string): boolean; roundTimeoutMs: number } | undefined {
+  if (departed === undefined) return undefined;
+  return { has: departed, roundTimeoutMs: Math.max(100, Math.floor(baseTimeoutMs / 5)) };
 }

@@ -7,7 +7,7 @@ import { nativeSigner, publicKeyOf, toHex } from "../../crypto/index.ts";
 import type { Mempool } from "../mempool/index.ts";
 import type { EpochSet } from "../sync/verify-range.ts";
 import type { ChainRunnerOptions } from "./chain-runner-options.ts";
-import { ConsensusHost, type HostLogger } from "./consensus-host.ts";
+import { ConsensusHost, departedRounds, type HostLogger } from "./consensus-host.ts";
 import type { ConsensusRelay } from "./consensus-relay.ts";
 import { chainEngine } from "./engine-factory.ts";
 import type { ChainExecutor, CommittedInfo } from "./executor.ts";
@@ -31,6 +31,8 @@ export interface ValidatorDutiesModules {
   onFatal(e: unknown): void;
   now(): number;
   log: HostLogger;
+  /** Whether this node was connected to a validator and lost it (the network's view). */
+  departed?(validator: string): boolean;
 }
 
 export function chainValidator(
@@ -90,6 +92,7 @@ export function chainValidator(
     maxClockSkewMs: opts.maxClockSkewMs,
     log: m.log,
     epochs: m.epochs,
+    departed: departedRounds(opts.baseTimeoutMs, m.departed),
     // With empty blocks on the chain always has something to propose: no timer is held.
     hasWork: opts.emptyBlocks
       ? undefined

@@ -40,6 +40,8 @@ export const DEFAULT_PENALTY = 10;
 
 /** How often idle scores and rate-limit buckets are forgotten. */
 const SWEEP_INTERVAL_MS = 10_000;
+/** Departed peers remembered at most (see departed()). */
+const MAX_DEPARTED_PEERS = 4096;
 
 /**
  * libp2p refuses a host that opens more connections than this per second. A local devnet runs
@@ -61,6 +63,8 @@ export class Network {
   private readonly redialer: Redialer;
   private readonly closing = new AbortController();
   private readonly peerListeners: PeerListener[] = [];
+  /** In the order they left (see departed()). */
+  private readonly departedPeers = new Set<string>();
   private readonly sweeper: NodeJS.Timeout;
   private stopped: Promise<void> | undefined;
 
@@ -264,9 +268,27 @@ export class Network {
     if (this.closing.signal.aborted) throw new NetError(NetErrorCode.closed, "the network is stopped");
   }
 
+  /**
+   * Whether this node was connected to `peer`, lost it, and has not been connected to it since.
+   * Never having been connected says nothing (validators need not all be connected to each
+   * other); a peer that left does not answer until it comes back.
+   */
+  departed(peer: string): boolean {
+    return this.departedPeers.has(peer);
+  }
+
   private emitPeer(peerId: PeerId, event: PeerEvent): void {
     if (!isEd25519(peerId)) return;
     const peer = peerIdToHex(peerId);
+    this.departedPeers.delete(peer);
+    if (event === "disconnect") {
+      this.departedPeers.add(peer);
+      // Bounded against a stream of throwaway identities: the oldest departures go first.
+      if (this.departedPeers.size > MAX_DEPARTED_PEERS) {
+        const oldest = this.departedPeers.values().next().value;
+        if (oldest !== undefined) this.departedPeers.delete(oldest);
+      }
+    }
     this.log.debug({ peer }, event === "connect" ? "peer connected" : "peer disconnected");
     for (const listener of this.peerListeners) {
       try {

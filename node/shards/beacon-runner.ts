@@ -9,7 +9,7 @@ import { type BatchVerifier, EncodingError, nativeSigner, publicKeyOf, sha256, t
 import type { CommittedShardChain } from "../../shard/beacon-block.ts";
 import type { BlockStore } from "../chain/block-store.ts";
 import type { ChainNetwork } from "../chain/chain-ports.ts";
-import { ConsensusHost, type HostLogger } from "../chain/consensus-host.ts";
+import { ConsensusHost, departedRounds, type HostLogger } from "../chain/consensus-host.ts";
 import { ConsensusRelay } from "../chain/consensus-relay.ts";
 import { chainEngine } from "../chain/engine-factory.ts";
 import type { PendingBlocks } from "../chain/pending-blocks.ts";
@@ -113,6 +113,7 @@ export class BeaconRunner {
         now: modules.now,
         maxClockSkewMs: opts.maxClockSkewMs,
         log: modules.log,
+        departed: departedRounds(opts.baseTimeoutMs, modules.network.departed?.bind(modules.network)),
       });
     } else {
       this.host = null;

@@ -355,11 +355,17 @@ describe("Network", () => {
     const port = /\/tcp\/(\d+)\//.exec(bAddress)?.[1];
     const a = await start({ bootstrap: [bAddress], redialIntervalMs: 500 });
     await until("a to reach b", () => a.peers().includes(b.id));
+    expect(a.departed(b.id)).toBe(false);
     await b.stop();
     await until("a to see b gone", () => !a.peers().includes(b.id));
+    // Gone after being connected: departed, until it is back.
+    await until("a to count b departed", () => a.departed(b.id));
     const b2 = await start({ secretKey: seed, listen: [`/ip4/127.0.0.1/tcp/${port}`] });
     expect(b2.id).toBe(b.id);
     await until("a to find b again", () => a.peers().includes(b.id) && b2.peers().includes(a.id));
+    expect(a.departed(b.id)).toBe(false);
+    // A peer never connected is not departed: not being connected says nothing about being up.
+    expect(a.departed(toHex(ed25519.getPublicKey(randomBytes(32))))).toBe(false);
   });
 
   test("after stop, calls fail with NET_CLOSED", async () => {
