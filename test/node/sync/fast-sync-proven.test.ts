@@ -4,25 +4,19 @@
 // And a catch-up does not keep asking a peer whose fetch failed while others can serve.
 import { describe, expect, it } from "vitest";
 import { blockCodec, quorumCertCodec } from "../../../consensus/index.ts";
-import { decode, encode, sha256, verifyNative } from "../../../crypto/index.ts";
+import { decode, encode } from "../../../crypto/index.ts";
 import type { BlockExecutor } from "../../../node/chain/block-executor.ts";
 import type { StoredBlock } from "../../../node/chain/block-store.ts";
 import { NetError, NetErrorCode } from "../../../node/net/errors.ts";
 import { FastSync } from "../../../node/sync/fast-sync.ts";
 import { SyncProgress } from "../../../node/sync/progress.ts";
 import { blocksRequestCodec, blocksResponseCodec } from "../../../node/sync/protocol.ts";
-import type { RangeContext } from "../../../node/sync/verify-range.ts";
-import { type Built, CHAIN, fixture, GENESIS, genesis, makeBlock, qcFor } from "../../consensus/engine/helpers.ts";
+import { type Built, fixture, GENESIS, genesis, makeBlock, qcFor } from "../../consensus/engine/helpers.ts";
+import { testRangeContext } from "./range-context.ts";
 
 const fx = fixture(4);
 const outsiders = fixture(4, { keyNumbers: [20, 21, 22, 23] });
-const ctx: RangeContext = {
-  chainId: CHAIN,
-  payloadDigest: sha256,
-  genesisHash: GENESIS,
-  validators: fx.set,
-  verify: async (items) => items.map((it) => verifyNative(it.publicKey, it.message, it.signature)),
-};
+const ctx = testRangeContext(fx.set);
 
 /** Blocks 1..n on genesis in consecutive rounds, each certified by the committee `by`. */
 function chain(n: number, by = fx): StoredBlock[] {

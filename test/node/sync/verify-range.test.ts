@@ -2,21 +2,15 @@
 // holding a quorum of valid signatures, and only the prefix a 2-chain commit proves final.
 import { describe, expect, it } from "vitest";
 import { blockCodec, type QuorumCert, quorumCertCodec } from "../../../consensus/index.ts";
-import { decode, encode, sha256, toHex, verifyNative } from "../../../crypto/index.ts";
+import { decode, encode, toHex } from "../../../crypto/index.ts";
 import type { StoredBlock } from "../../../node/chain/block-store.ts";
 import { SyncError } from "../../../node/sync/errors.ts";
-import { type RangeContext, verifyRange } from "../../../node/sync/verify-range.ts";
-import { type Built, CHAIN, fixture, GENESIS, genesis, makeBlock, qcFor } from "../../consensus/engine/helpers.ts";
+import { verifyRange } from "../../../node/sync/verify-range.ts";
+import { type Built, fixture, GENESIS, genesis, makeBlock, qcFor } from "../../consensus/engine/helpers.ts";
+import { testRangeContext } from "./range-context.ts";
 
 const fx = fixture(4);
-const ctx: RangeContext = {
-  chainId: CHAIN,
-  // The engine helpers hash whole payloads (the engine's default); node shard chains hash headers.
-  payloadDigest: sha256,
-  genesisHash: GENESIS,
-  validators: fx.set,
-  verify: async (items) => items.map((it) => verifyNative(it.publicKey, it.message, it.signature)),
-};
+const ctx = testRangeContext(fx.set);
 const anchor = { height: 0n, hash: GENESIS };
 
 /** Blocks 1..rounds.length on genesis, block i in rounds[i-1], each carrying its parent's QC. */
