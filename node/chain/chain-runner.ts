@@ -174,6 +174,7 @@ export class ChainRunner {
         },
         onApplied: (info) => this.onCommitted(info, null),
         progress: new SyncProgress(modules.log, modules.now),
+        now: modules.now,
         log: modules.log,
       },
     );

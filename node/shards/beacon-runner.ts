@@ -151,6 +151,7 @@ export class BeaconRunner {
         },
         onApplied: async (info) => modules.onCommitted(info),
         progress: new SyncProgress(modules.log, modules.now),
+        now: modules.now,
         log: modules.log,
       },
     );

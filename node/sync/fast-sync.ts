@@ -10,6 +10,7 @@ import type { BlockExecutor } from "../chain/block-executor.ts";
 import { ChainError, ChainErrorCode } from "../chain/errors.ts";
 import { NetError, NetErrorCode } from "../net/errors.ts";
 import { SyncError } from "./errors.ts";
+import { SyncPeerStanding } from "./peer-standing.ts";
 import type { SyncProgress } from "./progress.ts";
 import { type BlocksResponse, decodeBlocksResponse, encodeBlocksRequest, MAX_BLOCKS_PER_REQUEST } from "./protocol.ts";
 import { type RangeContext, type VerifiedBlock, verifyRange } from "./verify-range.ts";
@@ -20,9 +21,16 @@ export interface FastSyncOptions {
   /** Requests in flight at once, each to another peer when there are several. */
   parallel: number;
   requestTimeoutMs: number;
+  /** How long a round's first window waits on its peer before other peers that can serve it are asked too. */
+  hedgeAfterMs: number;
 }
 
-export const defaultFastSyncOptions: FastSyncOptions = { window: 127, parallel: 4, requestTimeoutMs: 10_000 };
+export const defaultFastSyncOptions: FastSyncOptions = {
+  window: 127,
+  parallel: 4,
+  requestTimeoutMs: 10_000,
+  hedgeAfterMs: 1000,
+};
 
 export interface FastSyncModules<I> {
   peers(): string[];
@@ -32,6 +40,8 @@ export interface FastSyncModules<I> {
   range: RangeContext;
   onApplied(info: I): Promise<void>;
   progress: SyncProgress;
+  /** Milliseconds, monotonic, for how long a failing peer is left out (default performance.now). */
+  now?: () => number;
   log: { info(o: object, m: string): void; warn(o: object, m: string): void; debug(o: object, m: string): void };
 }
 
@@ -43,11 +53,14 @@ export interface PeerTip {
 export class FastSync<I> {
   private readonly opts: FastSyncOptions;
   private readonly m: FastSyncModules<I>;
+  /** Peers left out for now: a recent failed fetch, or one still unanswered (peer-standing.ts). */
+  private readonly standing: SyncPeerStanding;
   blocksApplied = 0n;
 
   constructor(opts: Partial<FastSyncOptions>, modules: FastSyncModules<I>) {
     this.opts = { ...defaultFastSyncOptions, ...opts };
     this.m = modules;
+    this.standing = new SyncPeerStanding(modules.now ?? (() => performance.now()));
   }
 
   /** The height the current (or last) catch-up started from and the best peer height it aims at. */
@@ -80,7 +93,9 @@ export class FastSync<I> {
   async proven(claimants: readonly PeerTip[], need: number): Promise<boolean> {
     const from = this.m.executor.tip.height + 1n;
     const n = Math.max(1, Math.min(need, MAX_BLOCKS_PER_REQUEST - 2));
-    const asked = [...claimants].sort((a, b) => (a.height === b.height ? 0 : a.height < b.height ? 1 : -1));
+    const asked = claimants
+      .filter((t) => this.standing.usable(t.peer))
+      .sort((a, b) => (a.height === b.height ? 0 : a.height < b.height ? 1 : -1));
     const proofs = asked
       .slice(0, this.opts.parallel)
       .map(async (t) => ((await this.fetch(t.peer, from, n + 2))?.length ?? 0) >= n);
@@ -102,7 +117,10 @@ export class FastSync<I> {
     while (!stop() && stalled < 3) {
       const tips = await this.peerTips();
       const ours = this.m.executor.tip.height;
-      const ahead = tips.filter((t) => t.height > ours + 1n && !failed.has(t.peer));
+      // Peers that failed lately last: the first window is the one every round waits for.
+      const ahead = tips
+        .filter((t) => t.height > ours + 1n && !failed.has(t.peer) && this.standing.usable(t.peer))
+        .sort((a, b) => this.standing.failuresOf(a.peer) - this.standing.failuresOf(b.peer));
       if (ahead.length === 0) break;
       const best = ahead.reduce((a, b) => (b.height > a.height ? b : a)).height;
       this.m.progress.begin(start, best);
@@ -120,7 +138,7 @@ export class FastSync<I> {
   private async round(ahead: PeerTip[], best: bigint, failed: Set<string>): Promise<number> {
     const window = BigInt(this.opts.window);
     const first = this.m.executor.tip.height + 1n;
-    const jobs: { peer: string; from: bigint; result: Promise<VerifiedBlock[] | null> }[] = [];
+    const jobs: { from: bigint; result: Promise<Served> }[] = [];
     for (let i = 0; i < this.opts.parallel; i++) {
       const from = first + BigInt(i) * window;
       if (from >= best) break;
@@ -128,26 +146,31 @@ export class FastSync<I> {
       if (candidates.length === 0) break;
       const peer = (candidates[i % candidates.length] as PeerTip).peer;
       // One block more than the window, so that the window's last block can be proven final.
-      jobs.push({ peer, from, result: this.fetch(peer, from, this.opts.window + 1, failed) });
+      const result =
+        i === 0 ? this.firstWindow(peer, from, failed) : this.served(peer, from, this.opts.window + 1, failed);
+      jobs.push({ from, result });
     }
     let applied = 0;
     for (const job of jobs) {
-      const blocks = await job.result;
-      if (blocks === null) {
-        failed.add(job.peer);
-        break;
-      }
       // An earlier window came back short (its peer could prove no more, or its blocks entered
       // an epoch this node had not learned yet): this one no longer continues the chain, through
-      // no fault of its peer. The next round asks again from the new tip.
+      // no fault of its peer. The next round asks again from the new tip. It is not waited for:
+      // when only a peer that claims more than it serves was asked for it, the wait is that
+      // peer's whole timeout, for blocks nobody else has (a full node at the tip met one such
+      // window at every catch-up).
       if (job.from > this.m.executor.tip.height + 1n) break;
+      const { peer, blocks } = await job.result;
+      if (blocks === null) {
+        failed.add(peer);
+        break;
+      }
       for (const vb of blocks) {
         const tip = this.m.executor.tip;
         if (vb.block.height <= tip.height) continue;
         if (vb.block.height !== tip.height + 1n || !equalBytes(vb.block.parent, tip.hash)) {
           // Fetched from another peer than the window before, and they disagree: a certified
           // fork cannot be final on both sides, so the later window is the bad one.
-          this.m.penalize(job.peer, "sync: blocks do not continue the chain");
+          this.m.penalize(peer, "sync: blocks do not continue the chain");
           return applied;
         }
         const info = await this.commitOrWait({
@@ -174,6 +197,43 @@ export class FastSync<I> {
     return applied;
   }
 
+  /**
+   * The window every round waits for, from `peer`; while it has not answered, every
+   * `hedgeAfterMs` the peers' tips are asked again, and the first other peer that can serve the
+   * window is asked for it too: the first verified answer wins. A peer that is the only one
+   * ahead (a full node at the tip meets one at every catch-up when a peer claims a far higher
+   * tip) then holds a catch-up only until another peer has the next block, not for its whole
+   * timeout.
+   */
+  private async firstWindow(peer: string, from: bigint, failed: Set<string>): Promise<Served> {
+    const count = this.opts.window + 1;
+    const primary = this.served(peer, from, count, failed);
+    let settled = false;
+    void primary.then(() => {
+      settled = true;
+    });
+    for (;;) {
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<"waited">((resolve) => {
+        timer = setTimeout(() => resolve("waited"), this.opts.hedgeAfterMs);
+      });
+      const first = await Promise.race([primary, waited]);
+      clearTimeout(timer);
+      if (first !== "waited") return first;
+      const tips = await this.peerTips();
+      if (settled) return primary;
+      const other = tips.find(
+        (t) => t.peer !== peer && t.height > from && !failed.has(t.peer) && this.standing.usable(t.peer),
+      );
+      if (other !== undefined) return firstServed([primary, this.served(other.peer, from, count, failed)]);
+    }
+  }
+
+  /** fetch(), with the peer that answered. */
+  private async served(peer: string, from: bigint, count: number, failed: Set<string>): Promise<Served> {
+    return { peer, blocks: await this.fetch(peer, from, count, failed) };
+  }
+
   /** Commits a verified block; "wait" when a chain it depends on has not caught up yet (CHAIN_BEACON_BEHIND). */
   private async commitOrWait(b: Parameters<BlockExecutor<I>["commit"]>[0]): Promise<I | null | "wait"> {
     try {
@@ -186,15 +246,32 @@ export class FastSync<I> {
   }
 
   /**
-   * One window from one peer, verified; null when the peer failed us. With a catch-up's
-   * `failed` set, a peer that failed joins it, and a timeout is scored once per catch-up (its
-   * windows go out at once, often several to one peer, and time out together).
+   * One window from one peer, verified; null when the peer failed us. The peer's standing
+   * (peer-standing.ts) records the ask and how it ended. With a catch-up's `failed` set, a peer
+   * that failed joins it, and a timeout is scored once per catch-up (its windows go out at
+   * once, often several to one peer, and time out together).
    */
   private async fetch(
     peer: string,
     from: bigint,
     count: number,
     failed?: Set<string>,
+  ): Promise<VerifiedBlock[] | null> {
+    this.standing.asked(peer);
+    let blocks: VerifiedBlock[] | null = null;
+    try {
+      blocks = await this.fetchOnce(peer, from, count, failed);
+      return blocks;
+    } finally {
+      this.standing.answered(peer, blocks !== null);
+    }
+  }
+
+  private async fetchOnce(
+    peer: string,
+    from: bigint,
+    count: number,
+    failed: Set<string> | undefined,
   ): Promise<VerifiedBlock[] | null> {
     let bytes: Uint8Array;
     try {
@@ -252,6 +329,26 @@ export class FastSync<I> {
       return null;
     }
   }
+}
+
+/** A window's blocks and the peer that served them (null: it failed us). */
+interface Served {
+  peer: string;
+  blocks: VerifiedBlock[] | null;
+}
+
+/** The first fetch that served; the first one's failure once all failed. Fetches never reject. */
+function firstServed(fetches: readonly [Promise<Served>, ...Promise<Served>[]]): Promise<Served> {
+  return new Promise((resolve) => {
+    let left = fetches.length;
+    for (const f of fetches) {
+      void f.then((r) => {
+        left--;
+        if (r.blocks !== null) resolve(r);
+        else if (left === 0) void fetches[0].then(resolve);
+      });
+    }
+  });
 }
 
 /** True as soon as one of `checks` is; false once all are false. The checks never reject. */
