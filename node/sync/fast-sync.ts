@@ -286,6 +286,7 @@ export class FastSync<I> {
       // peer (scores halve every minute); a peer that does it at every ask, as one that claims a
       // tip to keep us waiting would, reaches the ban threshold within a few minutes. A reset or
       // our own rate limit is not scored: those are not a peer keeping us waiting.
+      this.standing.keptWaiting(peer);
       const timedOut = e instanceof NetError && e.code === NetErrorCode.timeout;
       if (timedOut && failed?.has(peer) !== true) this.m.penalize(peer, "sync: request timed out");
       failed?.add(peer);

@@ -3,12 +3,14 @@
 // higher tip and lets every fetch run into its 10 s timeout was asked again by the next
 // catch-up, and the one after, each time holding up the blocks other peers serve.
 //
-// So a peer whose fetch failed (timed out, or served what failed the checks) is left out for a
-// while: 10 s after its first failure, twice as long after each further one in a row (those of fetches sent together count once), at most
+// So a peer that kept a fetch waiting (timed out, or never got it: a reset, a closed
+// connection) is left out for a while: 10 s after its first failure, twice as long after each further one in a row (those of fetches sent together count once), at most
 // 2 minutes, and forgotten once a fetch from it succeeds. A peer with a fetch still unanswered
 // is not given another, so asks to one that keeps them waiting never pile up. Peers that failed
-// lately are asked last. The penalties and bans of the peer scores are separate: this only
-// decides whom to ask, so a loaded honest peer is asked again after a short wait.
+// lately are asked last. A peer that answers with what fails the checks is not left out: it
+// costs no wait, and each such answer is penalized until the peer scores ban it. The penalties
+// and bans are separate: this only decides whom to ask, so a loaded honest peer is asked again
+// after a short wait.
 
 export interface PeerStandingOptions {
   firstBackoffMs: number;
@@ -52,7 +54,7 @@ export class SyncPeerStanding {
     return f.until <= now || now < f.until - f.waitMs;
   }
 
-  /** Failed fetches in a row from the peer (0 once it served). */
+  /** Fetches in a row the peer kept waiting (0 once it served). */
   failuresOf(peer: string): number {
     return this.failures.get(peer)?.count ?? 0;
   }
@@ -62,15 +64,16 @@ export class SyncPeerStanding {
     this.inFlight.set(peer, (this.inFlight.get(peer) ?? 0) + 1);
   }
 
-  /** The fetch from the peer ended: it served (`ok`), or it failed us. */
+  /** The fetch from the peer ended: it served (`ok`), or not (see keptWaiting). */
   answered(peer: string, ok: boolean): void {
     const left = (this.inFlight.get(peer) ?? 1) - 1;
     if (left > 0) this.inFlight.set(peer, left);
     else this.inFlight.delete(peer);
-    if (ok) {
-      this.failures.delete(peer);
-      return;
-    }
+    if (ok) this.failures.delete(peer);
+  }
+
+  /** The peer never answered a fetch (before answered() for that fetch). */
+  keptWaiting(peer: string): void {
     const before = this.failures.get(peer);
     // Windows sent to it together fail together: that is one failure, not one per window.
     if (before !== undefined && before.until > this.now()) return;

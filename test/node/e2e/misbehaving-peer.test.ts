@@ -1,7 +1,7 @@
 // A peer that sends garbage, oversized messages and forged signatures is scored down and
 // disconnected by the validators, and the network keeps finalizing meanwhile. So is one that
 // claims a far higher tip than the blocks it serves; one that claims it and then never answers
-// a fetch does not take the validators out of consensus.
+// a fetch does not take the validators out of consensus, nor hold up a full node that follows.
 
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
@@ -16,28 +16,32 @@ import { blocksProtocol, blocksRequestCodec, blocksResponseCodec } from "../../.
 import { stopAfterAll, TestDevnet, waitFor } from "./devnet-harness.ts";
 
 describe("a misbehaving peer", () => {
+  const validatorNodes = () => net.layout.nodes.filter((n) => n.validator);
+  const validatorAddresses = () => validatorNodes().map((n) => n.p2p);
   let net: TestDevnet;
   let attacker: Network;
   let liar: Network | undefined;
   let silent: Network | undefined;
+  let silentToFull: Network | undefined;
   beforeAll(async () => {
-    net = await TestDevnet.create({ validators: 4 });
+    // The full node (index 4) starts in the last test.
+    net = await TestDevnet.create({ validators: 4, fullNodes: 1 });
     attacker = await Network.create({
       secretKey: generateKeyPair().secretKey,
       listen: ["/ip4/127.0.0.1/tcp/0"],
-      bootstrap: net.layout.nodes.map((n) => n.p2p),
+      bootstrap: validatorAddresses(),
     });
   });
   afterAll(
     stopAfterAll(
       () => net,
-      async () => Promise.all([attacker?.stop(), liar?.stop(), silent?.stop()]),
+      async () => Promise.all([attacker?.stop(), liar?.stop(), silent?.stop(), silentToFull?.stop()]),
     ),
   );
 
   it("is disconnected, and the validators keep finalizing", { timeout: 120_000 }, async () => {
     const prefix = `/ubn/${net.layout.chainId}/shard-0`;
-    const validators = net.layout.nodes.map((n) => n.publicKey);
+    const validators = validatorNodes().map((n) => n.publicKey);
     attacker.subscribe(`${prefix}/consensus/1`, () => "ignore");
     attacker.subscribe(`${prefix}/tx/1`, () => "ignore");
     await waitFor("the attacker connected to every validator", 20_000, async () =>
@@ -93,12 +97,12 @@ describe("a misbehaving peer", () => {
   }, async () => {
     // Every 2 s a validator asks its peers for their heights and leaves consensus for fast sync
     // when one is ahead. This peer says it is a million blocks ahead and then serves nothing.
-    const validators = net.layout.nodes.map((n) => n.publicKey);
+    const validators = validatorNodes().map((n) => n.publicKey);
     const fetches: string[] = [];
     liar = await Network.create({
       secretKey: generateKeyPair().secretKey,
       listen: ["/ip4/127.0.0.1/tcp/0"],
-      bootstrap: net.layout.nodes.map((n) => n.p2p),
+      bootstrap: validatorAddresses(),
     });
     liar.handle(blocksProtocol(net.layout.chainId, "shard-0"), async (from, request) => {
       if (decode(blocksRequestCodec, request).maxBlocks > 0) fetches.push(from); // a fetch, not a height probe
@@ -129,7 +133,7 @@ describe("a misbehaving peer", () => {
     // It answers height probes at once and lets every fetch run into the asker's 10 s timeout.
     // A timeout is not a fault (an honest peer may be loaded), so it is never penalized; the
     // validators must not stop their engines on its word while they wait for its blocks.
-    const validators = net.layout.nodes.map((n) => n.publicKey);
+    const validators = validatorNodes().map((n) => n.publicKey);
     const fetches: string[] = [];
     let release = () => {};
     const held = new Promise<void>((r) => {
@@ -138,7 +142,7 @@ describe("a misbehaving peer", () => {
     silent = await Network.create({
       secretKey: generateKeyPair().secretKey,
       listen: ["/ip4/127.0.0.1/tcp/0"],
-      bootstrap: net.layout.nodes.map((n) => n.p2p),
+      bootstrap: validatorAddresses(),
     });
     silent.handle(blocksProtocol(net.layout.chainId, "shard-0"), async (from, request) => {
       if (decode(blocksRequestCodec, request).maxBlocks > 0) {
@@ -164,11 +168,62 @@ describe("a misbehaving peer", () => {
     release();
     // Every validator looked, asked, and stayed: none logged leaving consensus in this file's
     // tests (the liar above is refused the same way, for what it served).
-    for (const node of net.layout.nodes) {
+    for (const node of validatorNodes()) {
       const log = await readFile(join(node.home, "node.log"), "utf8");
       expect(log).toContain("none proved it: staying in consensus");
       expect(log).not.toContain("leaving consensus for fast sync");
     }
     for (const i of [0, 1, 2, 3]) expect((await net.client(i).status()).syncing).toBe(false);
+  });
+
+  it("that claims a far higher tip and never answers a fetch does not hold up a full node", {
+    timeout: 120_000,
+  }, async () => {
+    // A full node runs a catch-up every 250 ms. At the tip, such a peer is the only one that
+    // claims to be ahead, and each catch-up used to wait out its 10 s fetch timeout: transfers
+    // reached the full node up to 10 s after the validators had committed them.
+    await net.start(4);
+    const full = net.layout.nodes[4]?.publicKey as string;
+    await waitFor("the full node at the validators' height", 30_000, async () =>
+      (await net.height(4)) >= (await net.height(0)) ? true : undefined,
+    );
+    const fetchers: string[] = [];
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    silentToFull = await Network.create({
+      secretKey: generateKeyPair().secretKey,
+      listen: ["/ip4/127.0.0.1/tcp/0"],
+      bootstrap: net.layout.nodes.map((n) => n.p2p),
+    });
+    silentToFull.handle(blocksProtocol(net.layout.chainId, "shard-0"), async (from, request) => {
+      if (decode(blocksRequestCodec, request).maxBlocks > 0) {
+        fetchers.push(from);
+        await held;
+      }
+      return encode(blocksResponseCodec, { tipHeight: 1_000_000n, blocks: [], tipProof: null });
+    });
+    await waitFor("the full node to ask the silent peer for blocks", 20_000, async () =>
+      fetchers.includes(full) ? true : undefined,
+    );
+    try {
+      for (let k = 0; k < 3; k++) {
+        const { hash } = await net.transfer(3);
+        await waitFor(
+          `transfer ${k} final at a validator`,
+          8_000,
+          async () => (await net.client(0).getTransactionReceipt(hash)) ?? undefined,
+        );
+        // A catch-up that waits for the silent peer asks the others again every second.
+        await waitFor(
+          `transfer ${k} at the full node`,
+          3_000,
+          async () => (await net.client(4).getTransactionReceipt(hash)) ?? undefined,
+        );
+      }
+    } finally {
+      release();
+    }
   });
 });

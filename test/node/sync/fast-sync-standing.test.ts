@@ -86,17 +86,21 @@ describe("a round's first window, when its peer does not answer", () => {
 });
 
 describe("SyncPeerStanding", () => {
-  it("counts fetches that fail together once, and forgets a peer that serves", () => {
+  it("counts fetches kept waiting together once, and forgets a peer that serves", () => {
     const clock = { now: 0 };
     const s = new SyncPeerStanding(() => clock.now);
     for (let i = 0; i < 4; i++) s.asked("p");
     expect(s.usable("p")).toBe(false);
-    for (let i = 0; i < 4; i++) s.answered("p", false);
+    for (let i = 0; i < 4; i++) {
+      s.keptWaiting("p");
+      s.answered("p", false);
+    }
     expect(s.failuresOf("p")).toBe(1);
     expect(s.usable("p")).toBe(false);
     clock.now = 10_000;
     expect(s.usable("p")).toBe(true);
     s.asked("p");
+    s.keptWaiting("p");
     s.answered("p", false);
     expect(s.failuresOf("p")).toBe(2);
     clock.now = 29_999;
@@ -113,6 +117,7 @@ describe("SyncPeerStanding", () => {
     for (let i = 0; i < 6; i++) {
       clock.now += 200_000;
       s.asked("p");
+      s.keptWaiting("p");
       s.answered("p", false);
     }
     clock.now += 39_999;
@@ -120,6 +125,7 @@ describe("SyncPeerStanding", () => {
     clock.now += 1;
     expect(s.usable("p")).toBe(true);
     s.asked("p");
+    s.keptWaiting("p");
     s.answered("p", false);
     clock.now -= 3_600_000;
     expect(s.usable("p")).toBe(true);
@@ -129,8 +135,17 @@ describe("SyncPeerStanding", () => {
     const s = new SyncPeerStanding(() => 0, { maxPeers: 2 });
     for (const p of ["a", "b", "c"]) {
       s.asked(p);
+      s.keptWaiting(p);
       s.answered(p, false);
     }
     expect([s.failuresOf("a"), s.failuresOf("b"), s.failuresOf("c")]).toEqual([0, 1, 1]);
+  });
+
+  it("does not leave out a peer that answered with what failed the checks (it is penalized instead)", () => {
+    const s = new SyncPeerStanding(() => 0);
+    s.asked("liar");
+    s.answered("liar", false);
+    expect(s.usable("liar")).toBe(true);
+    expect(s.failuresOf("liar")).toBe(0);
   });
 });
