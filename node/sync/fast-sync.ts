@@ -40,7 +40,7 @@ export interface FastSyncModules<I> {
   range: RangeContext;
   onApplied(info: I): Promise<void>;
   progress: SyncProgress;
-  /** Milliseconds, monotonic, for how long a failing peer is left out (default performance.now). */
+  /** Milliseconds, for how long a peer that kept a fetch waiting is left out (default performance.now). */
   now?: () => number;
   log: { info(o: object, m: string): void; warn(o: object, m: string): void; debug(o: object, m: string): void };
 }
@@ -53,7 +53,7 @@ export interface PeerTip {
 export class FastSync<I> {
   private readonly opts: FastSyncOptions;
   private readonly m: FastSyncModules<I>;
-  /** Peers left out for now: a recent failed fetch, or one still unanswered (peer-standing.ts). */
+  /** Peers left out for now: one kept a fetch waiting lately, or has one unanswered (peer-standing.ts). */
   private readonly standing: SyncPeerStanding;
   blocksApplied = 0n;
 
@@ -286,8 +286,10 @@ export class FastSync<I> {
       // peer (scores halve every minute); a peer that does it at every ask, as one that claims a
       // tip to keep us waiting would, reaches the ban threshold within a few minutes. A reset or
       // our own rate limit is not scored: those are not a peer keeping us waiting.
-      this.standing.keptWaiting(peer);
       const timedOut = e instanceof NetError && e.code === NetErrorCode.timeout;
+      // Only a timeout: a reset, a closed connection or our own rate limit says nothing of
+      // whether the peer would keep us waiting, and a node that has just started meets them all.
+      if (timedOut) this.standing.keptWaiting(peer);
       if (timedOut && failed?.has(peer) !== true) this.m.penalize(peer, "sync: request timed out");
       failed?.add(peer);
       return null;

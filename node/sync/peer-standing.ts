@@ -3,8 +3,7 @@
 // higher tip and lets every fetch run into its 10 s timeout was asked again by the next
 // catch-up, and the one after, each time holding up the blocks other peers serve.
 //
-// So a peer that kept a fetch waiting (timed out, or never got it: a reset, a closed
-// connection) is left out for a while: 10 s after its first failure, twice as long after each further one in a row (those of fetches sent together count once), at most
+// So a peer that kept a fetch waiting (it timed out) is left out for a while: 10 s after its first failure, twice as long after each further one in a row (those of fetches sent together count once), at most
 // 2 minutes, and forgotten once a fetch from it succeeds. A peer with a fetch still unanswered
 // is not given another, so asks to one that keeps them waiting never pile up. Peers that failed
 // lately are asked last. A peer that answers with what fails the checks is not left out: it
@@ -72,7 +71,7 @@ export class SyncPeerStanding {
     if (ok) this.failures.delete(peer);
   }
 
-  /** The peer never answered a fetch (before answered() for that fetch). */
+  /** A fetch from the peer timed out (called before answered() for that fetch). */
   keptWaiting(peer: string): void {
     const before = this.failures.get(peer);
     // Windows sent to it together fail together: that is one failure, not one per window.

@@ -15,6 +15,31 @@ import { Network } from "../../../node/net/index.ts";
 import { blocksProtocol, blocksRequestCodec, blocksResponseCodec } from "../../../node/sync/protocol.ts";
 import { stopAfterAll, TestDevnet, waitFor } from "./devnet-harness.ts";
 
+/**
+ * A peer that answers height probes with a tip of 1,000,000 and holds every fetch for blocks
+ * until released, so each runs into the asker's timeout; `fetches` lists who asked.
+ */
+async function silentPeer(chainId: string, bootstrap: string[]) {
+  const fetches: string[] = [];
+  let release = () => {};
+  const held = new Promise<void>((r) => {
+    release = r;
+  });
+  const network = await Network.create({
+    secretKey: generateKeyPair().secretKey,
+    listen: ["/ip4/127.0.0.1/tcp/0"],
+    bootstrap,
+  });
+  network.handle(blocksProtocol(chainId, "shard-0"), async (from, request) => {
+    if (decode(blocksRequestCodec, request).maxBlocks > 0) {
+      fetches.push(from);
+      await held;
+    }
+    return encode(blocksResponseCodec, { tipHeight: 1_000_000n, blocks: [], tipProof: null });
+  });
+  return { network, fetches, release: () => release() };
+}
+
 describe("a misbehaving peer", () => {
   const validatorNodes = () => net.layout.nodes.filter((n) => n.validator);
   const validatorAddresses = () => validatorNodes().map((n) => n.p2p);
@@ -131,27 +156,11 @@ describe("a misbehaving peer", () => {
     timeout: 120_000,
   }, async () => {
     // It answers height probes at once and lets every fetch run into the asker's 10 s timeout.
-    // A timeout is not a fault (an honest peer may be loaded), so it is never penalized; the
+    // A timeout may be an honest peer under load, so it costs only a light penalty; the
     // validators must not stop their engines on its word while they wait for its blocks.
     const validators = validatorNodes().map((n) => n.publicKey);
-    const fetches: string[] = [];
-    let release = () => {};
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
-    silent = await Network.create({
-      secretKey: generateKeyPair().secretKey,
-      listen: ["/ip4/127.0.0.1/tcp/0"],
-      bootstrap: validatorAddresses(),
-    });
-    silent.handle(blocksProtocol(net.layout.chainId, "shard-0"), async (from, request) => {
-      if (decode(blocksRequestCodec, request).maxBlocks > 0) {
-        fetches.push(from);
-        await held;
-      }
-      return encode(blocksResponseCodec, { tipHeight: 1_000_000n, blocks: [], tipProof: null });
-    });
-    const claimant = silent;
+    const { network: claimant, fetches, release } = await silentPeer(net.layout.chainId, validatorAddresses());
+    silent = claimant;
     await waitFor("the silent peer connected to every validator", 20_000, async () =>
       validators.every((v) => claimant.peers().includes(v)) ? true : undefined,
     );
@@ -187,25 +196,13 @@ describe("a misbehaving peer", () => {
     await waitFor("the full node at the validators' height", 30_000, async () =>
       (await net.height(4)) >= (await net.height(0)) ? true : undefined,
     );
-    const fetchers: string[] = [];
-    let release = () => {};
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
-    silentToFull = await Network.create({
-      secretKey: generateKeyPair().secretKey,
-      listen: ["/ip4/127.0.0.1/tcp/0"],
-      bootstrap: net.layout.nodes.map((n) => n.p2p),
-    });
-    silentToFull.handle(blocksProtocol(net.layout.chainId, "shard-0"), async (from, request) => {
-      if (decode(blocksRequestCodec, request).maxBlocks > 0) {
-        fetchers.push(from);
-        await held;
-      }
-      return encode(blocksResponseCodec, { tipHeight: 1_000_000n, blocks: [], tipProof: null });
-    });
+    const { network, fetches, release } = await silentPeer(
+      net.layout.chainId,
+      net.layout.nodes.map((n) => n.p2p),
+    );
+    silentToFull = network;
     await waitFor("the full node to ask the silent peer for blocks", 20_000, async () =>
-      fetchers.includes(full) ? true : undefined,
+      fetches.includes(full) ? true : undefined,
     );
     try {
       for (let k = 0; k < 3; k++) {
