@@ -21,7 +21,15 @@ import { type BlockNode, BlockTree } from "./block-tree.ts";
 import { Verifier } from "./certificates.ts";
 import { ConsensusError, ConsensusErrorCode, isConsensusError } from "./errors.ts";
 import { BlockIntake } from "./intake.ts";
-import type { Action, BatchVerify, CommitProof, Signer, ValidatorId, ValidatorSet } from "./interface.ts";
+import {
+  type Action,
+  type BatchVerify,
+  type CommitProof,
+  MAX_PROOF_BLOCKS_ABOVE,
+  type Signer,
+  type ValidatorId,
+  type ValidatorSet,
+} from "./interface.ts";
 import {
   type Block,
   blockCodec,
@@ -445,16 +453,32 @@ export class Core {
     if (node !== undefined) {
       const committed = this.tree.certify(qc);
       const tip = committed[committed.length - 1];
-      // A plain 2-chain commit (not across suffix blocks): the certified child is the tip's proof.
-      const proof =
-        tip !== undefined && node.block !== null && node.parentHex === toHex(tip.hash)
-          ? { child: encode(blockCodec, node.block), certificate: encode(quorumCertCodec, qc) }
-          : undefined;
-      this.applyCommits(committed, proof);
+      this.applyCommits(committed, tip === undefined ? undefined : this.commitProof(tip, node, qc));
       return;
     }
     if (qc.height <= this.tree.committedTip.height || qc.epoch < this.currentEpoch) return;
     this.intake.awaitBlock(qc, from);
+  }
+
+  /**
+   * What proves `tip` final: the blocks from its child up to `certified`, the block whose QC
+   * committed it, and that QC. A plain commit gives the child alone. The last block of an epoch
+   * is committed across the epoch's suffix, often with a round or more between it and its
+   * child; its proof then carries the suffix blocks too, or a node that holds nothing above it
+   * could not prove it until the next epoch's second block (on an idle chain, never).
+   */
+  private commitProof(tip: BlockNode, certified: BlockNode, qc: QuorumCert): CommitProof | undefined {
+    const path: Block[] = [];
+    let n: BlockNode | undefined = certified;
+    while (n !== undefined && n.hex !== tip.hex) {
+      if (n.block === null || n.parentHex === null || path.length > MAX_PROOF_BLOCKS_ABOVE) return undefined;
+      path.push(n.block);
+      n = this.tree.get(n.parentHex);
+    }
+    if (n === undefined) return undefined;
+    const [child, ...above] = path.reverse().map((b) => encode(blockCodec, b));
+    if (child === undefined) return undefined;
+    return { child, above, certificate: encode(quorumCertCodec, qc) };
   }
 
   /** A QC announced by a validator that entered a new epoch with it, or by a leader with nothing to propose. */

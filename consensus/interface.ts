@@ -91,20 +91,30 @@ export interface CommittedBlock {
   /** Canonical bytes of the whole block (blockCodec), so a syncing node can recompute its hash. */
   encoded: Uint8Array;
   /**
-   * On the last block of a commit, when a certified child one round later committed it: what
-   * proves this block final to a node that holds nothing above it (fast sync, light followers).
+   * On the last block of a commit: what proves this block final to a node that holds nothing
+   * above it (fast sync, light followers).
    */
   proof?: CommitProof;
 }
 
 /**
- * A committed block's 2-chain proof: its child (canonical blockCodec bytes), from the next round,
- * and the QC that certifies that child. The child itself is not final.
+ * A committed block's 2-chain proof: the blocks from its child up to the certified block that
+ * committed it (canonical blockCodec bytes), and the QC that certifies the last of them. For a
+ * plain commit that is the child alone, from the next round. For the last block of an epoch it
+ * may run through the epoch's empty suffix blocks (block-tree.ts), whose last two are in
+ * consecutive rounds. None of these blocks is final itself.
  */
 export interface CommitProof {
+  /** The committed block's child. */
   child: Uint8Array;
+  /** The blocks above the child up to the certified one, oldest first: empty for a plain commit. */
+  above: Uint8Array[];
+  /** Certifies the last of child and above. */
   certificate: Uint8Array;
 }
+
+/** Suffix blocks a commit proof carries at most above the child; a longer run gets no proof. */
+export const MAX_PROOF_BLOCKS_ABOVE = 16;
 
 export type Action =
   | { kind: "persist"; state: SafetyStateBytes }

@@ -13,7 +13,9 @@
 //   prefix 0x08 height       the cross-shard receipts the block emitted (its outbox)
 //   prefix 0x09 txHash       the height that credited another shard's receipt of that transaction
 //   prefix 0x0a epoch        a shard epoch after the first: where it starts, whose committee it is
-//   prefix 0x0b              the newest commit proof: what proves the tip final (TipProof)
+//   prefix 0x0b              (no longer read: the commit proof before suffix blocks were carried)
+//   prefix 0x0c              the newest commit proof: what proves the tip final (TipProof)
+import { type CommitProof, MAX_PROOF_BLOCKS_ABOVE } from "../../consensus/index.ts";
 import {
   bytes,
   type CodecType,
@@ -43,7 +45,9 @@ const Bucket = {
   outbox: 0x08,
   credit: 0x09,
   epoch: 0x0a,
-  tipProof: 0x0b,
+  // 0x0b held the commit proof without the suffix blocks above the child (before blocks/3); a
+  // record left there is never read, and the next commit with a proof writes one here.
+  tipProof: 0x0c,
 } as const;
 
 export const storedBlockCodec = struct("StoredBlock", {
@@ -68,12 +72,14 @@ export type ChainTip = CodecType<typeof chainTipCodec>;
 
 /**
  * What proves the committed block at `height` final to a node that holds nothing above it: its
- * child from the next round and the QC certifying that child (consensus CommitProof). Only the
- * newest is kept; it is served with the tip and stale once a block commits without one.
+ * child, at an epoch's end the suffix blocks above the child, and the QC certifying the last of
+ * them (consensus CommitProof). Only the newest is kept; it is served with the tip and stale
+ * once a block commits without one.
  */
 export const tipProofCodec = struct("TipProof", {
   height: u64,
   child: bytes(2 << 20),
+  above: list(bytes(2 << 20), MAX_PROOF_BLOCKS_ABOVE),
   certificate: bytes(1 << 20),
 });
 export type TipProof = CodecType<typeof tipProofCodec>;
@@ -101,7 +107,7 @@ export interface CommitRecord {
   /** Hashes of the transactions (on other shards) whose receipts this block credited. */
   credited?: readonly Uint8Array[];
   /** The engine's proof that this block is final, when it has one (see TipProof). */
-  proof?: { child: Uint8Array; certificate: Uint8Array };
+  proof?: CommitProof;
 }
 
 export class BlockStore {

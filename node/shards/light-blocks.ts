@@ -32,7 +32,7 @@ export const lightResponseCodec = struct("LightBlocksResponse", {
 export type LightResponse = CodecType<typeof lightResponseCodec>;
 
 export function lightBlocksProtocol(chainId: string, chain: string): string {
-  return `/ubn/${chainId}/${chain}/light-blocks/2`;
+  return `/ubn/${chainId}/${chain}/light-blocks/3`;
 }
 
 export function encodeLightRequest(fromHeight: bigint, maxBlocks: number): Uint8Array {

@@ -21,7 +21,7 @@ export const blocksResponseCodec = struct("BlocksResponse", {
 export type BlocksResponse = CodecType<typeof blocksResponseCodec>;
 
 export function blocksProtocol(chainId: string, chain: string): string {
-  return `/ubn/${chainId}/${chain}/blocks/2`;
+  return `/ubn/${chainId}/${chain}/blocks/3`;
 }
 
 export function encodeBlocksRequest(r: BlocksRequest): Uint8Array {
@@ -50,7 +50,10 @@ export async function serveBlocks(store: BlockStore, tipHeight: bigint, request:
 
 /** What a tip proof adds to a response, about. */
 export function proofBytes(proof: TipProof | undefined): number {
-  return proof === undefined ? 0 : proof.child.length + proof.certificate.length + 32;
+  if (proof === undefined) return 0;
+  let n = proof.child.length + proof.certificate.length + 32;
+  for (const b of proof.above) n += b.length + 8;
+  return n;
 }
 
 /** The proof, when the `count` blocks served from `fromHeight` end at the tip it proves. */

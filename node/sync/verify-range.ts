@@ -79,27 +79,32 @@ export async function verifyRange(
   tipProof?: TipProofLike | null,
 ): Promise<VerifiedBlock[]> {
   if (tipProof === undefined || tipProof === null || blocks.length === 0) return verifyRun(ctx, anchor, blocks);
-  // The proof's child goes through every check a block of the run gets (it continues the last
-  // block, its QC certifies it, its own certificate holds a quorum); it only ever proves the
-  // blocks before it, and is never returned: it is not final.
-  let child: Block;
+  // The proof's blocks (the child, and at an epoch's end the suffix blocks above it) go through
+  // every check a block of the run gets: each continues the one before and its QC certifies it,
+  // and the last one's certificate holds a quorum. They only ever prove the blocks before them,
+  // and are never returned: they are not final.
+  const encoded = [tipProof.child, ...tipProof.above];
+  let proofBlocks: Block[];
   try {
-    child = decode(blockCodec, tipProof.child);
+    proofBlocks = encoded.map((b) => decode(blockCodec, b));
   } catch (e) {
     throw new SyncError(SyncErrorCode.malformed, `tip proof does not decode: ${(e as Error).message}`);
   }
-  const withChild: StoredBlock = {
-    hash: blockHash(ctx.chainId, child, ctx.payloadDigest),
-    block: tipProof.child,
-    certificate: tipProof.certificate,
-  };
-  const out = await verifyRun(ctx, anchor, [...blocks, withChild]);
+  const above: StoredBlock[] = proofBlocks.map((block, i) => ({
+    hash: blockHash(ctx.chainId, block, ctx.payloadDigest),
+    block: encoded[i] as Uint8Array,
+    // A block below the last is certified by the next one's QC, which the run checks there.
+    certificate:
+      i + 1 < proofBlocks.length ? encode(quorumCertCodec, (proofBlocks[i + 1] as Block).qc) : tipProof.certificate,
+  }));
+  const out = await verifyRun(ctx, anchor, [...blocks, ...above]);
   return out.slice(0, blocks.length);
 }
 
 /** A commit proof as peers send it with their tip (node/chain/block-store.ts TipProof). */
 export interface TipProofLike {
   child: Uint8Array;
+  above: readonly Uint8Array[];
   certificate: Uint8Array;
 }
 

@@ -192,7 +192,12 @@ export const fuzzTargets: FuzzTarget[] = [
         blocks: [
           { hash: new Uint8Array(32).fill(1), block: new Uint8Array(10).fill(2), certificate: new Uint8Array(5) },
         ],
-        tipProof: { height: 40n, child: new Uint8Array(12).fill(3), certificate: new Uint8Array(6).fill(4) },
+        tipProof: {
+          height: 40n,
+          child: new Uint8Array(12).fill(3),
+          above: [new Uint8Array(8).fill(5)],
+          certificate: new Uint8Array(6).fill(4),
+        },
       }),
     ],
   },

@@ -75,6 +75,34 @@ describe("2-chain commit", () => {
     // Only the last block of a commit carries the proof (b4 and its QC); b1 is proven through it.
     expect(commits[0]?.proof).toBeUndefined();
     expect(commits[1]?.proof?.child).toEqual(encode(blockCodec, b4.block));
+    expect(commits[1]?.proof?.above).toEqual([]);
+  });
+
+  test("the last block of an epoch, committed across its suffix, is proven by the suffix blocks up to the certified one", () => {
+    // Block 2 ends epoch 0; its suffix starts a round late (s4), so QC(s4) commits nothing. QC(s5),
+    // one round after s4, commits block 2 through s4. A node holding nothing above 2 can prove
+    // it only with s4, s5 and QC(s5): s4 alone (2 -> 4) is no 2-chain.
+    const b1 = makeBlock(fx, { round: 1n, parent: null, qc: genesis(fx) });
+    const b2 = makeBlock(fx, { round: 2n, parent: b1, qc: qcFor(fx, b1) });
+    const q2 = qcFor(fx, b2);
+    const tc3 = tcFor(
+      fx,
+      3n,
+      [0, 1, 2].map((signer) => ({ signer, highQc: q2 })),
+    );
+    const empty = new Uint8Array(0);
+    const s4 = makeBlock(fx, { round: 4n, parent: b2, qc: q2, payload: empty });
+    const s5 = makeBlock(fx, { round: 5n, parent: s4, qc: qcFor(fx, s4), payload: empty });
+    const s6 = makeBlock(fx, { round: 6n, parent: s5, qc: qcFor(fx, s5), payload: empty });
+    const e = observer();
+    for (const b of [b1, b2]) feed(e, b);
+    expect(feed(e, s4, tc3).map((c) => c.hash)).toEqual([b1.hash]);
+    expect(feed(e, s5)).toEqual([]);
+    const commits = feed(e, s6);
+    expect(commits.map((c) => c.hash)).toEqual([b2.hash]);
+    expect(commits[0]?.proof?.child).toEqual(encode(blockCodec, s4.block));
+    expect(commits[0]?.proof?.above).toEqual([encode(blockCodec, s5.block)]);
+    expect(decodeQuorumCert(commits[0]?.proof?.certificate as Uint8Array)).toEqual(s6.block.qc);
   });
 
   test("a block that forks below the committed height is refused", () => {

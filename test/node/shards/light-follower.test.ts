@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { BeaconState } from "../../../consensus/beacon/beacon-state.ts";
 import { blockCodec, quorumCertCodec } from "../../../consensus/index.ts";
 import { decode, encode, sha256, verifyNative } from "../../../crypto/index.ts";
+import type { TipProof } from "../../../node/chain/block-store.ts";
 import {
   checkLightBlock,
   decodeLightResponse,
@@ -73,7 +74,7 @@ function follower(
   serve: (from: bigint) => LightBlock[],
   opts: {
     beaconHas?: (h: bigint) => boolean;
-    tipProof?: { height: bigint; child: Uint8Array; certificate: Uint8Array };
+    tipProof?: TipProof;
   } = {},
 ) {
   const committed: LightBlockCommitted[] = [];
@@ -142,6 +143,7 @@ describe("LightFollower", () => {
     const tipProof = {
       height: 5n,
       child: encode(blockCodec, child.built.block),
+      above: [],
       certificate: encode(quorumCertCodec, qcFor(fx, child.built)),
     };
     const { f, committed, penalized } = follower((from) => chain.slice(Number(from) - 1, 5).map((c) => c.light), {

@@ -28,7 +28,9 @@ async function storeWith(heights: bigint[], proofAt: bigint | null): Promise<Blo
       block: { hash: t.hash, block: new Uint8Array([Number(h)]), certificate: new Uint8Array([0xc0 + Number(h)]) },
       txHashes: [],
       receipts: [],
-      ...(h === proofAt ? { proof: { child: new Uint8Array([7, 7]), certificate: new Uint8Array([9]) } } : {}),
+      ...(h === proofAt
+        ? { proof: { child: new Uint8Array([7, 7]), above: [new Uint8Array([8])], certificate: new Uint8Array([9]) } }
+        : {}),
     });
     await db.flushStaged();
   }
@@ -44,6 +46,7 @@ describe("serving blocks with the tip's commit proof", () => {
     expect(all.blocks.length).toBe(3);
     expect(all.tipProof?.height).toBe(3n);
     expect(all.tipProof?.child).toEqual(new Uint8Array([7, 7]));
+    expect(all.tipProof?.above).toEqual([new Uint8Array([8])]);
     const short = decodeBlocksResponse(
       await serveBlocks(store, 3n, encodeBlocksRequest({ fromHeight: 1n, maxBlocks: 2 })),
     );

@@ -163,7 +163,27 @@ describe("verifyRange", () => {
       const child = makeBlock(fx, { round, parent: tip, qc: qcFor(fx, tip) });
       return {
         child: encode(blockCodec, child.block),
+        above: [],
         certificate: encode(quorumCertCodec, qcFor(fx, child, certSigners)),
+      };
+    }
+
+    /**
+     * The proof of an epoch's last block: the empty suffix blocks above it in `rounds` (the first
+     * is its child) and the QC certifying the last one.
+     */
+    function suffixProofOf(tip: Built, rounds: bigint[], certSigners?: number[]) {
+      const suffix: Built[] = [];
+      let parent = tip;
+      for (const round of rounds) {
+        parent = makeBlock(fx, { round, parent, qc: qcFor(fx, parent), payload: new Uint8Array(0) });
+        suffix.push(parent);
+      }
+      const [child, ...above] = suffix.map((b) => encode(blockCodec, b.block));
+      return {
+        child: child as Uint8Array,
+        above,
+        certificate: encode(quorumCertCodec, qcFor(fx, parent, certSigners)),
       };
     }
 
@@ -198,6 +218,28 @@ describe("verifyRange", () => {
       expect(alone.map((v) => v.block.height)).toEqual([3n]);
     });
 
+    it("proves an epoch's last block through the suffix blocks above it", async () => {
+      // The epoch's last block (3) was committed when its suffix ran two blocks in consecutive
+      // rounds (5, 6), a round after its child: a child alone would prove nothing.
+      const blocks = chain([1n, 2n, 3n]);
+      const tip = blocks[2] as Built;
+      const run = blocks.map((b) => stored(b));
+      expect((await verifyRange(ctx, anchor, run, suffixProofOf(tip, [5n]))).length).toBe(2);
+      const ok = await verifyRange(ctx, anchor, run, suffixProofOf(tip, [5n, 6n]));
+      expect(ok.map((v) => v.block.height)).toEqual([1n, 2n, 3n]);
+      // The tip keeps a checked QC for itself: the child's.
+      expect(decode(quorumCertCodec, (ok[2] as { certificate: Uint8Array }).certificate).blockHash).toEqual(tip.hash);
+      expect((await verifyRange(ctx, anchor, run, suffixProofOf(tip, [5n, 7n, 8n]))).length).toBe(3);
+      // Suffix blocks that never make a 2-chain prove nothing; a last one without a quorum, or a
+      // block in the middle that does not continue the one before, is the peer's fault.
+      expect((await verifyRange(ctx, anchor, run, suffixProofOf(tip, [5n, 7n]))).length).toBe(2);
+      await expect(verifyRange(ctx, anchor, run, suffixProofOf(tip, [5n, 6n], [0, 1]))).rejects.toThrow(/quorum/);
+      const broken = suffixProofOf(tip, [5n, 6n, 7n]);
+      await expect(
+        verifyRange(ctx, anchor, run, { ...broken, above: [broken.above[1] as Uint8Array] }),
+      ).rejects.toBeInstanceOf(SyncError);
+    });
+
     it("proves nothing more with a child from a later round, and refuses a forged one", async () => {
       const blocks = chain([1n, 2n, 3n]);
       const tip = blocks[2] as Built;
@@ -207,7 +249,7 @@ describe("verifyRange", () => {
       // A child certified without a quorum, a child of another block, bytes that do not decode.
       await expect(verifyRange(ctx, anchor, run, proofOf(tip, 4n, [0, 1]))).rejects.toThrow(/quorum/);
       await expect(verifyRange(ctx, anchor, run, proofOf(blocks[1] as Built, 4n))).rejects.toBeInstanceOf(SyncError);
-      const garbage = { child: new Uint8Array([1, 2, 3]), certificate: new Uint8Array(4) };
+      const garbage = { child: new Uint8Array([1, 2, 3]), above: [], certificate: new Uint8Array(4) };
       await expect(verifyRange(ctx, anchor, run, garbage)).rejects.toThrow(/tip proof does not decode/);
     });
   });
