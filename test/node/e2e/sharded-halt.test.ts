@@ -165,9 +165,12 @@ describe("sharded devnet: a halted shard", () => {
     // The restarted validators caught up with the live shard across the committees it changed
     // while they were down, and hold the same blocks.
     const liveTip = await net.client(via).blockNumber(live);
+    let heights: bigint[] = [];
     await waitFor("the restarted validators at the live shard's height", 60_000, async () => {
-      for (const i of down) if ((await net.client(i).blockNumber(live)) < liveTip) return undefined;
-      return true;
+      heights = await Promise.all(down.map((i) => net.client(i).blockNumber(live)));
+      return heights.every((h) => h >= liveTip) ? true : undefined;
+    }).catch((e) => {
+      throw new Error(`${(e as Error).message}: ${liveTip} at node ${via}, ${heights} at nodes ${down}`);
     });
     for (let h = 1n; h <= liveTip; h++) {
       const blocks = await Promise.all([via, ...down].map((i) => net.client(i).getBlockByNumber(h, false, live)));
