@@ -183,6 +183,7 @@ export class FastSync<I> {
           payload: vb.block.payload,
           certificate: vb.certificate,
           encoded: vb.stored.block,
+          ...(vb.proof !== undefined ? { proof: vb.proof } : {}),
         });
         if (info === "wait") return applied;
         if (info !== null) {

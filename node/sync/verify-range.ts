@@ -12,6 +12,7 @@ import {
   type Block,
   blockCodec,
   blockHash,
+  type CommitProof,
   EpochRegistry,
   genesisQc,
   type PayloadDigest,
@@ -38,6 +39,12 @@ export interface VerifiedBlock {
    * the run its own certificate (a certificate that was not checked is never kept or served).
    */
   certificate: Uint8Array;
+  /**
+   * On the run's last block when the peer's tip proof proved it: kept with the block, so that
+   * this node, once at that tip, serves the proof in turn (a node that caught up by fast sync
+   * could otherwise prove its tip to nobody).
+   */
+  proof?: CommitProof;
 }
 
 export interface EpochSet {
@@ -97,8 +104,11 @@ export async function verifyRange(
     certificate:
       i + 1 < proofBlocks.length ? encode(quorumCertCodec, (proofBlocks[i + 1] as Block).qc) : tipProof.certificate,
   }));
-  const out = await verifyRun(ctx, anchor, [...blocks, ...above]);
-  return out.slice(0, blocks.length);
+  const out = (await verifyRun(ctx, anchor, [...blocks, ...above])).slice(0, blocks.length);
+  const tip = out[blocks.length - 1];
+  if (tip !== undefined)
+    tip.proof = { child: tipProof.child, above: [...tipProof.above], certificate: tipProof.certificate };
+  return out;
 }
 
 /** A commit proof as peers send it with their tip (node/chain/block-store.ts TipProof). */

@@ -1,10 +1,10 @@
 // Test peers for fast sync: a chain of certified blocks, and a FastSync at genesis whose peers
 // answer from a table the test may change between calls (peers and their tips are read at
 // each request), with the clock the test sets.
-import { blockCodec, quorumCertCodec } from "../../../consensus/index.ts";
+import { blockCodec, type CommitProof, quorumCertCodec } from "../../../consensus/index.ts";
 import { decode, encode } from "../../../crypto/index.ts";
 import type { BlockExecutor } from "../../../node/chain/block-executor.ts";
-import type { StoredBlock } from "../../../node/chain/block-store.ts";
+import type { StoredBlock, TipProof } from "../../../node/chain/block-store.ts";
 import { NetError, NetErrorCode } from "../../../node/net/errors.ts";
 import { FastSync, type FastSyncOptions } from "../../../node/sync/fast-sync.ts";
 import { SyncProgress } from "../../../node/sync/progress.ts";
@@ -33,7 +33,21 @@ export function chain(n: number, by = fx): StoredBlock[] {
  * probes (a tip of 1,000) and then fails every fetch as a timed-out request does ("silent") or
  * leaves it waiting ("hangs", as a real request does until its timeout).
  */
-export type Peer = { tip: bigint; blocks: StoredBlock[] } | "silent" | "hangs";
+export type Peer = { tip: bigint; blocks: StoredBlock[]; tipProof?: TipProof } | "silent" | "hangs";
+
+/** The proof an engine stores for the last of `blocks`: a child one round later and its QC. */
+export function tipProofOf(blocks: readonly StoredBlock[]): TipProof {
+  const last = blocks[blocks.length - 1] as StoredBlock;
+  const block = decode(blockCodec, last.block);
+  const parent: Built = { block, hash: last.hash };
+  const child = makeBlock(fx, { round: block.round + 1n, parent, qc: qcFor(fx, parent) });
+  return {
+    height: block.height,
+    child: encode(blockCodec, child.block),
+    above: [],
+    certificate: encode(quorumCertCodec, qcFor(fx, child)),
+  };
+}
 
 /** A fast sync at genesis height whose peers answer from `peers`. */
 export function syncAtGenesis(
@@ -44,6 +58,8 @@ export function syncAtGenesis(
   const penalties: string[] = [];
   let tip = { height: 0n, hash: GENESIS };
   const fetched: string[] = [];
+  /** The commit proofs handed to the executor with the blocks applied, by height. */
+  const proofs = new Map<bigint, CommitProof>();
   const quiet = { info() {}, warn() {}, debug() {} };
   const sync = new FastSync<unknown>(opts, {
     peers: () => Object.keys(peers),
@@ -59,15 +75,17 @@ export function syncAtGenesis(
       }
       const from = Number(r.fromHeight);
       const blocks = p.blocks.slice(from - 1, from - 1 + r.maxBlocks);
-      return encode(blocksResponseCodec, { tipHeight: p.tip, blocks, tipProof: null });
+      const atTip = blocks.length > 0 && BigInt(from - 1 + blocks.length) === p.tip;
+      return encode(blocksResponseCodec, { tipHeight: p.tip, blocks, tipProof: atTip ? (p.tipProof ?? null) : null });
     },
     penalize: (peer, reason) => penalties.push(`${peer}: ${reason}`),
     executor: {
       get tip() {
         return tip;
       },
-      commit: async (b: { height: bigint; hash: Uint8Array }) => {
+      commit: async (b: { height: bigint; hash: Uint8Array; proof?: CommitProof }) => {
         tip = { height: b.height, hash: b.hash };
+        if (b.proof !== undefined) proofs.set(b.height, b.proof);
         return b.height;
       },
     } as unknown as BlockExecutor<unknown>,
@@ -77,5 +95,5 @@ export function syncAtGenesis(
     now: () => clock.now,
     log: quiet,
   });
-  return { sync, penalties, fetched };
+  return { sync, penalties, fetched, proofs };
 }
