@@ -4,7 +4,7 @@
 //   watch    every 2 s a validator compares its committed height with its peers' and goes back
 //            to fast sync when it fell more than `behindBlocks` behind, or when it is stuck: its
 //            height has not moved since the last look while peers hold blocks fast sync can
-//            prove (two above ours). The engine cannot fetch those itself when they cross into
+//            prove (a peer's tip with its commit proof; one block behind, for two looks). The engine cannot fetch those itself when they cross into
 //            an epoch it has not learned (it drops that epoch's messages unread), nor on a quiet
 //            chain where nothing new is proposed. Either way it leaves consensus only once a
 //            peer served the blocks it lacks and they passed fast sync's checks (a height is a
@@ -46,8 +46,9 @@ export class SyncSwitch<I> {
   private stoppedNow = false;
   private switching: Promise<void> = Promise.resolve();
   private looking = false;
-  /** The committed height at the last look. */
+  /** The committed height at the last look, and how many looks in a row found it unchanged. */
   private heightAtLastLook = -1n;
+  private looksAtHeight = 0;
 
   constructor(modules: SyncSwitchModules<I>) {
     this.m = modules;
@@ -62,6 +63,7 @@ export class SyncSwitch<I> {
     await this.switching;
     this.stoppedNow = false;
     this.heightAtLastLook = -1n;
+    this.looksAtHeight = 0;
     await this.catchUpThenRun();
     if (this.stoppedNow) return;
     this.watcher = setInterval(() => this.look(), this.m.host === null ? 250 : 2000);
@@ -112,8 +114,11 @@ export class SyncSwitch<I> {
         let best = 0n;
         for (const t of tips) if (t.height > best) best = t.height;
         const height = this.m.height();
-        const stuck = best > height + 1n && height === this.heightAtLastLook;
+        this.looksAtHeight = height === this.heightAtLastLook ? this.looksAtHeight + 1 : 0;
         this.heightAtLastLook = height;
+        // One block behind, a validator waits a look longer: its engine often commits that
+        // block a moment after a peer did, and leaving consensus for it would cost more.
+        const stuck = (best > height + 1n && this.looksAtHeight >= 1) || (best > height && this.looksAtHeight >= 2);
         if (best <= height + BigInt(this.m.behindBlocks) && !stuck) return;
         // A claim is only a number: before stopping the engine, a claimant must prove the blocks
         // that make this node behind (or, when stuck, one block it could apply) by serving them.
@@ -126,7 +131,8 @@ export class SyncSwitch<I> {
           );
           return;
         }
-        if (this.stoppedNow) return;
+        // The engine committed meanwhile (a peer's proof takes a request): nothing to leave for.
+        if (this.stoppedNow || this.m.height() !== height) return;
         this.m.log.info(
           { height: String(height), peers: String(best), stuck },
           "fell behind: leaving consensus for fast sync",

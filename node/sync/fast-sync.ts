@@ -117,9 +117,10 @@ export class FastSync<I> {
     while (!stop() && stalled < 3) {
       const tips = await this.peerTips();
       const ours = this.m.executor.tip.height;
-      // Peers that failed lately last: the first window is the one every round waits for.
+      // A peer one block ahead proves that block with its tip proof. Peers that failed lately
+      // last: the first window is the one every round waits for.
       const ahead = tips
-        .filter((t) => t.height > ours + 1n && !failed.has(t.peer) && this.standing.usable(t.peer))
+        .filter((t) => t.height > ours && !failed.has(t.peer) && this.standing.usable(t.peer))
         .sort((a, b) => this.standing.failuresOf(a.peer) - this.standing.failuresOf(b.peer));
       if (ahead.length === 0) break;
       const best = ahead.reduce((a, b) => (b.height > a.height ? b : a)).height;
@@ -128,6 +129,8 @@ export class FastSync<I> {
       const applied = await this.round(ahead, best, failed);
       stalled = applied === 0 ? stalled + 1 : 0;
       this.m.progress.update(this.m.executor.tip.height);
+      // Peers one block ahead that did not prove it (no tip proof) will not before the next look.
+      if (applied === 0 && best === ours + 1n) break;
     }
     const height = this.m.executor.tip.height;
     if (height > start) this.m.progress.end(height);
@@ -141,8 +144,8 @@ export class FastSync<I> {
     const jobs: { from: bigint; result: Promise<Served> }[] = [];
     for (let i = 0; i < this.opts.parallel; i++) {
       const from = first + BigInt(i) * window;
-      if (from >= best) break;
-      const candidates = ahead.filter((t) => t.height > from);
+      if (from > best) break;
+      const candidates = ahead.filter((t) => t.height >= from);
       if (candidates.length === 0) break;
       const peer = (candidates[i % candidates.length] as PeerTip).peer;
       // One block more than the window, so that the window's last block can be proven final.
@@ -224,7 +227,7 @@ export class FastSync<I> {
       const tips = await this.peerTips();
       if (settled) return primary;
       const other = tips.find(
-        (t) => t.peer !== peer && t.height > from && !failed.has(t.peer) && this.standing.usable(t.peer),
+        (t) => t.peer !== peer && t.height >= from && !failed.has(t.peer) && this.standing.usable(t.peer),
       );
       if (other !== undefined) return firstServed([primary, this.served(other.peer, from, count, failed)]);
     }

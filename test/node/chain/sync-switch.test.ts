@@ -115,4 +115,37 @@ describe("the sync switch", () => {
     expect(v.host.stop).not.toHaveBeenCalled();
     await v.sw.stop();
   });
+
+  it("one block behind, waits one look longer before asking for that block", async () => {
+    // On an idle chain nothing else brings the block a peer committed last (a restarted
+    // validator, a tip proof it missed); on a busy one its engine usually commits it a moment on.
+    const v = validator({ height: 100n, tips: [{ peer: "ahead", height: 101n }], proves: true });
+    await v.sw.start();
+    for (let look = 0; look < 2; look++) {
+      await vi.advanceTimersByTimeAsync(2000);
+      await settle();
+    }
+    expect(v.proven).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(2000);
+    await settle();
+    expect(v.proven.mock.calls).toEqual([[[{ peer: "ahead", height: 101n }], 1]]);
+    expect(v.host.stop).toHaveBeenCalledTimes(1);
+    expect(v.catchUp).toHaveBeenCalledTimes(2);
+    await v.sw.stop();
+  });
+
+  it("stays in consensus when its engine commits while a claimant proves the blocks", async () => {
+    const opts = { height: 100n, tips: [{ peer: "ahead", height: 200n }], proves: true };
+    const v = validator(opts);
+    v.proven.mockImplementation(async () => {
+      opts.height = 101n;
+      return true;
+    });
+    await v.sw.start();
+    await vi.advanceTimersByTimeAsync(2000);
+    await settle();
+    expect(v.proven).toHaveBeenCalledTimes(1);
+    expect(v.host.stop).not.toHaveBeenCalled();
+    await v.sw.stop();
+  });
 });

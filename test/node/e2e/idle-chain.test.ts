@@ -1,7 +1,8 @@
 // An idle chain (empty blocks off, the devnet's default) falls quiet: once nothing waits to be
 // final, no round times out, because each validator holds its round timer until it has work or
 // another validator starts the round (node/chain/host-timers.ts). A transfer wakes it, even
-// when the leader that was waiting for one is dead: the others time that round out.
+// when the leader that was waiting for one is dead: the others time that round out. A full node
+// following the quiet chain holds its last block.
 import { afterEach, describe, expect, it } from "vitest";
 import { epochInfo, leaderOf } from "../../../consensus/index.ts";
 import { validatorSetOf } from "../../../node/validator-set.ts";
@@ -22,8 +23,9 @@ describe("an idle chain", () => {
   });
 
   it("falls quiet, and a transfer wakes it even with the waiting leader killed", { timeout: 150_000 }, async () => {
-    net = await TestDevnet.create({ validators: 4 });
+    net = await TestDevnet.create({ validators: 4, fullNodes: 1 });
     const n = net;
+    await n.start(4);
     const first = await n.transfer(0);
     await waitFor("the first transfer to be final", 20_000, async () => {
       return (await n.client(0).getTransactionReceipt(first.hash)) ?? undefined;
@@ -35,6 +37,14 @@ describe("an idle chain", () => {
       const after = await rounds(n);
       return after.every((r, i) => r === before[i]) ? after : undefined;
     });
+
+    // A full node following the quiet chain holds its last block: a tip one block above its own
+    // is proven by the validators' commit proof (before, it stayed a block behind until the next).
+    const tip = await n.height(0);
+    await waitFor(`the full node at the quiet chain's height ${tip}`, 3000, async () =>
+      (await n.height(4)) === tip ? true : undefined,
+    );
+    expect((await n.client(4).getTransactionReceipt(first.hash))?.status).toBe("success");
 
     // The leader of the highest round is the one waiting for something to propose.
     let top = 0n;

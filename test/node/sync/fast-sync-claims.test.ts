@@ -58,9 +58,15 @@ describe("fast sync and a peer's claimed tip", () => {
   });
 
   it("does not ask for blocks from peers at our height, nor blame them", async () => {
-    const { sync, penalties, asked } = syncWith({ level: () => OUR_HEIGHT, ahead_by_one: () => OUR_HEIGHT + 1n });
+    const { sync, penalties, asked } = syncWith({ level: () => OUR_HEIGHT });
     expect(await sync.catchUp()).toBe(0n);
     expect(asked.every((a) => a.maxBlocks === 0)).toBe(true);
     expect(penalties).toEqual([]);
+  });
+
+  it("asks a peer one block ahead for that block once per catch-up (its tip proof proves it)", async () => {
+    const { sync, asked } = syncWith({ level: () => OUR_HEIGHT, ahead_by_one: () => OUR_HEIGHT + 1n });
+    expect(await sync.catchUp()).toBe(0n);
+    expect(asked.filter((a) => a.maxBlocks > 0).map((a) => a.peer)).toEqual(["ahead_by_one"]);
   });
 });

@@ -14,6 +14,19 @@ describe("fast sync and the peer's tip proof", () => {
     expect(penalties).toEqual([]);
   });
 
+  it("takes the one block a peer is ahead by when the peer proves it", async () => {
+    // A full node one block behind the validators of an idle chain stayed there until the next
+    // block: a peer one block ahead was not asked at all.
+    const blocks = chain(1);
+    const { sync, fetched } = syncAtGenesis({ a: { tip: 1n, blocks, tipProof: tipProofOf(blocks) } });
+    expect(await sync.catchUp()).toBe(1n);
+    expect(fetched).toEqual(["a"]);
+    const unproven = syncAtGenesis({ a: { tip: 1n, blocks } });
+    expect(await unproven.sync.catchUp()).toBe(0n);
+    expect(unproven.fetched).toEqual(["a"]);
+    expect(unproven.penalties).toEqual([]);
+  });
+
   it("without a proof stops a block below the peer's tip and keeps none", async () => {
     const { sync, proofs } = syncAtGenesis({ a: { tip: 5n, blocks: chain(5) } });
     expect(await sync.catchUp()).toBe(4n);
