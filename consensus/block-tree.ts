@@ -146,7 +146,7 @@ export class BlockTree {
     return node.committed ? [] : this.commit(node);
   }
 
-  /** Up to `max` blocks ending at `hex`, oldest first (for a sync response). */
+  /** Up to `max` blocks ending at `hex`, oldest first (for a sync response, a commit proof). */
   chainEndingAt(hex: string, max: number): Block[] {
     const out: Block[] = [];
     let n = this.nodes.get(hex);

@@ -468,16 +468,11 @@ export class Core {
    * could not prove it until the next epoch's second block (on an idle chain, never).
    */
   private commitProof(tip: BlockNode, certified: BlockNode, qc: QuorumCert): CommitProof | undefined {
-    const path: Block[] = [];
-    let n: BlockNode | undefined = certified;
-    while (n !== undefined && n.hex !== tip.hex) {
-      if (n.block === null || n.parentHex === null || path.length > MAX_PROOF_BLOCKS_ABOVE) return undefined;
-      path.push(n.block);
-      n = this.tree.get(n.parentHex);
-    }
-    if (n === undefined) return undefined;
-    const [child, ...above] = path.reverse().map((b) => encode(blockCodec, b));
-    if (child === undefined) return undefined;
+    // `certified` descends from `tip`: the blocks above the tip are the last `count` up to it.
+    const count = Number(certified.height - tip.height);
+    if (count < 1 || count > MAX_PROOF_BLOCKS_ABOVE + 1) return undefined;
+    const [child, ...above] = this.tree.chainEndingAt(certified.hex, count).map((b) => encode(blockCodec, b));
+    if (child === undefined || above.length + 1 !== count) return undefined;
     return { child, above, certificate: encode(quorumCertCodec, qc) };
   }
 
