@@ -4,9 +4,10 @@
 //   watch    every 2 s a validator compares its committed height with its peers' and goes back
 //            to fast sync when it fell more than `behindBlocks` behind, or when it is stuck: its
 //            height has not moved since the last look while peers hold blocks fast sync can
-//            prove (a peer's tip with its commit proof; one block behind, for two looks). The engine cannot fetch those itself when they cross into
-//            an epoch it has not learned (it drops that epoch's messages unread), nor on a quiet
-//            chain where nothing new is proposed. Either way it leaves consensus only once a
+//            prove (a peer's tip too, with its commit proof; one block behind, for two looks).
+//            The engine cannot fetch those itself when they cross into an epoch it has not
+//            learned (it drops that epoch's messages unread), nor on a quiet chain where nothing
+//            new is proposed. Either way it leaves consensus only once a
 //            peer served the blocks it lacks and they passed fast sync's checks (a height is a
 //            claim, a certified run is a proof). A full node syncs on every look (4 a second).
 //   stop     the engine and the watch stop; start again resumes from the stored tip (a shard
