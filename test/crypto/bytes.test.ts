@@ -4,7 +4,7 @@
 // larger buffers too, and round-trip through fromHex.
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { describe, expect, it } from "vitest";
-import { fromHex, shortHex, toHex, toHexThroughBuffer } from "../../crypto/bytes.ts";
+import { fromHex, HexError, shortHex, toHex, toHexThroughBuffer } from "../../crypto/bytes.ts";
 
 describe("toHex", () => {
   it("matches a byte-by-byte encoder, on whole arrays and on views at an offset", () => {
@@ -45,5 +45,47 @@ describe("toHex", () => {
     const first = toHex(Uint8Array.from([1, 2, 3]));
     toHex(Uint8Array.from([0xff, 0xee, 0xdd, 0xcc]));
     expect(first).toBe("010203");
+  });
+});
+
+describe("fromHex", () => {
+  it("decodes either case, with or without 0x, at every length either side of 64 bytes and 1 KiB", () => {
+    expect(fromHex("0x00ff10Ab")).toEqual(Uint8Array.from([0, 255, 16, 171]));
+    expect(fromHex("0X0a")).toEqual(Uint8Array.from([10]));
+    expect(fromHex("")).toEqual(new Uint8Array(0));
+    expect(fromHex("0x")).toEqual(new Uint8Array(0));
+    for (const n of [1, 20, 32, 64, 65, 170, 1024, 1025, 5000]) {
+      const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 151 + n) & 255);
+      const hex = bytesToHex(bytes);
+      expect(fromHex(hex, n)).toEqual(bytes);
+      expect(fromHex(`0x${hex.toUpperCase()}`)).toEqual(bytes);
+    }
+  });
+
+  it("refuses anything that is not whole pairs of hex digits, wherever the bad character is", () => {
+    const good = bytesToHex(Uint8Array.from({ length: 170 }, (_, i) => i));
+    for (const at of [0, 1, 2, 3, 170, 338, 339]) {
+      for (const bad of ["g", "G", " ", "x", "\u0000", "é", "-"]) {
+        if (bad === "x" && at === 1) continue; // "0x" then digits: a prefix, not a bad character
+        const hex = good.slice(0, at) + bad + good.slice(at + 1);
+        expect(() => fromHex(hex), `${JSON.stringify(bad)} at ${at}`).toThrow(HexError);
+      }
+    }
+    expect(() => fromHex("abc")).toThrow(HexError);
+    expect(() => fromHex("0x0")).toThrow(HexError);
+    expect(() => fromHex("00x0")).toThrow(HexError);
+    expect(() => fromHex(" 0a")).toThrow(HexError);
+    expect(() => fromHex("0a\n")).toThrow(HexError);
+  });
+
+  it("checks the length asked for", () => {
+    expect(() => fromHex("00".repeat(31), 32)).toThrow(/expected 32 bytes/);
+    expect(fromHex("00".repeat(32), 32).length).toBe(32);
+  });
+
+  it("returns arrays that later calls do not overwrite", () => {
+    const first = fromHex("aa".repeat(170));
+    fromHex("bb".repeat(170));
+    expect(first.every((b) => b === 0xaa)).toBe(true);
   });
 });
