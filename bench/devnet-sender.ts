@@ -2,6 +2,7 @@
 // to the nodes in turn, without waiting for earlier answers (open loop), the refusals counted by
 // their reason, and those refused for now sent again (devnet-retry.ts).
 import { RefusalRetries } from "./devnet-retry.ts";
+import { JsonPoster } from "./http-post.ts";
 
 /** One JSON-RPC batch carries at most this many calls; a bigger burst is split. */
 export const MAX_CALLS_PER_POST = 100;
@@ -33,6 +34,7 @@ export class LoadSender {
   private readonly refusedForGood: (index: number) => void;
   private readonly retries = new RefusalRetries();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly http = new JsonPoster();
   private next = 0;
 
   constructor(urls: readonly string[], calls: readonly string[], refusedForGood: (index: number) => void) {
@@ -65,11 +67,18 @@ export class LoadSender {
     await Promise.all(this.inFlight);
   }
 
+  /** Closes the connections to the nodes (after settle). */
+  close(): void {
+    this.http.close();
+  }
+
   private async post(url: string, batch: number[]): Promise<void> {
     const body = `[${batch.map((i) => this.calls[i]).join(",")}]`;
     try {
-      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
-      const answers = (await res.json()) as { id: number; error?: { code?: number; data?: { reason?: string } } }[];
+      const answers = JSON.parse(await this.http.post(url, body)) as {
+        id: number;
+        error?: { code?: number; data?: { reason?: string } };
+      }[];
       for (const a of answers) {
         if (a.error === undefined) continue;
         this.rejected++;

@@ -320,6 +320,7 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
       await new Promise((r) => setTimeout(r, 100));
     }
     await sender.settle();
+    sender.close();
     observing = false;
     await observe;
     const cpuAfter = nodeCpu();
