@@ -3,7 +3,7 @@
 // starts at the account nonce. Short by construction (maxPerSender), so a sorted array with
 // binary search is both simple and fast.
 import type { HeapElement } from "./heap.ts";
-import type { PoolTx } from "./pool-tx.ts";
+import { higherPriority, type PoolTx } from "./pool-tx.ts";
 
 export class SenderQueue implements HeapElement {
   readonly key: string;
@@ -19,6 +19,16 @@ export class SenderQueue implements HeapElement {
 
   get length(): number {
     return this.txs.length;
+  }
+
+  /** The transaction of the highest priority (pool-tx.ts); selection ranks an unread queue by it. */
+  get best(): PoolTx | undefined {
+    let best = this.txs[0];
+    for (let i = 1; i < this.txs.length; i++) {
+      const tx = this.txs[i] as PoolTx;
+      if (higherPriority(tx, best as PoolTx)) best = tx;
+    }
+    return best;
   }
 
   /** The highest nonce: the only one of this sender that may be evicted (no hole is left). */

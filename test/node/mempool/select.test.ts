@@ -13,6 +13,10 @@ const describeTx = (bytes: Uint8Array) => {
   return `${addrIndex(senderAddress(t))}:${t.nonce}`;
 };
 const addrIndex = (a: Uint8Array) => [0, 1, 2, 3, 4, 5].find((i) => addr(i).every((b, j) => b === a[j]));
+const senderIndex = (bytes: Uint8Array) => {
+  const a = senderAddress(decodeTransaction(bytes));
+  return Array.from({ length: 60 }, (_, i) => i).find((i) => addr(i).every((b, j) => b === a[j]));
+};
 
 describe("select", () => {
   it("takes the best head across senders, each sender strictly in nonce order", async () => {
@@ -98,6 +102,51 @@ describe("select", () => {
     const byCount = await pool.select({ maxTxs: 2, maxBytes: 1_000_000 }, accounts.reader);
     expect(byCount.map(describeTx)).toEqual(["0:0", "1:0"]);
     expect(await pool.select({ maxTxs: 0, maxBytes: 1_000_000 }, accounts.reader)).toEqual([]);
+  });
+
+  it("reads the accounts of about as many senders as the block takes, best first", async () => {
+    const { pool } = newPool();
+    const accounts = funded(60);
+    okHashes(
+      await pool.add(
+        Array.from({ length: 60 }, (_, i) => txBytes(i, 0n, { tip: BigInt(i) })),
+        accounts.reader,
+        NOW,
+      ),
+    );
+    const read: number[] = [];
+    const counting: AccountReader = (a) => {
+      read.push(Array.from({ length: 60 }, (_, i) => i).find((i) => addr(i).every((b, j) => b === a[j])) ?? -1);
+      return accounts.reader(a);
+    };
+    const out = await pool.select({ maxTxs: 5, maxBytes: 1_000_000 }, counting);
+    expect(out.map((b) => senderIndex(b))).toEqual([59, 58, 57, 56, 55]);
+    // Before, every one of the 60 senders' accounts was read for a block of 5.
+    expect(read).toEqual([59, 58, 57, 56, 55]);
+  });
+
+  it("charges a sponsor that also sends from one balance, whichever it is first read as", async () => {
+    const { pool } = newPool();
+    const fee = signedTx(0, 0n, { sponsor: 5 }).fee;
+    const accounts = funded(5);
+    // Account 5 can pay three fees (its transfers move 1 unit each, hence the 2 spare units).
+    accounts.set(addr(5), { balance: 3n * fee + 2n });
+    okHashes(
+      await pool.add(
+        [
+          txBytes(0, 0n, { sponsor: 5, tip: 0n }),
+          txBytes(1, 0n, { sponsor: 5, tip: 0n }),
+          txBytes(5, 0n, { amount: 1n }),
+          txBytes(5, 1n, { amount: 1n }),
+        ],
+        accounts.reader,
+        NOW,
+      ),
+    );
+    const out = await pool.select(LIMITS, accounts.reader);
+    // Three fees in all: the sponsored two and 5's own nonce 0 (the order reading every
+    // account first gave too); its nonce 1 finds the shared balance spent.
+    expect(out.map(describeTx)).toEqual(["0:0", "1:0", "5:0"]);
   });
 
   it("returns transactions that execute as a valid block on the state it read", async () => {
