@@ -129,24 +129,26 @@ describe("quorum certificates", () => {
   });
 });
 
-describe("a leader with nothing to propose", () => {
-  test("announces the QC it formed, once; the others adopt it and move to its round", () => {
+describe("a leader that forms a QC", () => {
+  test("announces it at once, ahead of its commit and its payload request, and only once", () => {
     const fx = fixture(4);
     const { e, me, b1 } = leaderOfRound2(fx);
     const [x, y, z] = [0, 1, 2, 3].filter((i) => i !== me) as [number, number, number];
     const data = voteData(b1);
     e.handle(msg(fx, x, voteBytes(makeVote(fx, x, data))));
-    e.handle(msg(fx, y, voteBytes(makeVote(fx, y, data))));
+    const formed = e.handle(msg(fx, y, voteBytes(makeVote(fx, y, data))));
     expect(e.status().round).toBe(2n);
-
-    const out = e.handle({ kind: "no-payload", round: 2n });
-    const broadcasts = actionsOfKind(out, "broadcast");
-    const [announced, ...more] = sentOfKind(out, "certificate");
-    expect(broadcasts).toHaveLength(1);
+    const [announced, ...more] = sentOfKind(formed, "certificate");
     expect(more).toEqual([]);
     expect(announced?.to).toBeNull();
     expect(announced?.message.qc.round).toBe(1n);
     expect(announced?.message.qc.blockHash).toEqual(b1.hash);
+    const broadcastAt = formed.findIndex((a) => a.kind === "broadcast");
+    expect(broadcastAt).toBe(0);
+    expect(formed.findIndex((a) => a.kind === "request-payload")).toBeGreaterThan(broadcastAt);
+    const bytes = (formed[broadcastAt] as { bytes: Uint8Array }).bytes;
+
+    // With nothing to propose it has nothing more to announce.
     expect(sentOfKind(e.handle({ kind: "no-payload", round: 2n }), "certificate")).toEqual([]);
     // Not a round it is asked to propose in: refused, nothing sent.
     expect(e.handle({ kind: "no-payload", round: 3n })).toEqual([]);
@@ -160,7 +162,7 @@ describe("a leader with nothing to propose", () => {
     other.handle(msg(fx, leaderIndex(fx, 1n), proposalBytes(fx, b1)));
     other.handle({ kind: "payload-verdict", blockHash: b1.hash, valid: true });
     expect(other.status().round).toBe(1n);
-    other.handle(msg(fx, me, (broadcasts[0] as { bytes: Uint8Array }).bytes));
+    other.handle(msg(fx, me, bytes));
     expect(other.status().highQcRound).toBe(1n);
     expect(other.status().round).toBe(2n);
   });

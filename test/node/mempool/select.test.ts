@@ -2,6 +2,7 @@
 // fees payable at every step, and the limits. What it returns must execute as a valid block.
 import { describe, expect, it } from "vitest";
 import type { AccountReader } from "../../../node/mempool/index.ts";
+import { READ_CHUNK } from "../../../node/mempool/select.ts";
 import { decodeTransaction, executeBlock, senderAddress } from "../../../vm/index.ts";
 import { account, fundedState } from "../../vm/helpers.ts";
 import { Accounts, addr, CHAIN, funded, newPool, okHashes, params, signedTx, txBytes } from "./helpers.ts";
@@ -13,9 +14,9 @@ const describeTx = (bytes: Uint8Array) => {
   return `${addrIndex(senderAddress(t))}:${t.nonce}`;
 };
 const addrIndex = (a: Uint8Array) => [0, 1, 2, 3, 4, 5].find((i) => addr(i).every((b, j) => b === a[j]));
-const senderIndex = (bytes: Uint8Array) => {
+const senderIndex = (bytes: Uint8Array, senders = 6) => {
   const a = senderAddress(decodeTransaction(bytes));
-  return Array.from({ length: 60 }, (_, i) => i).find((i) => addr(i).every((b, j) => b === a[j]));
+  return Array.from({ length: senders }, (_, i) => i).find((i) => addr(i).every((b, j) => b === a[j]));
 };
 
 describe("select", () => {
@@ -104,25 +105,30 @@ describe("select", () => {
     expect(await pool.select({ maxTxs: 0, maxBytes: 1_000_000 }, accounts.reader)).toEqual([]);
   });
 
-  it("reads the accounts of about as many senders as the block takes, best first", async () => {
+  it("reads accounts a chunk of senders at a time, as far as the block reaches", async () => {
+    const n = READ_CHUNK + 44;
     const { pool } = newPool();
-    const accounts = funded(60);
+    const accounts = funded(n);
     okHashes(
       await pool.add(
-        Array.from({ length: 60 }, (_, i) => txBytes(i, 0n, { tip: BigInt(i) })),
+        Array.from({ length: n }, (_, i) => txBytes(i, 0n, { tip: BigInt(i) })),
         accounts.reader,
         NOW,
       ),
     );
-    const read: number[] = [];
+    let reads = 0;
     const counting: AccountReader = (a) => {
-      read.push(Array.from({ length: 60 }, (_, i) => i).find((i) => addr(i).every((b, j) => b === a[j])) ?? -1);
+      reads++;
       return accounts.reader(a);
     };
     const out = await pool.select({ maxTxs: 5, maxBytes: 1_000_000 }, counting);
-    expect(out.map((b) => senderIndex(b))).toEqual([59, 58, 57, 56, 55]);
-    // Before, every one of the 60 senders' accounts was read for a block of 5.
-    expect(read).toEqual([59, 58, 57, 56, 55]);
+    expect(out.map((b) => senderIndex(b, n))).toEqual([n - 1, n - 2, n - 3, n - 4, n - 5]);
+    // Before, every sender's account was read for a block of 5.
+    expect(reads).toBe(READ_CHUNK);
+    // A block that takes them all reads them all, once each.
+    reads = 0;
+    expect(await pool.select(LIMITS, counting)).toHaveLength(n);
+    expect(reads).toBe(n);
   });
 
   it("charges a sponsor that also sends from one balance, whichever it is first read as", async () => {
