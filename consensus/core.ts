@@ -598,9 +598,10 @@ export class Core {
   }
 
   /**
-   * The leader of `round` has nothing to propose yet. Its highest QC, formed from the votes sent
-   * to it, commits the parent of the block it certifies (2-chain); the others learn it only
-   * from this leader's proposal, which may be long in coming, so it announces the QC now, once.
+   * The leader of `round` has nothing to propose yet. Its highest QC commits the parent of the
+   * block it certifies (2-chain); the others learn it only from this leader's proposal, which
+   * may be long in coming, so it announces the QC now, once. A QC it formed itself went out
+   * when it formed (onVote); this covers one that reached it another way (a TC's, a timeout's).
    */
   private announceHighQc(round: bigint): void {
     const qc = this.pendingPlan(round).qc;
