@@ -6,7 +6,11 @@ import { Agent, request } from "node:http";
 
 export class JsonPoster {
   // No cap on sockets: the load is open loop, so a batch must not queue behind an unanswered one.
-  private readonly agent = new Agent({ keepAlive: true });
+  // A timeout, so that Node's agent closes an idle socket a second before the server's
+  // `Keep-Alive: timeout=5` hint says the server will: without one it keeps idle sockets
+  // forever, reuses first the one freed last, and so sent a burst down a socket left idle for
+  // more than 5 s that the server was closing at that moment (ECONNRESET, the batch lost).
+  private readonly agent = new Agent({ keepAlive: true, timeout: 30_000 });
 
   /**
    * POSTs `body` (JSON) to `url` and resolves with the answer's text whatever its status: a
