@@ -47,19 +47,6 @@ export interface LevelKvOptions {
 
 type Db = Level<Uint8Array, Uint8Array>;
 
-/**
- * LevelDB's defaults (a 4 MiB write buffer, 2 MiB table files) suit small databases. A loaded
- * validator writes a few MB a second (blocks, receipts, state nodes): with the defaults it
- * filled a write buffer every second or two, and flushing and compacting those small tables
- * was most of its libuv threads' work. With these, the 4-validator devnet at 2,400 tx/s spent
- * 0.657-0.683 ms of CPU per transaction against 0.678-0.726 (five runs each, alternating;
- * three of the five also without Snappy compression, which made no difference, so it stays
- * on). The buffer is at most this much memory (twice while one is flushed) and log to replay
- * on a restart.
- */
-const WRITE_BUFFER_BYTES = 32 * 1024 * 1024;
-const MAX_FILE_BYTES = 16 * 1024 * 1024;
-
 export class LevelKv implements KvStore {
   readonly path: string;
   private readonly db: Db;
@@ -74,11 +61,7 @@ export class LevelKv implements KvStore {
   static async open(path: string, opts: LevelKvOptions = {}): Promise<LevelKv> {
     const db: Db = new Level<Uint8Array, Uint8Array>(path, { keyEncoding: "view", valueEncoding: "view" });
     try {
-      await db.open({
-        createIfMissing: opts.createIfMissing ?? true,
-        writeBufferSize: WRITE_BUFFER_BYTES,
-        maxFileSize: MAX_FILE_BYTES,
-      });
+      await db.open({ createIfMissing: opts.createIfMissing ?? true });
     } catch (e) {
       throw openError(path, e);
     }
