@@ -57,13 +57,20 @@ export function percentile(sorted: readonly number[], p: number): number | null 
 }
 
 /**
- * The latencies a step is judged on as it ends: its samples sent at least a second before the
- * end, sorted, with the refused and the still pending (`pendingAt`) ones as Infinity (late).
+ * The latencies a step is judged on as it ends: those of its samples sent at least a second
+ * before the end (and that `sentIn` keeps), sorted, with the refused and the still pending
+ * (`pendingAt`) ones as Infinity (late).
  */
-function judgedLatencies(s: StepSamples, pendingAt: readonly number[], stepEnd: number): number[] {
+function judgedLatencies(
+  s: StepSamples,
+  pendingAt: readonly number[],
+  stepEnd: number,
+  sentIn: (at: number) => boolean = () => true,
+): number[] {
   const cutoff = stepEnd - 1000;
-  const judged = s.finalized.filter((f) => f.at <= cutoff).map((f) => f.ms);
-  for (const at of [...pendingAt, ...s.refusedAt]) if (at <= cutoff) judged.push(Infinity);
+  const keep = (at: number) => at <= cutoff && sentIn(at);
+  const judged = s.finalized.filter((f) => keep(f.at)).map((f) => f.ms);
+  for (const at of [...pendingAt, ...s.refusedAt]) if (keep(at)) judged.push(Infinity);
   return judged.sort((a, b) => a - b);
 }
 
@@ -82,17 +89,39 @@ function behind(judged: readonly number[]): boolean {
 }
 
 /**
- * How a step looked as it ended, for the search (devnet-search.ts): behind (fellBehind), or
- * comfortable when the median of the same samples was at most `comfortMs`, or else it held.
+ * Whether the median grew across a step: the second half's above 1.5 x the first's + 100 ms.
+ * The rule of StepResult.kept_up, which the search's verdict (judgeStep) applies too.
+ */
+export function medianGrew(firstHalf: number, secondHalf: number): boolean {
+  return secondHalf > firstHalf * 1.5 + 100;
+}
+
+/**
+ * How a step looked as it ended, for the search (devnet-search.ts): behind when it fell behind
+ * (fellBehind) or when its median grew from the step's first half to the samples judged in its
+ * second (medianGrew, with the late ones as Infinity), as the figures will count it; otherwise
+ * comfortable when the median of the judged samples was at most `comfortMs`, or else it held.
+ * Without the growth rule the search grew the rate after a step the figures then counted as
+ * behind, and spent its last step on a rate sure to fail instead of bisecting.
  */
 export function judgeStep(
   s: StepSamples,
   pendingAt: readonly number[],
-  stepEnd: number,
+  step: { start: number; end: number },
   comfortMs: number,
 ): StepVerdict {
-  const judged = judgedLatencies(s, pendingAt, stepEnd);
+  const judged = judgedLatencies(s, pendingAt, step.end);
   if (behind(judged)) return "behind";
+  const middle = (step.start + step.end) / 2;
+  const early = percentile(
+    judgedLatencies(s, pendingAt, step.end, (at) => at < middle),
+    50,
+  );
+  const late = percentile(
+    judgedLatencies(s, pendingAt, step.end, (at) => at >= middle),
+    50,
+  );
+  if (early !== null && late !== null && medianGrew(early, late)) return "behind";
   const median = percentile(judged, 50);
   return median !== null && median <= comfortMs ? "comfortable" : "held";
 }
@@ -121,7 +150,7 @@ export function summarizeStep(step: {
     );
   const p50 = percentile(sorted, 50);
   const [early, late] = [half(true), half(false)];
-  const stable = early !== null && late !== null && late <= early * 1.5 + 100;
+  const stable = early !== null && late !== null && !medianGrew(early, late);
   return {
     offered_tps: step.offered,
     tps: Math.round(step.finalizedTxs / step.seconds),

@@ -294,7 +294,7 @@ export async function runDevnetBench(opts: DevnetBenchOptions): Promise<DevnetBe
       }
       const k = step;
       const pendingAt = [...submittedAt.values()].filter((s) => s.step === k).map((s) => s.at);
-      const verdict = judgeStep(samples[k] as StepSamples, pendingAt, stepEnd, opts.comfortMs);
+      const verdict = judgeStep(samples[k] as StepSamples, pendingAt, { start, end: stepEnd }, opts.comfortMs);
       nextRate = search.next(verdict);
       if (nextRate !== null && verdict === "behind") {
         // The next step is judged on its own only once this one's backlog has cleared.

@@ -107,12 +107,13 @@ describe("devnet benchmark steps", () => {
 
 describe("judging a step as it ends, for the search", () => {
   const end = START + 5000;
+  const window = { start: START, end };
   test("comfortable within the median it is given, held above it, behind when most are late", () => {
     expect(
       judgeStep(
         step(() => 400),
         [],
-        end,
+        window,
         500,
       ),
     ).toBe("comfortable");
@@ -120,7 +121,7 @@ describe("judging a step as it ends, for the search", () => {
       judgeStep(
         step(() => 700),
         [],
-        end,
+        window,
         500,
       ),
     ).toBe("held");
@@ -128,7 +129,7 @@ describe("judging a step as it ends, for the search", () => {
       judgeStep(
         step(() => 1500),
         [],
-        end,
+        window,
         500,
       ),
     ).toBe("behind");
@@ -137,13 +138,62 @@ describe("judging a step as it ends, for the search", () => {
   test("samples still pending or refused count as late", () => {
     // 30 samples final at 400 ms; with 50 pending most are late, with 30 the median is.
     const s: StepSamples = {
-      finalized: Array.from({ length: 30 }, (_, i) => ({ at: START + i * 50, ms: 400 })),
+      finalized: Array.from({ length: 30 }, (_, i) => ({ at: START + i * 40, ms: 400 })),
       refusedAt: [],
     };
-    const pending = Array.from({ length: 50 }, (_, i) => START + 1500 + i * 50);
-    expect(judgeStep(s, pending, end, 500)).toBe("behind");
-    expect(judgeStep(s, pending.slice(0, 30), end, 500)).toBe("held");
-    expect(judgeStep({ ...s, refusedAt: pending.slice(0, 30) }, [], end, 500)).toBe("held");
-    expect(judgeStep(s, pending.slice(0, 5), end, 500)).toBe("comfortable");
+    // 30 of them sent in the step's first half (the second then has none to judge).
+    const pending = Array.from({ length: 50 }, (_, i) => START + 1200 + i * 40);
+    expect(judgeStep(s, pending, window, 500)).toBe("behind");
+    expect(judgeStep(s, pending.slice(0, 30), window, 500)).toBe("held");
+    expect(judgeStep({ ...s, refusedAt: pending.slice(0, 30) }, [], window, 500)).toBe("held");
+    expect(judgeStep(s, pending.slice(0, 5), window, 500)).toBe("comfortable");
+  });
+
+  test("a median that grows across the step counts as behind, as the figures will count it", () => {
+    // 300 ms in the first half, 900 in the second: under a second, yet a queue building up.
+    const growing = step((i) => (i < 50 ? 300 : 900));
+    expect(fellBehind(growing, [], end)).toBe(false);
+    expect(judgeStep(growing, [], window, 500)).toBe("behind");
+    expect(
+      summarizeStep({
+        offered: 900,
+        finalizedTxs: 4500,
+        seconds: 5,
+        startedAt: START,
+        samples: growing,
+        unfinalized: 0,
+      }).kept_up,
+    ).toBe(false);
+    // 300 then 500 (within 1.5 x 300 + 100) held; 500 then 300 (a cold start) too.
+    expect(
+      judgeStep(
+        step((i) => (i < 50 ? 300 : 500)),
+        [],
+        window,
+        250,
+      ),
+    ).toBe("held");
+    expect(
+      judgeStep(
+        step((i) => (i < 50 ? 500 : 300)),
+        [],
+        window,
+        250,
+      ),
+    ).toBe("held");
+  });
+
+  test("the second half is judged on its samples sent a second before the end, the pending ones late", () => {
+    // The first half final at 300 ms; of the second half's judged samples (sent 2.5-4 s), the
+    // ones sent from 3 s on still pending: more than half of them, so its median is late.
+    const s: StepSamples = {
+      finalized: Array.from({ length: 60 }, (_, i) => ({ at: START + i * 50, ms: 300 })),
+      refusedAt: [],
+    };
+    const pending = Array.from({ length: 40 }, (_, i) => START + 3000 + i * 50);
+    expect(judgeStep(s, pending, window, 500)).toBe("behind");
+    // Sent after the cutoff (4 s on), pending samples are not judged yet.
+    const lateOnly = pending.filter((at) => at > end - 1000);
+    expect(judgeStep(s, lateOnly, window, 500)).toBe("comfortable");
   });
 });
