@@ -6,6 +6,7 @@
 // a value older than the last commit.
 import { toHex } from "../../crypto/index.ts";
 import { type Account, accountKey, decodeAccount, StateBucket } from "../../vm/index.ts";
+import { evictOldest } from "../evict-oldest.ts";
 import { readCommittedAccount } from "./committed-reader.ts";
 import type { StateWrite } from "./recording-state.ts";
 
@@ -27,7 +28,7 @@ export class CommittedAccountCache {
     const generation = this.generation;
     const account = await readCommittedAccount(this.kv, address);
     if (generation === this.generation) {
-      if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+      if (this.entries.size >= MAX_ENTRIES) evictOldest(this.entries);
       this.entries.set(id, account);
     }
     return account;

@@ -13,6 +13,7 @@
 // Waits are bounded too: a validator signing proposals by the thousand (for rounds that never
 // come) must not hold gossip's validation slots, which transactions share; past the bound a
 // proposal is not waited for, and so not forwarded.
+import { evictOldest } from "../evict-oldest.ts";
 
 const RECENT_VERDICTS = 256;
 /** Blocks waited on at once; a live chain has a few (observers that never validate: ~20). */
@@ -46,7 +47,7 @@ export class BlockVerdicts {
 
   /** This node's validation of a proposed block finished. */
   judged(hashHex: string, valid: boolean): void {
-    if (this.recent.size >= RECENT_VERDICTS) this.recent.delete(this.recent.keys().next().value as string);
+    if (this.recent.size >= RECENT_VERDICTS) evictOldest(this.recent);
     this.recent.set(hashHex, valid);
     const list = this.waiting.get(hashHex);
     if (list === undefined) return;

@@ -3,6 +3,7 @@
 // admitted to the mempool, and mode changes. It also keeps the index of transactions in
 // executed but uncommitted blocks, so "included" can be answered without scanning blocks.
 import { toHex } from "../../crypto/index.ts";
+import { evictOldest } from "../evict-oldest.ts";
 import type { CommittedInfo, ExecutedBlock } from "./executor.ts";
 
 export type ChainEvent =
@@ -38,7 +39,7 @@ export class ChainEvents {
 
   executed(hash: Uint8Array, block: ExecutedBlock): void {
     block.receipts.forEach((r, index) => {
-      if (this.included.size >= MAX_INCLUDED) this.included.delete(this.included.keys().next().value as string);
+      if (this.included.size >= MAX_INCLUDED) evictOldest(this.included);
       this.included.set(toHex(r.txHash), {
         height: block.height,
         blockHash: hash,

@@ -14,6 +14,7 @@ import {
 import { publicKeyOf as publicKeyOfSecret, toHex } from "../../crypto/index.ts";
 import type { ShardHeader } from "../../shard/header.ts";
 import { transactionHash } from "../../vm/index.ts";
+import { evictOldest } from "../evict-oldest.ts";
 import { type AccountReader, type AddResult, defaultMempoolOptions, Mempool } from "../mempool/index.ts";
 import { FastSync } from "../sync/fast-sync.ts";
 import { SyncProgress } from "../sync/progress.ts";
@@ -353,7 +354,7 @@ export class ChainRunner {
   private noteSeen(hash: Uint8Array, now: number): void {
     const hex = toHex(hash);
     if (this.seenAt.has(hex)) return;
-    if (this.seenAt.size >= 4096) this.seenAt.delete(this.seenAt.keys().next().value as string);
+    if (this.seenAt.size >= 4096) evictOldest(this.seenAt);
     this.seenAt.set(hex, now);
   }
 

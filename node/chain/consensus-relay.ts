@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto";
 import { blockHash, decodeMessage, encodeMessage, type Message, type PayloadDigest } from "../../consensus/index.ts";
 import { toHex } from "../../crypto/index.ts";
+import { evictOldest } from "../evict-oldest.ts";
 import type { Verdict } from "../net/interface.ts";
 import type { ChainTip } from "./block-store.ts";
 import { BlockVerdicts } from "./block-verdicts.ts";
@@ -107,8 +108,7 @@ export class ConsensusRelay {
       for (const peer of this.m.network.peers()) if (this.m.validatorIds.has(peer)) this.sendTo(peer, bytes);
       return;
     }
-    if (this.published.size >= REMEMBERED_BROADCASTS)
-      this.published.delete(this.published.values().next().value as string);
+    if (this.published.size >= REMEMBERED_BROADCASTS) evictOldest(this.published);
     this.published.add(id);
     void this.m.network.publish(this.m.topic, bytes).catch(() => {});
   }

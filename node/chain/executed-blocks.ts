@@ -6,6 +6,7 @@ import { toHex } from "../../crypto/index.ts";
 import type { ShardBlockPayload } from "../../shard/body.ts";
 import type { CrossReceipt } from "../../vm/cross-shard/receipt.ts";
 import type { Receipt, StateLayer } from "../../vm/index.ts";
+import { evictOldest } from "../evict-oldest.ts";
 import type { StateWrite } from "./recording-state.ts";
 
 export interface ExecutedBlock {
@@ -100,7 +101,7 @@ export class ExecutedBlocks {
   rememberBuilt(payloadHashHex: string, block: ExecutedBlock): void {
     this.builtByPayload.set(payloadHashHex, block);
     if (this.builtByPayload.size > MAX_BUILT) {
-      this.builtByPayload.delete(this.builtByPayload.keys().next().value as string);
+      evictOldest(this.builtByPayload);
     }
   }
 

@@ -7,6 +7,7 @@
 // the leaders proposing until they are final everywhere, which takes one block more than here:
 // the certificate that commits them on the leader reaches the others in its next proposal.
 import { toHex } from "../../crypto/index.ts";
+import { evictOldest } from "../evict-oldest.ts";
 import type { Mempool } from "../mempool/mempool.ts";
 import { readAccount } from "./account-reader.ts";
 import type { HostLogger } from "./consensus-host.ts";
@@ -105,7 +106,7 @@ export class Proposer {
   blockSeen(hash: Uint8Array, nowMs: number): void {
     const hex = toHex(hash);
     if (!this.seen.has(hex)) {
-      if (this.seen.size >= 1024) this.seen.delete(this.seen.keys().next().value as string);
+      if (this.seen.size >= 1024) evictOldest(this.seen);
       this.seen.set(hex, nowMs);
     }
     if (hex === this.awaitedParent) {

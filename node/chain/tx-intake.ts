@@ -5,6 +5,7 @@
 // the pool holds more than the chain can carry soon (see saturated()).
 import { type SignedItem, toHex } from "../../crypto/index.ts";
 import type { VmParams } from "../../vm/index.ts";
+import { evictOldest } from "../evict-oldest.ts";
 import { type AccountReader, type AddResult, type Mempool, MempoolError, MempoolErrorCode } from "../mempool/index.ts";
 import { type Candidate, screen } from "../mempool/screen.ts";
 import { badSignatures } from "../mempool/signatures.ts";
@@ -188,7 +189,7 @@ export class TxIntake {
   }
 
   private rememberVerified(hash: Uint8Array): void {
-    if (this.verified.size >= VERIFIED_CACHE) this.verified.delete(this.verified.values().next().value as string);
+    if (this.verified.size >= VERIFIED_CACHE) evictOldest(this.verified);
     this.verified.add(toHex(hash));
   }
 }

@@ -1,6 +1,7 @@
 // A bounded set of transaction hashes, oldest forgotten first. Holds what left the pool because
 // a block included it (or made its nonce obsolete), so a replay of it is refused by a lookup,
 // before any account read or signature check.
+import { evictOldest } from "../evict-oldest.ts";
 
 export class RecentHashes {
   private readonly capacity: number;
@@ -18,9 +19,6 @@ export class RecentHashes {
   add(key: string): void {
     if (this.keys.has(key)) return;
     this.keys.add(key);
-    if (this.keys.size > this.capacity) {
-      const oldest = this.keys.values().next().value as string;
-      this.keys.delete(oldest);
-    }
+    if (this.keys.size > this.capacity) evictOldest(this.keys);
   }
 }

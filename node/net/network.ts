@@ -32,6 +32,7 @@ import { PeerScores } from "./peer-score.ts";
 import "./frame-reader-drain.ts";
 import "./connection-writes.ts";
 import "./yamux-window.ts";
+import { evictOldest } from "../evict-oldest.ts";
 import { type RequestOptions, StreamProtocols } from "./stream-protocols.ts";
 
 type Services = { identify: Identify; ping: Ping; pubsub: GossipSub };
@@ -284,10 +285,7 @@ export class Network {
     if (event === "disconnect") {
       this.departedPeers.add(peer);
       // Bounded against a stream of throwaway identities: the oldest departures go first.
-      if (this.departedPeers.size > MAX_DEPARTED_PEERS) {
-        const oldest = this.departedPeers.values().next().value;
-        if (oldest !== undefined) this.departedPeers.delete(oldest);
-      }
+      if (this.departedPeers.size > MAX_DEPARTED_PEERS) evictOldest(this.departedPeers);
     }
     this.log.debug({ peer }, event === "connect" ? "peer connected" : "peer disconnected");
     for (const listener of this.peerListeners) {

@@ -21,6 +21,7 @@ import type { BlockStore, ChainTip } from "../chain/block-store.ts";
 import { ChainError, ChainErrorCode } from "../chain/errors.ts";
 import type { KnownBlock } from "../chain/executor.ts";
 import type { StagedKv } from "../chain/staged-kv.ts";
+import { evictOldest } from "../evict-oldest.ts";
 import type { BeaconView } from "./beacon-view.ts";
 
 export interface BeaconCommitted {
@@ -126,7 +127,7 @@ export class BeaconExecutor implements BlockExecutor<BeaconCommitted> {
     });
     const result = this.apply(parentResult, toHex(parent), height, proposer, payload);
     this.built.set(toHex(sha256(payload)), { parentHex: toHex(parent), height, result });
-    if (this.built.size > 16) this.built.delete(this.built.keys().next().value as string);
+    if (this.built.size > 16) evictOldest(this.built);
     return payload;
   }
 
@@ -256,7 +257,7 @@ export class BeaconExecutor implements BlockExecutor<BeaconCommitted> {
   }
 
   private remember(hex: string, r: Applied): void {
-    if (this.results.size >= MAX_RESULTS) this.results.delete(this.results.keys().next().value as string);
+    if (this.results.size >= MAX_RESULTS) evictOldest(this.results);
     this.results.set(hex, r);
   }
 }

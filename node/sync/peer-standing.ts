@@ -10,6 +10,7 @@
 // costs no wait, and each such answer is penalized until the peer scores ban it. The penalties
 // and bans are separate: this only decides whom to ask, so a loaded honest peer is asked again
 // after a short wait.
+import { evictOldest } from "../evict-oldest.ts";
 
 export interface PeerStandingOptions {
   firstBackoffMs: number;
@@ -80,7 +81,7 @@ export class SyncPeerStanding {
       before === undefined ? this.opts.firstBackoffMs : Math.min(2 * before.waitMs, this.opts.maxBackoffMs);
     // Re-inserted, so the map's order is the order of last failure and the oldest goes first.
     this.failures.delete(peer);
-    if (this.failures.size >= this.opts.maxPeers) this.failures.delete(this.failures.keys().next().value as string);
+    if (this.failures.size >= this.opts.maxPeers) evictOldest(this.failures);
     this.failures.set(peer, { count: (before?.count ?? 0) + 1, waitMs, until: this.now() + waitMs });
   }
 }
