@@ -100,9 +100,7 @@ export class ExecutedBlocks {
   /** A block this node built, under the hex of its payload's hash. */
   rememberBuilt(payloadHashHex: string, block: ExecutedBlock): void {
     this.builtByPayload.set(payloadHashHex, block);
-    if (this.builtByPayload.size > MAX_BUILT) {
-      evictOldest(this.builtByPayload);
-    }
+    if (this.builtByPayload.size > MAX_BUILT) evictOldest(this.builtByPayload);
   }
 
   /** The built block with this payload hash, now proposed as `hex` in `round`; undefined if unknown. */
