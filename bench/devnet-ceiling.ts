@@ -1,45 +1,48 @@
 // The devnet benchmark's ceiling: what signature checking alone allows on this machine. Every
 // validator must verify every transaction once, so with C cores and V validators the network
-// cannot finalize more than C x (single-core native verifies per second) / V transactions per
-// second. Measured in the same run, before the network starts, with the verifier the validators
-// use (verifyNative: libsodium, or OpenSSL where it cannot load), so that a faster verifier
-// raises the ceiling with the throughput it buys rather than inflating the efficiency.
+// cannot finalize more than C x (single-core verifies per second) / V transactions per second.
+// Measured in the same run, before the network starts, twice:
 //
-// The same ceiling with node:crypto's OpenSSL verifier (the "native" verifier of the project's
-// stack until libsodium replaced it on the hot path) is measured beside it and reported apart,
-// so that a reader can read the run against either yardstick; `ceiling_tps` and `efficiency`
-// stay those of the verifier the validators use.
+// - The yardstick (`ceiling_tps`, `efficiency`): issue 5 defines the ceiling with "single-core
+//   native ed25519 verifies per second", and the project's stack names Node's native
+//   `node:crypto` ed25519 (OpenSSL) as that verifier. A fixed yardstick, so that a faster node,
+//   by any means, shows as a higher efficiency.
+// - The validators' own verifier (`verifier_ceiling_tps`, `verifier_efficiency`): verifyNative,
+//   libsodium where its binding loads (twice OpenSSL's rate here), else OpenSSL. This is the
+//   bound the network really has, and the search places its steps under it; against it the
+//   efficiency says how close the node comes to doing nothing but its checks.
 import { availableParallelism } from "node:os";
 import { type NativeVerifierName, nativeVerifier, verifyNative, verifyOpenssl } from "../crypto/index.ts";
 import { makeSignedPool, measure } from "./util.ts";
 
 export interface Ceiling {
   cores: number;
-  /** Single-thread `verifyNative` per second: 4,096 signatures from 64 signers, keys cached. */
-  nativePerS: number;
+  /** Single-thread node:crypto (OpenSSL) verifies per second: 4,096 signatures from 64 signers, keys cached. */
+  yardstickPerS: number;
+  /** cores x yardstickPerS / validators. */
+  yardstickTps: number;
   /** The library behind verifyNative in this process (and in the validators it starts). */
   verifier: NativeVerifierName;
-  tps: number;
-  /** Single-thread verifyOpenssl per second, measured the same way. */
-  opensslPerS: number;
-  /** The ceiling with that rate. */
-  opensslTps: number;
+  /** Single-thread verifyNative per second, measured the same way. */
+  verifierPerS: number;
+  /** cores x verifierPerS / validators: the most the network can finalize. */
+  verifierTps: number;
 }
 
 export async function measureCeiling(validators: number): Promise<Ceiling> {
   const pool = makeSignedPool(4096, 64);
   const cores = availableParallelism();
-  const nativePerS = await verifiesPerSecond("native verify", pool, verifyNative);
-  // With OpenSSL as the native verifier the two are one function: measured once.
-  const opensslPerS =
-    nativeVerifier === "openssl" ? nativePerS : await verifiesPerSecond("openssl verify", pool, verifyOpenssl);
+  const yardstickPerS = await verifiesPerSecond("node:crypto verify", pool, verifyOpenssl);
+  // With OpenSSL as the validators' verifier the two are one function: measured once.
+  const verifierPerS =
+    nativeVerifier === "openssl" ? yardstickPerS : await verifiesPerSecond("native verify", pool, verifyNative);
   return {
     cores,
-    nativePerS,
+    yardstickPerS,
+    yardstickTps: (cores * yardstickPerS) / validators,
     verifier: nativeVerifier,
-    tps: (cores * nativePerS) / validators,
-    opensslPerS,
-    opensslTps: (cores * opensslPerS) / validators,
+    verifierPerS,
+    verifierTps: (cores * verifierPerS) / validators,
   };
 }
 

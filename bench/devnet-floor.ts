@@ -1,10 +1,12 @@
-// What the devnet's efficiency could be at best on this machine, measured in the same run.
+// What the devnet's efficiency against its own verifier could be at best on this machine,
+// measured in the same run.
 //
-// The ceiling (`ceiling_tps`) counts one signature check per transaction per validator and
-// nothing else. Every validator also has to execute each transaction and commit its writes, so
-// even a node whose networking, mempool, consensus and storage cost nothing would reach only
+// The validators' ceiling (`verifier_ceiling_tps`) counts one signature check per transaction
+// per validator, with the verifier they run, and nothing else. Every validator also has to
+// execute each transaction and commit its writes, so even a node whose networking, mempool,
+// consensus and storage cost nothing would reach only
 //   verify_us / (verify_us + execute_us + commit_us)
-// of the ceiling. This runs one block of distinct-sender transfers through the VM in this
+// of that ceiling. This runs one block of distinct-sender transfers through the VM in this
 // process (state in memory, signatures marked as already checked, since the ceiling counts
 // them) and reports that bound, so a reader can tell the cost of the VM from the cost of the
 // node around it.
@@ -19,12 +21,15 @@ export interface ExecutionFloor {
   execute_us_per_tx: number;
   /** Committing the block's writes to the state tree, per transfer, median run. */
   commit_us_per_tx: number;
-  /** verify / (verify + execute + commit), with the run's native verification time. */
-  efficiency_bound: number;
+  /**
+   * verify / (verify + execute + commit), with the validators' verifier: the most
+   * `verifier_efficiency` could be.
+   */
+  verifier_efficiency_bound: number;
 }
 
 export async function measureExecutionFloor(
-  nativeVerifiesPerS: number,
+  verifierVerifiesPerS: number,
   opts: { txs: number; runs: number; warmup: number } = { txs: 2000, runs: 5, warmup: 3 },
 ): Promise<ExecutionFloor> {
   const prepared = prepareUbnBlock(opts.txs);
@@ -58,10 +63,10 @@ export async function measureExecutionFloor(
   }
   const executeUs = median(execute);
   const commitUs = median(commit);
-  const verifyUs = 1e6 / nativeVerifiesPerS;
+  const verifyUs = 1e6 / verifierVerifiesPerS;
   return {
     execute_us_per_tx: Math.round(executeUs * 10) / 10,
     commit_us_per_tx: Math.round(commitUs * 10) / 10,
-    efficiency_bound: Math.round((verifyUs / (verifyUs + executeUs + commitUs)) * 100) / 100,
+    verifier_efficiency_bound: Math.round((verifyUs / (verifyUs + executeUs + commitUs)) * 100) / 100,
   };
 }

@@ -6,13 +6,13 @@ describe("execution floor of the devnet bench", () => {
     const floor = await measureExecutionFloor(8000, { txs: 50, runs: 1, warmup: 0 });
     expect(floor.execute_us_per_tx).toBeGreaterThan(0);
     expect(floor.commit_us_per_tx).toBeGreaterThan(0);
-    expect(floor.efficiency_bound).toBeGreaterThan(0);
-    expect(floor.efficiency_bound).toBeLessThan(1);
+    expect(floor.verifier_efficiency_bound).toBeGreaterThan(0);
+    expect(floor.verifier_efficiency_bound).toBeLessThan(1);
   });
 
   it("a slower verification leaves a higher bound", async () => {
     const fast = await measureExecutionFloor(1e9, { txs: 50, runs: 1, warmup: 0 });
     const slow = await measureExecutionFloor(10, { txs: 50, runs: 1, warmup: 0 });
-    expect(fast.efficiency_bound).toBeLessThan(slow.efficiency_bound);
+    expect(fast.verifier_efficiency_bound).toBeLessThan(slow.verifier_efficiency_bound);
   });
 });
