@@ -29,7 +29,7 @@ export interface ExecutionFloor {
 }
 
 export async function measureExecutionFloor(
-  verifierVerifiesPerS: number,
+  verifierPerS: number,
   opts: { txs: number; runs: number; warmup: number } = { txs: 2000, runs: 5, warmup: 3 },
 ): Promise<ExecutionFloor> {
   const prepared = prepareUbnBlock(opts.txs);
@@ -63,7 +63,7 @@ export async function measureExecutionFloor(
   }
   const executeUs = median(execute);
   const commitUs = median(commit);
-  const verifyUs = 1e6 / verifierVerifiesPerS;
+  const verifyUs = 1e6 / verifierPerS;
   return {
     execute_us_per_tx: Math.round(executeUs * 10) / 10,
     commit_us_per_tx: Math.round(commitUs * 10) / 10,
