@@ -21,7 +21,7 @@ export interface FastSyncOptions {
   /** Requests in flight at once, each to another peer when there are several. */
   parallel: number;
   requestTimeoutMs: number;
-  /** How long a round's first window waits on its peer before other peers that can serve it are asked too. */
+  /** How long a round waits on a window's peer before other peers that can serve it are asked too. */
   hedgeAfterMs: number;
 }
 
@@ -141,7 +141,7 @@ export class FastSync<I> {
   private async round(ahead: PeerTip[], best: bigint, failed: Set<string>): Promise<number> {
     const window = BigInt(this.opts.window);
     const first = this.m.executor.tip.height + 1n;
-    const jobs: { from: bigint; result: Promise<Served> }[] = [];
+    const jobs: { from: bigint; peer: string; result: Promise<Served> }[] = [];
     for (let i = 0; i < this.opts.parallel; i++) {
       const from = first + BigInt(i) * window;
       if (from > best) break;
@@ -149,9 +149,7 @@ export class FastSync<I> {
       if (candidates.length === 0) break;
       const peer = (candidates[i % candidates.length] as PeerTip).peer;
       // One block more than the window, so that the window's last block can be proven final.
-      const result =
-        i === 0 ? this.firstWindow(peer, from, failed) : this.served(peer, from, this.opts.window + 1, failed);
-      jobs.push({ from, result });
+      jobs.push({ from, peer, result: this.served(peer, from, this.opts.window + 1, failed) });
     }
     let applied = 0;
     for (const job of jobs) {
@@ -162,7 +160,7 @@ export class FastSync<I> {
       // peer's whole timeout, for blocks nobody else has (a full node at the tip met one such
       // window at every catch-up).
       if (job.from > this.m.executor.tip.height + 1n) break;
-      const { peer, blocks } = await job.result;
+      const { peer, blocks } = await this.hedged(job.peer, job.from, job.result, failed);
       if (blocks === null) {
         failed.add(peer);
         break;
@@ -202,16 +200,16 @@ export class FastSync<I> {
   }
 
   /**
-   * The window every round waits for, from `peer`; while it has not answered, every
-   * `hedgeAfterMs` the peers' tips are asked again, and the first other peer that can serve the
-   * window is asked for it too: the first verified answer wins. A peer that is the only one
-   * ahead (a full node at the tip meets one at every catch-up when a peer claims a far higher
-   * tip) then holds a catch-up only until another peer has the next block, not for its whole
-   * timeout.
+   * The window the round waits for, asked of `peer` (`primary`); while it has not answered,
+   * every `hedgeAfterMs` the peers' tips are asked again, and the first other peer that can
+   * serve the window is asked for it too: the first verified answer wins. A peer that is the
+   * only one ahead (a full node at the tip meets one at every catch-up when a peer claims a far
+   * higher tip) then holds a catch-up only until another peer has the next block, and one that
+   * was given a later window and keeps it waiting holds the round for `hedgeAfterMs`, not for
+   * its whole timeout. A window that came back before the round reached it costs no wait.
    */
-  private async firstWindow(peer: string, from: bigint, failed: Set<string>): Promise<Served> {
+  private async hedged(peer: string, from: bigint, primary: Promise<Served>, failed: Set<string>): Promise<Served> {
     const count = this.opts.window + 1;
-    const primary = this.served(peer, from, count, failed);
     let settled = false;
     void primary.then(() => {
       settled = true;

@@ -1,7 +1,7 @@
 // A peer that claims a far higher tip and does not serve it must not hold up catch-ups that
 // other peers can serve: a window only it was asked for is not waited for once the chain can
-// no longer reach it, the first window is asked of another peer when it keeps us waiting, and
-// after a failed fetch it is left out of later catch-ups for a while.
+// no longer reach it, a window the round waits for is asked of another peer when it keeps us
+// waiting, and after a failed fetch it is left out of later catch-ups for a while.
 import { describe, expect, it } from "vitest";
 import { SyncPeerStanding } from "../../../node/sync/peer-standing.ts";
 import { chain, type Peer, syncAtGenesis } from "./sync-peers.ts";
@@ -64,7 +64,7 @@ describe("a catch-up and a peer that claims more than it serves", () => {
   });
 });
 
-describe("a round's first window, when its peer does not answer", () => {
+describe("a window the round waits for, when its peer does not answer", () => {
   it("is asked of another peer that can serve it, and the catch-up goes on", async () => {
     const { sync, fetched } = syncAtGenesis(
       { hangs: "hangs", honest: { tip: 12n, blocks: chain(12) } },
@@ -73,6 +73,17 @@ describe("a round's first window, when its peer does not answer", () => {
     );
     expect(await within(2000, sync.catchUp())).toBe(11n);
     expect(fetched[0]).toBe("hangs");
+  });
+
+  it("is asked of another peer when it is a later window, and the catch-up goes on", async () => {
+    // Windows of 8 go to the two peers in turn: the second, from height 9, to the one that hangs.
+    const { sync, fetched } = syncAtGenesis(
+      { honest: { tip: 24n, blocks: chain(24) }, hangs: "hangs" },
+      { now: 0 },
+      { window: 8, hedgeAfterMs: 20 },
+    );
+    expect(await within(2000, sync.catchUp())).toBe(23n);
+    expect(fetched.slice(0, 2)).toEqual(["honest", "hangs"]);
   });
 
   it("is asked of a peer that gets ahead while the first one keeps us waiting", async () => {
