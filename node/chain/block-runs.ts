@@ -24,8 +24,10 @@ export interface RunModules {
   params: VmParams;
   state: AuthenticatedState;
   verifier?: BatchVerifier;
-  alreadyVerified?: (encodedTx: Uint8Array, hash: Uint8Array) => boolean;
-  /** Transactions this node already decoded and checked (its mempool's), by hash: see ExecutionEnv. */
+  /**
+   * Transactions this node already decoded, checked and verified the signatures of (its
+   * mempool's), by hash: see ExecutionEnv's decoded and decodedAreVerified.
+   */
   decoded?: (hash: Uint8Array) => DecodedTx | undefined;
   /** On a sharded network: the beacon chain and the other shards as this node follows them. */
   links?: ShardLinks;
@@ -79,7 +81,7 @@ export function runBlock(
       params: m.params,
       parent,
       proposer: addressBytesOf(proposer),
-      execution: { verifier: m.verifier, alreadyVerified: m.alreadyVerified, decoded: m.decoded },
+      execution: { verifier: m.verifier, decoded: m.decoded, decodedAreVerified: true },
       // A single-chain network has no beacon chain: blocks build on "beacon block 0", and no
       // receipt arrives from anywhere.
       beaconCommitted: (height, hash) =>

@@ -90,7 +90,6 @@ export class ChainRunner {
       store: modules.store,
       db: modules.db,
       verifier: modules.verifier,
-      alreadyVerified: (_tx, hash) => this.intake.isVerified(hash),
       decoded: (hash) => this.mempool.decoded(hash),
       known: (hex) => modules.pending.get(hex),
       onExecuted: (hash, block) => this.events.executed(hash, block),
@@ -328,7 +327,7 @@ export class ChainRunner {
     const txs = info.payload.body.txs;
     const hashes = info.receipts.length === txs.length ? info.receipts.map((r) => r.txHash) : txs.map(transactionHash);
     if (txs.length > 0) await this.mempool.removeIncluded(txs, this.committedAccounts, hashes);
-    this.intake.committed(hashes);
+    this.intake.committed(txs.length);
     this.m.metrics.committed({
       height: info.tip.height,
       txs: info.payload.body.txs.length,

@@ -1,19 +1,17 @@
 // How transactions get into a chain's mempool: submissions to this node (RPC), coalesced into
 // one mempool batch per turn of the event loop, and batches gossiped by peers; admitted ones are
-// gossiped on in batches (tx-gossip.ts). It also remembers which transactions this node has
-// verified, so that executing a block does not verify them again, and refuses new work while
-// the pool holds more than the chain can carry soon (see saturated()).
-import { type SignedItem, toHex } from "../../crypto/index.ts";
+// gossiped on in batches (tx-gossip.ts). It refuses new work while the pool holds more than the
+// chain can carry soon (see saturated()). A block's pooled transactions are not verified again
+// when it executes: the pool admits only transactions whose signatures it checked
+// (ExecutionEnv.decodedAreVerified).
+import type { SignedItem } from "../../crypto/index.ts";
 import type { VmParams } from "../../vm/index.ts";
-import { evictOldest } from "../evict-oldest.ts";
 import { type AccountReader, type AddResult, type Mempool, MempoolError, MempoolErrorCode } from "../mempool/index.ts";
 import { type Candidate, screen } from "../mempool/screen.ts";
 import { badSignatures } from "../mempool/signatures.ts";
 import type { Verdict } from "../net/interface.ts";
 import { decodeTxBatch, TxBatcher } from "./tx-gossip.ts";
 
-/** Transactions whose signatures were verified here, remembered at most. */
-const VERIFIED_CACHE = 200_000;
 /** The pool takes new transactions while it holds less than this many blocks' worth. */
 const BACKLOG_BLOCKS = 8;
 /** ... or less than this many, whatever the blocks carry. */
@@ -43,7 +41,6 @@ interface Submission {
 export class TxIntake {
   private readonly m: TxIntakeModules;
   private readonly batcher: TxBatcher;
-  private readonly verified = new Set<string>();
   private submissions: Submission[] = [];
   /** Moving average of transactions per committed non-empty block (see saturated()). */
   private txsPerBlock = 0;
@@ -115,10 +112,8 @@ export class TxIntake {
     let forged = false;
     const admitted: Uint8Array[] = [];
     for (const r of results) {
-      if (r.ok) {
-        this.rememberVerified(r.hash);
-        admitted.push(r.hash);
-      } else if (r.error.code === MempoolErrorCode.badSignature || r.error.code === MempoolErrorCode.malformed) {
+      if (r.ok) admitted.push(r.hash);
+      else if (r.error.code === MempoolErrorCode.badSignature || r.error.code === MempoolErrorCode.malformed) {
         forged = true;
       }
     }
@@ -131,17 +126,11 @@ export class TxIntake {
     return "accept";
   }
 
-  /** Whether this node verified the signatures of the transaction with this hash. */
-  isVerified(hash: Uint8Array): boolean {
-    return this.verified.has(toHex(hash));
-  }
-
-  /** A block carrying transactions with these hashes was committed. */
-  committed(hashes: readonly Uint8Array[]): void {
-    if (hashes.length === 0) return;
+  /** A block carrying this many transactions was committed. */
+  committed(txs: number): void {
+    if (txs === 0) return;
     // Blocks that carried something tell how fast the chain drains the pool.
-    this.txsPerBlock = this.txsPerBlock === 0 ? hashes.length : 0.8 * this.txsPerBlock + 0.2 * hashes.length;
-    for (const hash of hashes) this.verified.delete(toHex(hash));
+    this.txsPerBlock = this.txsPerBlock === 0 ? txs : 0.8 * this.txsPerBlock + 0.2 * txs;
   }
 
   stop(): void {
@@ -159,7 +148,6 @@ export class TxIntake {
       const admitted: Uint8Array[] = [];
       results.forEach((r, i) => {
         if (!r.ok) return;
-        this.rememberVerified(r.hash);
         this.batcher.push(all[i] as Uint8Array);
         admitted.push(r.hash);
       });
@@ -186,11 +174,6 @@ export class TxIntake {
     const size = this.m.mempool.size;
     if (size >= this.m.maxTxs) return true;
     return this.txsPerBlock > 0 && size >= Math.max(MIN_BACKLOG_TXS, BACKLOG_BLOCKS * this.txsPerBlock);
-  }
-
-  private rememberVerified(hash: Uint8Array): void {
-    if (this.verified.size >= VERIFIED_CACHE) evictOldest(this.verified);
-    this.verified.add(toHex(hash));
   }
 }
 

@@ -88,6 +88,27 @@ describe("executeBlock: invalid blocks change nothing", () => {
     await expectInvalid([{ ...t, signature: sig }], "BLOCK_TX_BAD_SIGNATURE", 0);
   });
 
+  it("checks the signature of a transaction the environment decoded unless it says those are verified", async () => {
+    const t = good();
+    const sig = Uint8Array.from(t.signature);
+    sig[5] = (sig[5] as number) ^ 1;
+    const forged = encodeTransaction({ ...t, signature: sig });
+    const b: VmBlock = { chainId: CHAIN, height: 1n, proposer: null, txs: [forged] };
+    const known = decodeAndCheck(forged, 0, CHAIN);
+    const decoded = (hash: Uint8Array) => (toHex(hash) === toHex(transactionHash(forged)) ? known : undefined);
+    const run = async (env: Parameters<typeof executeBlock>[2]) =>
+      executeBlock(await fundedState(4, 1_000_000n), b, env).then(
+        () => "executed",
+        (e: unknown) => (e as BlockError).code,
+      );
+    // Decoded elsewhere, not vouched for: verified here, and refused.
+    expect(await run({ params, decoded })).toBe("BLOCK_TX_BAD_SIGNATURE");
+    // Vouched for (a mempool admits only what it verified): trusted, as the node relies on.
+    expect(await run({ params, decoded, decodedAreVerified: true })).toBe("executed");
+    // Vouching covers only what `decoded` returns.
+    expect(await run({ params, decoded: () => undefined, decodedAreVerified: true })).toBe("BLOCK_TX_BAD_SIGNATURE");
+  });
+
   it("refuses a transaction signed by the wrong key", async () => {
     const forged = signTransaction(tx(0, 0n, { type: "transfer", to: addr(2), amount: 1n }), key(1).secretKey);
     await expectInvalid([forged], "BLOCK_TX_BAD_SIGNATURE", 0);

@@ -69,6 +69,12 @@ export interface ExecutionEnv {
    * home-shard check, which depends on the chain, still runs here.
    */
   decoded?: (hash: Uint8Array) => DecodedTx | undefined;
+  /**
+   * True when every transaction `decoded` returns has had its signatures verified by this
+   * process too (a mempool admits a transaction only after checking them): those are then not
+   * verified again, and alreadyVerified is asked only about the others.
+   */
+  decodedAreVerified?: boolean;
 }
 
 export interface BlockResult {
@@ -108,16 +114,24 @@ async function execute(state: AuthenticatedState, block: VmBlock, env: Execution
   }
   // Hashed once here: the lookups below and the receipts need them.
   const hashes = block.txs.map(transactionHash);
+  // Which transactions need no signature check here (see decodedAreVerified).
+  const verified: boolean[] = new Array(block.txs.length).fill(false);
   const decoded = block.txs.map((bytes, i) => {
     const known = env.decoded?.(hashes[i] as Uint8Array);
     if (known === undefined) return decodeAndCheck(bytes, i, block.chainId, params.chain);
     checkHomeShard(known, i, params.chain);
+    verified[i] = env.decodedAreVerified === true;
     return known;
   });
+  const alreadyVerified = env.alreadyVerified;
   // Signatures are checked on the worker threads while this thread executes; nothing of the
   // block is kept unless both succeed. If execution fails first, its error is reported and
   // the verification result is dropped.
-  const signatures = verifySignatures(decoded, hashes, env.verifier, env.alreadyVerified);
+  const signatures = verifySignatures(
+    decoded,
+    (i) => verified[i] === true || alreadyVerified?.(block.txs[i] as Uint8Array, hashes[i] as Uint8Array) === true,
+    env.verifier,
+  );
   signatures.catch(() => {});
 
   const bs = new BlockState(state);
@@ -207,14 +221,13 @@ function checkHomeShard(
 
 async function verifySignatures(
   decoded: DecodedTx[],
-  hashes: readonly Uint8Array[],
+  alreadyVerified: (i: number) => boolean,
   verifier: BatchVerifier | undefined,
-  alreadyVerified: ((encodedTx: Uint8Array, hash: Uint8Array) => boolean) | undefined,
 ): Promise<void> {
   const items: SignedItem[] = [];
   const owner: number[] = [];
   decoded.forEach(({ bytes, tx }, i) => {
-    if (alreadyVerified?.(bytes, hashes[i] as Uint8Array) === true) return;
+    if (alreadyVerified(i)) return;
     items.push({ publicKey: tx.sender, message: senderMessageOf(bytes, tx), signature: tx.signature });
     owner.push(i);
     if (tx.sponsor !== null && tx.sponsorSignature !== null) {
