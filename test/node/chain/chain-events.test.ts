@@ -51,6 +51,20 @@ describe("ChainEvents", () => {
     expect(events.includedAt(h(3))?.height).toBe(6n);
   });
 
+  it("answers with the newest executed block that carries the transaction, asked before or after it executed", () => {
+    const events = new ChainEvents();
+    events.executed(h(51), executed(5n, [1, 2]));
+    expect(events.includedAt(h(2))?.blockHash).toEqual(h(51));
+    expect(events.includedAt(h(4))).toBeUndefined();
+    // A rival block at height 5 carries 2 as well, and a child carries 4.
+    events.executed(h(52), executed(5n, [2]));
+    events.executed(h(62), executed(6n, [4]));
+    expect(events.includedAt(h(2))).toEqual({ height: 5n, blockHash: h(52), index: 0, tx: Uint8Array.of(2) });
+    expect(events.includedAt(h(4))?.height).toBe(6n);
+    events.committed(committed(6n, []));
+    expect(events.includedAt(h(4))).toBeUndefined();
+  });
+
   it("tells every listener in order, skips empty admissions, and a failing listener hurts no one", () => {
     const events = new ChainEvents();
     const seen: ChainEvent["kind"][] = [];
