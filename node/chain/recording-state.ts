@@ -26,8 +26,13 @@ export class RecordingState implements AuthenticatedState {
   }
 
   set(key: Uint8Array, value: Uint8Array): void {
-    this.writes.push({ key, value: value.slice() });
-    this.inner.set(key, value);
+    // One copy each, shared by the record and the state below: neither changes them.
+    this.adopt(key.slice(), value.slice());
+  }
+
+  adopt(key: Uint8Array, value: Uint8Array): void {
+    this.writes.push({ key, value });
+    this.inner.adopt(key, value);
   }
 
   delete(key: Uint8Array): void {
@@ -49,10 +54,13 @@ export class RecordingState implements AuthenticatedState {
   }
 }
 
-/** Puts recorded writes back as pending writes of `state`, in order (the last write of a key wins). */
+/**
+ * Puts recorded writes back as pending writes of `state`, in order (the last write of a key
+ * wins). A record is never changed, so the state may share its bytes.
+ */
 export function replayWrites(state: AuthenticatedState, writes: readonly StateWrite[]): void {
   for (const w of writes) {
     if (w.value === undefined) state.delete(w.key);
-    else state.set(w.key, w.value);
+    else state.adopt(w.key, w.value);
   }
 }

@@ -6,7 +6,15 @@ export interface AuthenticatedState {
   readonly root: Uint8Array;
   /** The value under `key`, including writes not yet committed. */
   get(key: Uint8Array): Promise<Uint8Array | undefined>;
+  /** Writes a copy of `value` under a copy of `key`: the caller may reuse both. */
   set(key: Uint8Array, value: Uint8Array): void;
+  /**
+   * set(), handing `key` and `value` over instead: the state may keep them as they are, so
+   * the caller must never change them afterwards. For writers of freshly encoded values (a
+   * block's account writes), whose copies lived until the block committed, long enough for
+   * the garbage collector to move each of them to the old generation.
+   */
+  adopt(key: Uint8Array, value: Uint8Array): void;
   delete(key: Uint8Array): void;
   /** The root the state would have if the pending writes were committed; persists nothing. */
   pendingRoot(): Promise<Uint8Array>;

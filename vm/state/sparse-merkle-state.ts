@@ -19,7 +19,7 @@
 import { HASH_LENGTH } from "../../crypto/index.ts";
 import type { AuthenticatedState } from "./interface.ts";
 import type { KvOp, KvStore } from "./kv.ts";
-import { keyId, LruCache } from "./sparse-merkle-cache.ts";
+import { keyId, RecentCache } from "./sparse-merkle-cache.ts";
 import { StateError, StateErrorCode } from "./sparse-merkle-errors.ts";
 import { countLinked, pushNodeOps, unlinkBelow, unstoredNodes } from "./sparse-merkle-flush.ts";
 import { layersAbove, type PendingWrite, StateLayer } from "./sparse-merkle-layer.ts";
@@ -83,7 +83,7 @@ interface Computed {
 export class SparseMerkleState implements AuthenticatedState {
   private readonly kv: KvStore;
   private readonly opts: SparseMerkleStateOptions;
-  private readonly readCache: LruCache<Uint8Array | null>;
+  private readonly readCache: RecentCache<Uint8Array | null>;
   private readonly pending = new Map<string, PendingWrite>();
   /** The layer the pending writes stand on (stackOn), if any. */
   private base: StateLayer | undefined;
@@ -113,7 +113,7 @@ export class SparseMerkleState implements AuthenticatedState {
   private constructor(kv: KvStore, opts: SparseMerkleStateOptions, tree: Subtree) {
     this.kv = kv;
     this.opts = opts;
-    this.readCache = new LruCache(opts.readCacheSize);
+    this.readCache = new RecentCache(opts.readCacheSize);
     this.tree = tree;
     this.committedRoot = subtreeHash(tree);
     this.flushedRoot = this.committedRoot;
@@ -148,7 +148,7 @@ export class SparseMerkleState implements AuthenticatedState {
     const values = await Promise.all(all.map((key) => this.kv.get(valueKey(key))));
     all.forEach((key, i) => {
       const value = values[i];
-      this.write(key, value === undefined ? undefined : Uint8Array.from(value));
+      this.write(key, value === undefined ? undefined : Uint8Array.from(value), false);
     });
     const { result } = await this.compute();
     const root = subtreeHash(result.root);
@@ -184,18 +184,23 @@ export class SparseMerkleState implements AuthenticatedState {
   }
 
   set(key: Uint8Array, value: Uint8Array): void {
-    this.write(key, value.slice());
+    this.write(key, value.slice(), false);
+  }
+
+  adopt(key: Uint8Array, value: Uint8Array): void {
+    this.write(key, value, true);
   }
 
   delete(key: Uint8Array): void {
-    this.write(key, undefined);
+    this.write(key, undefined, false);
   }
 
-  private write(key: Uint8Array, value: Uint8Array | undefined): void {
+  /** `owned`: the caller handed `key` over (adopt), so it is kept without a copy. */
+  private write(key: Uint8Array, value: Uint8Array | undefined, owned: boolean): void {
     const id = keyId(key);
     const previous = this.pending.get(id);
     const keyHash = previous?.keyHash ?? stateKeyHash(key);
-    const entry = { id, key: previous?.key ?? key.slice(), value, keyHash, valueHash: undefined };
+    const entry = { id, key: previous?.key ?? (owned ? key : key.slice()), value, keyHash, valueHash: undefined };
     this.pending.set(id, entry);
     if (this.base !== undefined) this.aboveBase.set(id, entry);
     this.computed = undefined;

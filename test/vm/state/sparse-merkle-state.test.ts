@@ -140,6 +140,21 @@ describe("SparseMerkleState", () => {
     expect(await state.get(bytes(1))).toEqual(bytes(1, 2, 3));
   });
 
+  it("adopt writes as set does, keeping the caller's arrays instead of copies", async () => {
+    const copied = await SparseMerkleState.open(new MemoryKv());
+    const adopted = await SparseMerkleState.open(new MemoryKv());
+    for (let k = 0; k < 20; k++) {
+      copied.set(bytes(k), bytes(k, 1));
+      adopted.adopt(bytes(k), bytes(k, 1));
+    }
+    expect(await adopted.pendingRoot()).toEqual(await copied.pendingRoot());
+    expect(await adopted.commit()).toEqual(await copied.commit());
+    // What is read out is still a copy.
+    const got = (await adopted.get(bytes(3))) as Uint8Array;
+    got[0] = 9;
+    expect(await adopted.get(bytes(3))).toEqual(bytes(3, 1));
+  });
+
   it("takes empty and long keys and empty values", async () => {
     const state = await SparseMerkleState.open(new MemoryKv());
     const long = Uint8Array.from({ length: 3000 }, (_, i) => i & 0xff);
