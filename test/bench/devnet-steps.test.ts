@@ -150,6 +150,22 @@ describe("judging a step as it ends, for the search", () => {
   });
 
   test("a median that grows across the step counts as behind, as the figures will count it", () => {
+    // A steady rise, 300 to 1,092 ms: the figures compare medians of 500 and 900 ms (behind);
+    // the second half's samples judged at the end (those of its first 1.5 s) have 820.
+    const rising = step((i) => 300 + 8 * i);
+    expect(
+      summarizeStep({ offered: 900, finalizedTxs: 4500, seconds: 5, startedAt: START, samples: rising, unfinalized: 0 })
+        .kept_up,
+    ).toBe(false);
+    expect(judgeStep(rising, [], window, 500)).toBe("behind");
+    expect(
+      judgeStep(
+        step((i) => 300 + 5 * i),
+        [],
+        window,
+        400,
+      ),
+    ).toBe("held"); // a gentler rise, 500 then 675 ms: within 1.5 x 500 + 100
     // 300 ms in the first half, 900 in the second: under a second, yet a queue building up.
     const growing = step((i) => (i < 50 ? 300 : 900));
     expect(fellBehind(growing, [], end)).toBe(false);
