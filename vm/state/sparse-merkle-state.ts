@@ -105,7 +105,7 @@ export class SparseMerkleState implements AuthenticatedState {
   /** The last flush: the root whose nodes are all stored, and the commits journaled since. */
   private flushedRoot: Digest;
   private journalLength = 0;
-  /** Nodes made by the commits since the last flush (an upper bound on those unstored). */
+  /** An upper bound on the tree's unstored nodes: counted at some commit, plus those made since. */
   private unflushedNodes = 0;
   /** The last RECENT_TREES committed trees by root, newest last. */
   private readonly recentTrees = new Map<Digest, Subtree>();
@@ -301,12 +301,21 @@ export class SparseMerkleState implements AuthenticatedState {
       );
     }
     ops.push({ type: "put", key: ROOT_KEY, value: digestToBytes(root) });
-    const flush =
-      this.journalLength + 1 >= this.opts.nodeFlushInterval ||
-      this.unflushedNodes + created > this.opts.nodeCacheSize / 4;
+    const bound = this.opts.nodeCacheSize / 4;
+    let flush = this.journalLength + 1 >= this.opts.nodeFlushInterval;
+    // The nodes made since the last flush overstate those still unstored: every block rebuilds
+    // the top levels the blocks before it made, so under load that count alone brought the
+    // flush early, with most of what it counted already replaced. When it passes the bound,
+    // the tree's unstored nodes are counted (the walk stops at stored nodes, so it takes as
+    // many steps as it finds), and only that many past the bound flush early.
+    let unstored: TreeNode[] | undefined;
+    if (!flush && this.unflushedNodes + created > bound) {
+      unstored = unstoredNodes(tree);
+      flush = unstored.length > bound;
+    }
     let flushed: TreeNode[] = [];
     if (flush) {
-      flushed = unstoredNodes(tree);
+      flushed = unstored ?? unstoredNodes(tree);
       pushNodeOps(ops, flushed);
       if (this.journalLength > 0) {
         ops.push({ type: "del", key: FLUSHED_KEY });
@@ -333,7 +342,7 @@ export class SparseMerkleState implements AuthenticatedState {
       this.unflushedNodes = 0;
     } else {
       this.journalLength++;
-      this.unflushedNodes += created;
+      this.unflushedNodes = unstored !== undefined ? unstored.length : this.unflushedNodes + created;
     }
     this.adoptCommitted(tree, root, writes, created);
   }

@@ -130,6 +130,27 @@ describe("SparseMerkleState with nodeFlushInterval", () => {
     expect(kv.batches.map((b) => nodeOps(b) > 0)).toEqual([false, false, true]);
   });
 
+  it("does not flush early for nodes that later commits replaced", async () => {
+    // The same 40 keys rewritten by every commit: each makes about 80 nodes, past the bound of
+    // 100 by the second commit, but the tree never holds more than about 80 unstored.
+    const kv = new RecordingKv();
+    const state = await SparseMerkleState.open(kv, { nodeFlushInterval: 12, nodeCacheSize: 400 });
+    const model = new Map<string, Uint8Array>();
+    for (let block = 0; block < 24; block++) {
+      for (let i = 0; i < 40; i++) {
+        state.set(bytes(i, 7), bytes(block));
+        model.set(hexOf(bytes(i, 7)), bytes(block));
+      }
+      await state.commit();
+    }
+    const flushes = kv.batches.map((b, i) => (nodeOps(b) > 0 ? i : -1)).filter((i) => i >= 0);
+    expect(flushes).toEqual([11, 23]);
+    await expectMatches(state, model, [hexOf(bytes(0, 7)), hexOf(bytes(39, 7))]);
+    // Reopened from the last flush, as after a crash: the same tree.
+    const reopened = await SparseMerkleState.open(kv, { nodeFlushInterval: 12, nodeCacheSize: 400 });
+    await expectMatches(reopened, model, [hexOf(bytes(5, 7))]);
+  });
+
   it("keeps nodes made since the last flush linked when it cuts the node cache", async () => {
     const rand = prng(11);
     const state = await SparseMerkleState.open(new MemoryKv(), { nodeFlushInterval: 100, nodeCacheSize: 1200 });
