@@ -58,15 +58,22 @@ export interface SparseMerkleStateOptions {
   /**
    * Store the tree's nodes at every this many commits (1: at each). The commits between store
    * values, the root and a journal of their keys; opening replays the journal. A flush also
-   * comes early once the commits since the last one made nodeCacheSize / 4 nodes.
+   * comes early once the tree holds more than nodeCacheSize / 4 unstored nodes.
    */
   nodeFlushInterval: number;
+  /**
+   * How many commits earlier than nodeFlushInterval the first flush after opening comes (less
+   * than the interval): nodes that open their stores together and take different offsets do
+   * not all flush at the same height.
+   */
+  nodeFlushOffset: number;
 }
 
 export const defaultSparseMerkleStateOptions: SparseMerkleStateOptions = {
   readCacheSize: 1 << 16,
   nodeCacheSize: 1 << 18,
   nodeFlushInterval: 1,
+  nodeFlushOffset: 0,
 };
 
 /** Committed trees kept in memory for proofs against recent roots, whose nodes may be unstored. */
@@ -105,6 +112,8 @@ export class SparseMerkleState implements AuthenticatedState {
   /** The last flush: the root whose nodes are all stored, and the commits journaled since. */
   private flushedRoot: Digest;
   private journalLength = 0;
+  /** The journal length at which the next commit flushes: the interval, less the offset until the first flush. */
+  private flushDue: number;
   /** An upper bound on the tree's unstored nodes: counted at some commit, plus those made since. */
   private unflushedNodes = 0;
   /** The last RECENT_TREES committed trees by root, newest last. */
@@ -117,6 +126,7 @@ export class SparseMerkleState implements AuthenticatedState {
     this.tree = tree;
     this.committedRoot = subtreeHash(tree);
     this.flushedRoot = this.committedRoot;
+    this.flushDue = opts.nodeFlushInterval - opts.nodeFlushOffset;
   }
 
   /** Opens the state committed in `kv` (the empty state if nothing was ever committed there). */
@@ -126,6 +136,9 @@ export class SparseMerkleState implements AuthenticatedState {
       if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`option ${name} must be a count, got ${n}`);
     }
     if (full.nodeFlushInterval < 1) throw new RangeError("option nodeFlushInterval must be at least 1");
+    if (full.nodeFlushOffset >= full.nodeFlushInterval) {
+      throw new RangeError("option nodeFlushOffset must be less than nodeFlushInterval");
+    }
     const root = await readCommittedRoot(kv);
     const flushed = await readFlushedTree(kv);
     if (flushed === undefined) return new SparseMerkleState(kv, full, await readRoot(kv, root));
@@ -302,7 +315,7 @@ export class SparseMerkleState implements AuthenticatedState {
     }
     ops.push({ type: "put", key: ROOT_KEY, value: digestToBytes(root) });
     const bound = this.opts.nodeCacheSize / 4;
-    let flush = this.journalLength + 1 >= this.opts.nodeFlushInterval;
+    let flush = this.journalLength + 1 >= this.flushDue;
     // The nodes made since the last flush overstate those still unstored: every block rebuilds
     // the top levels the blocks before it made, so under load that count alone brought the
     // flush early, with most of what it counted already replaced. When it passes the bound,
@@ -339,6 +352,7 @@ export class SparseMerkleState implements AuthenticatedState {
       for (const node of flushed) node.stored = true;
       this.flushedRoot = root;
       this.journalLength = 0;
+      this.flushDue = this.opts.nodeFlushInterval;
       this.unflushedNodes = 0;
     } else {
       this.journalLength++;
