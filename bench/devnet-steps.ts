@@ -117,34 +117,28 @@ export function judgeStep(
     judgedLatencies(s, pendingAt, step.end, (at) => at < middle),
     50,
   );
-  const seen = percentile(
-    judgedLatencies(s, pendingAt, step.end, (at) => at >= middle),
+  const late = percentile(
+    judgedLatencies(s, pendingAt, step.end, (at) => at >= lateFrom(middle, step.end)),
     50,
   );
-  if (early !== null && seen !== null && medianGrew(early, secondHalfMedian(early, seen, step))) return "behind";
+  if (early !== null && late !== null && medianGrew(early, late)) return "behind";
   const median = percentile(judged, 50);
   return median !== null && median <= comfortMs ? "comfortable" : "held";
 }
 
 /**
- * The second half's median as the figures will take it, from the part of that half the verdict
- * sees: its samples sent up to a second before the end. While a queue builds up, latency rises
- * through the step, and the median of [middle, end - 1 s] sits at that window's midpoint, below
- * the whole half's (one step read 3,050 tx/s as held, and the search spent its last step on a
- * higher rate, while the figures counted it behind, 445 then 907 ms). The line through the first
- * half's median (at its midpoint) and the seen window's, carried on to the second half's
- * midpoint, gives the half's median under a steady rise. A narrow window centred on that
- * midpoint does too, but half a second holds two or three blocks, and one slow block turned a
- * step the figures kept (470 then 730 ms at 2,111 tx/s) into a bisection downwards.
+ * Where the samples judged for the second half's median start. The figures take the median of
+ * the whole second half, but the verdict sees only samples sent up to a second before the end,
+ * and while a queue builds up latency rises through the step: the median of [middle, end - 1 s]
+ * came out below the figures' (one step read 3,050 tx/s as held, and the search spent its last
+ * step on a higher rate, while the figures counted it behind, 445 then 907 ms). A window centred
+ * on the second half's midpoint, [2 x midpoint - (end - 1 s), end - 1 s], has the same median
+ * as the whole half under a steady rise. Steps too short for one keep [middle, end - 1 s].
  */
-export function secondHalfMedian(early: number, seen: number, step: { start: number; end: number }): number {
-  if (!Number.isFinite(early) || !Number.isFinite(seen)) return seen;
-  const middle = (step.start + step.end) / 2;
-  const firstMid = (step.start + middle) / 2;
-  const seenMid = (middle + step.end - 1000) / 2;
-  const secondMid = (middle + step.end) / 2;
-  if (seenMid <= firstMid) return seen;
-  return early + ((seen - early) * (secondMid - firstMid)) / (seenMid - firstMid);
+function lateFrom(middle: number, end: number): number {
+  const cutoff = end - 1000;
+  const secondMid = (middle + end) / 2;
+  return cutoff > secondMid ? 2 * secondMid - cutoff : middle;
 }
 
 export function summarizeStep(step: {
