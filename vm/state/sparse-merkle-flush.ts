@@ -24,6 +24,27 @@ export function unstoredNodes(tree: Subtree): TreeNode[] {
   return out;
 }
 
+/**
+ * Which nodes a commit stores: those of `tree` not stored yet when the interval says the flush
+ * is `due`, or early once the tree holds more than `bound` of them; null for none. `estimate`
+ * (the nodes made since the last flush, or since they were last counted) overstates them:
+ * every block rebuilds the top levels the blocks before it made, so under load it alone
+ * brought the flush early with most of what it counted already replaced. Past the bound the
+ * unstored nodes are counted (the walk stops at stored nodes, so it takes as many steps as it
+ * finds) and only a real excess flushes; `counted` is that count when it does not.
+ */
+export function planFlush(
+  tree: Subtree,
+  due: boolean,
+  estimate: number,
+  bound: number,
+): { nodes: TreeNode[] | null; counted: number | null } {
+  if (due) return { nodes: unstoredNodes(tree), counted: null };
+  if (estimate <= bound) return { nodes: null, counted: null };
+  const unstored = unstoredNodes(tree);
+  return unstored.length > bound ? { nodes: unstored, counted: null } : { nodes: null, counted: unstored.length };
+}
+
 /** Puts for `nodes`; keys and bytes are views into two shared buffers, not 2 allocations each. */
 export function pushNodeOps(ops: KvOp[], nodes: readonly TreeNode[]): void {
   const keys = new Uint8Array(nodes.length * NODE_KEY_BYTES);

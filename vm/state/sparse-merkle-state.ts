@@ -21,7 +21,7 @@ import type { AuthenticatedState } from "./interface.ts";
 import type { KvOp, KvStore } from "./kv.ts";
 import { keyId, RecentCache } from "./sparse-merkle-cache.ts";
 import { StateError, StateErrorCode } from "./sparse-merkle-errors.ts";
-import { countLinked, pushNodeOps, unlinkBelow, unstoredNodes } from "./sparse-merkle-flush.ts";
+import { countLinked, planFlush, pushNodeOps, unlinkBelow } from "./sparse-merkle-flush.ts";
 import { layersAbove, type PendingWrite, StateLayer } from "./sparse-merkle-layer.ts";
 import {
   bytesToDigest,
@@ -314,21 +314,14 @@ export class SparseMerkleState implements AuthenticatedState {
       );
     }
     ops.push({ type: "put", key: ROOT_KEY, value: digestToBytes(root) });
-    const bound = this.opts.nodeCacheSize / 4;
-    let flush = this.journalLength + 1 >= this.flushDue;
-    // The nodes made since the last flush overstate those still unstored: every block rebuilds
-    // the top levels the blocks before it made, so under load that count alone brought the
-    // flush early, with most of what it counted already replaced. When it passes the bound,
-    // the tree's unstored nodes are counted (the walk stops at stored nodes, so it takes as
-    // many steps as it finds), and only that many past the bound flush early.
-    let unstored: TreeNode[] | undefined;
-    if (!flush && this.unflushedNodes + created > bound) {
-      unstored = unstoredNodes(tree);
-      flush = unstored.length > bound;
-    }
-    let flushed: TreeNode[] = [];
-    if (flush) {
-      flushed = unstored ?? unstoredNodes(tree);
+    const plan = planFlush(
+      tree,
+      this.journalLength + 1 >= this.flushDue,
+      this.unflushedNodes + created,
+      this.opts.nodeCacheSize / 4,
+    );
+    const flushed = plan.nodes;
+    if (flushed !== null) {
       pushNodeOps(ops, flushed);
       if (this.journalLength > 0) {
         ops.push({ type: "del", key: FLUSHED_KEY });
@@ -348,7 +341,7 @@ export class SparseMerkleState implements AuthenticatedState {
     }
     await this.kv.write(ops);
 
-    if (flush) {
+    if (flushed !== null) {
       for (const node of flushed) node.stored = true;
       this.flushedRoot = root;
       this.journalLength = 0;
@@ -356,7 +349,7 @@ export class SparseMerkleState implements AuthenticatedState {
       this.unflushedNodes = 0;
     } else {
       this.journalLength++;
-      this.unflushedNodes = unstored !== undefined ? unstored.length : this.unflushedNodes + created;
+      this.unflushedNodes = plan.counted ?? this.unflushedNodes + created;
     }
     this.adoptCommitted(tree, root, writes, created);
   }
