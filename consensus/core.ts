@@ -15,48 +15,39 @@
 //   propose           the leader of the round proposes on its highest QC (with the TC of the
 //                     previous round if it got here by one), with the payload the host gives it
 // Everything is sans-IO: methods push actions onto `out`, which handle() returns.
-import { encode, isEncodingError, toHex } from "../crypto/index.ts";
+import { isEncodingError, toHex } from "../crypto/index.ts";
 import { TimeoutAggregator, VoteAggregator } from "./aggregator.ts";
 import { type BlockNode, BlockTree } from "./block-tree.ts";
 import { Verifier } from "./certificates.ts";
+import { commitProof, committedBlock } from "./commits.ts";
 import { ConsensusError, ConsensusErrorCode, isConsensusError } from "./errors.ts";
 import { BlockIntake } from "./intake.ts";
-import {
-  type Action,
-  type BatchVerify,
-  type CommitProof,
-  MAX_PROOF_BLOCKS_ABOVE,
-  type Signer,
-  type ValidatorId,
-  type ValidatorSet,
-} from "./interface.ts";
+import type { Action, BatchVerify, CommitProof, Signer, ValidatorId, ValidatorSet } from "./interface.ts";
 import {
   type Block,
-  blockCodec,
   blockHash,
   decodeMessage,
-  encodeMessage,
   genesisQc,
   MAX_MESSAGE_BYTES,
   MAX_PAYLOAD_BYTES,
-  type Message,
   type PayloadDigest,
   type Proposal,
   type QuorumCert,
-  quorumCertCodec,
   type Timeout,
   type TimeoutCert,
   type Vote,
 } from "./messages.ts";
+import { Outbox } from "./outbox.ts";
 import { Pacemaker, ROUND_TIMER } from "./pacemaker.ts";
+import { PayloadVerdicts } from "./payload-verdicts.ts";
 import type { PendingBlock } from "./pending-blocks.ts";
+import { nextProposal, type ProposalPlan, proposalBlock } from "./proposal-plan.ts";
 import type { SafetyRules, VoteCandidate } from "./safety.ts";
 import { type EngineStats, type EngineStatus, newStats } from "./stats.ts";
 import { type EpochInfo, EpochRegistry } from "./validators.ts";
 
 /** Votes and timeouts are kept for at most this many rounds ahead of the current one. */
 const ROUND_WINDOW = 32n;
-const MAX_AWAITING_VERDICT = 16;
 const MAX_REMEMBERED = 1024;
 
 export interface CoreConfig {
@@ -72,15 +63,6 @@ export interface CoreConfig {
   signer: Signer;
 }
 
-interface ProposalPlan {
-  round: bigint;
-  epoch: bigint;
-  parent: BlockNode;
-  height: bigint;
-  qc: QuorumCert;
-  tc: TimeoutCert | null;
-}
-
 export class Core {
   private readonly cfg: CoreConfig;
   private readonly registry: EpochRegistry;
@@ -92,16 +74,14 @@ export class Core {
   private readonly timeouts = new TimeoutAggregator();
   private readonly intake: BlockIntake;
   readonly stats: EngineStats;
-
-  private out: Action[] = [];
+  private readonly out: Outbox;
   private highTc: TimeoutCert | null = null;
   private currentEpoch: bigint;
   private plan: ProposalPlan | null = null;
   /** The last QC this node announced: on forming it, or for want of a payload (announceHighQc). */
   private announcedQc: QuorumCert | null = null;
-  private readonly awaitingVerdict = new Map<string, { proposal: Proposal; hash: Uint8Array }>();
+  private readonly verdicts = new PayloadVerdicts();
   private readonly seenProposals = new Set<string>();
-  private readonly rejectedPayloads = new Set<string>();
 
   constructor(cfg: CoreConfig, safety: SafetyRules) {
     this.cfg = cfg;
@@ -120,14 +100,15 @@ export class Core {
       onQc: (qc, from) => this.onQc(qc, from),
       onCommits: (nodes) => this.applyCommits(nodes),
       onInserted: (pb, node) => this.onInserted(pb, node),
-      send: (to, m) => this.send(to, m),
-      drop: (code) => this.drop(code),
+      send: (to, m) => this.out.send(to, m),
+      drop: (code) => this.out.drop(code),
     });
     this.currentEpoch = this.epoch.epoch;
     // After a restart, the TC that ended the previous round is still needed (see SafetyState).
     const persistedTc = safety.state.highTc;
     if (persistedTc !== null && persistedTc.epoch === this.currentEpoch) this.highTc = persistedTc;
     this.stats = newStats();
+    this.out = new Outbox(this.stats);
   }
 
   // --- Inputs (each returns the actions it produced) ------------------------------------
@@ -296,13 +277,7 @@ export class Core {
       this.vote(candidate, p.tc);
       return;
     }
-    if (this.rejectedPayloads.has(node.hex)) {
-      throw new ConsensusError(ConsensusErrorCode.invalidPayload, "payload already judged invalid");
-    }
-    if (this.awaitingVerdict.size >= MAX_AWAITING_VERDICT) {
-      throw new ConsensusError(ConsensusErrorCode.capacity, "too many payloads awaiting a verdict");
-    }
-    this.awaitingVerdict.set(node.hex, { proposal: p, hash: node.hash });
+    this.verdicts.expect(node.hex, { proposal: p, hash: node.hash });
     this.out.push({
       kind: "validate-payload",
       blockHash: node.hash,
@@ -315,15 +290,7 @@ export class Core {
   }
 
   private onPayloadVerdict(hash: Uint8Array, valid: boolean): void {
-    const hex = toHex(hash);
-    const waiting = this.awaitingVerdict.get(hex);
-    if (waiting === undefined)
-      throw new ConsensusError(ConsensusErrorCode.unknownVerdict, "no payload awaits this verdict");
-    this.awaitingVerdict.delete(hex);
-    if (valid !== true) {
-      remember(this.rejectedPayloads, hex);
-      throw new ConsensusError(ConsensusErrorCode.invalidPayload, "the host judged the payload invalid");
-    }
+    const waiting = this.verdicts.settle(toHex(hash), valid);
     const b = waiting.proposal.block;
     if (b.round !== this.round || b.epoch !== this.currentEpoch) {
       throw new ConsensusError(ConsensusErrorCode.staleRound, `verdict for round ${b.round} in round ${this.round}`);
@@ -343,7 +310,7 @@ export class Core {
     if (info === undefined) return;
     const to = this.registry.leader(info, vote.round + 1n);
     if (to === this.cfg.self) this.attempt(() => this.onVote(vote, to, true));
-    else this.send(to, { kind: "vote", ...vote });
+    else this.out.send(to, { kind: "vote", ...vote });
   }
 
   // --- On vote ----------------------------------------------------------------------------
@@ -370,7 +337,7 @@ export class Core {
     // Announced now, ahead of the commit this node makes on it, it is one small message a
     // round; the proposal's copy of it is then verified from the cache (certificates.ts).
     this.announcedQc = result.certificate;
-    this.broadcast({ kind: "certificate", qc: result.certificate });
+    this.out.broadcast({ kind: "certificate", qc: result.certificate });
     this.onQc(result.certificate, from);
     this.advanceRound();
   }
@@ -446,7 +413,7 @@ export class Core {
     const tc = this.highTc;
     const lastTc = tc !== null && tc.round + 1n === this.round ? tc : null;
     this.persist();
-    this.broadcast({ kind: "timeout", ...timeout, lastTc });
+    this.out.broadcast({ kind: "timeout", ...timeout, lastTc });
     this.countTimeout(timeout, info);
   }
 
@@ -460,27 +427,11 @@ export class Core {
     if (node !== undefined) {
       const committed = this.tree.certify(qc);
       const tip = committed[committed.length - 1];
-      this.applyCommits(committed, tip === undefined ? undefined : this.commitProof(tip, node, qc));
+      this.applyCommits(committed, tip === undefined ? undefined : commitProof(this.tree, tip, node, qc));
       return;
     }
     if (qc.height <= this.tree.committedTip.height || qc.epoch < this.currentEpoch) return;
     this.intake.awaitBlock(qc, from);
-  }
-
-  /**
-   * What proves `tip` final: the blocks from its child up to `certified`, the block whose QC
-   * committed it, and that QC. A plain commit gives the child alone. The last block of an epoch
-   * is committed across the epoch's suffix, often with a round or more between it and its
-   * child; its proof then carries the suffix blocks too, or a node that holds nothing above it
-   * could not prove it until the next epoch's second block (on an idle chain, never).
-   */
-  private commitProof(tip: BlockNode, certified: BlockNode, qc: QuorumCert): CommitProof | undefined {
-    // `certified` descends from `tip`: the blocks above the tip are the last `count` up to it.
-    const count = Number(certified.height - tip.height);
-    if (count < 1 || count > MAX_PROOF_BLOCKS_ABOVE + 1) return undefined;
-    const [child, ...above] = this.tree.chainEndingAt(certified.hex, count).map((b) => encode(blockCodec, b));
-    if (child === undefined || above.length + 1 !== count) return undefined;
-    return { child, above, certificate: encode(quorumCertCodec, qc) };
   }
 
   /** A QC announced by a validator that entered a new epoch with it, or by a leader with nothing to propose. */
@@ -509,7 +460,7 @@ export class Core {
   private enterRound(round: bigint): void {
     const delayMs = this.pacemaker.enter(round, this.safety.state.highQc.round);
     if (this.plan !== null && this.plan.round < round) this.plan = null;
-    for (const [hex, w] of this.awaitingVerdict) if (w.proposal.block.round < round) this.awaitingVerdict.delete(hex);
+    this.verdicts.dropBefore(round);
     this.votes.prune(this.safety.state.highQc.round + 1n);
     this.timeouts.prune(round);
     this.out.push({ kind: "set-timer", id: ROUND_TIMER, delayMs });
@@ -518,26 +469,7 @@ export class Core {
   private applyCommits(nodes: BlockNode[], proof?: CommitProof): void {
     if (nodes.length === 0) return;
     const last = nodes[nodes.length - 1];
-    for (const n of nodes) {
-      const b = n.block;
-      const qc = n.certifiedBy;
-      if (b === null || qc === null) throw new Error("invariant: a committed block is known and certified");
-      this.out.push({
-        kind: "commit",
-        block: {
-          height: n.height,
-          round: n.round,
-          epoch: n.epoch,
-          hash: n.hash,
-          parent: b.parent,
-          proposer: toHex(b.proposer),
-          payload: b.payload,
-          certificate: encode(quorumCertCodec, qc),
-          encoded: encode(blockCodec, b),
-          ...(n === last && proof !== undefined ? { proof } : {}),
-        },
-      });
-    }
+    for (const n of nodes) this.out.push({ kind: "commit", block: committedBlock(n, n === last ? proof : undefined) });
     this.stats.blocksCommitted += nodes.length;
     const tip = nodes[nodes.length - 1] as BlockNode;
     this.safety.recordCommit({ epoch: tip.epoch, round: tip.round, height: tip.height, hash: tip.hash });
@@ -547,7 +479,7 @@ export class Core {
     // The QC that committed the last block of an epoch may be known to this validator alone
     // (the leader that formed it may not lead, or even belong to, the next epoch): announce it,
     // or nobody else could start the new epoch.
-    if (this.checkEpochChange()) this.broadcast({ kind: "certificate", qc: this.safety.state.highQc });
+    if (this.checkEpochChange()) this.out.broadcast({ kind: "certificate", qc: this.safety.state.highQc });
   }
 
   private checkEpochChange(): boolean {
@@ -556,7 +488,7 @@ export class Core {
     this.currentEpoch = epoch;
     this.highTc = null;
     this.plan = null;
-    this.awaitingVerdict.clear();
+    this.verdicts.clear();
     return true;
   }
 
@@ -564,37 +496,23 @@ export class Core {
 
   /** Runs after every input: the leader of the current round asks the host for a payload. */
   private maybePropose(): void {
-    const info = this.epoch;
-    const round = this.round;
-    const s = this.safety.state;
-    if (!info.byId.has(this.cfg.self) || this.registry.leader(info, round) !== this.cfg.self) return;
-    if (round <= s.lastProposedRound || round <= s.lastVotedRound || this.plan?.round === round) return;
-    const qc = s.highQc;
-    let tc: TimeoutCert | null = null;
-    if (qc.round + 1n !== round) {
-      if (this.highTc === null || this.highTc.round + 1n !== round) return;
-      tc = this.highTc;
+    const step = nextProposal({
+      self: this.cfg.self,
+      info: this.epoch,
+      round: this.round,
+      safety: this.safety.state,
+      highTc: this.highTc,
+      plannedRound: this.plan?.round ?? null,
+      tree: this.tree,
+      registry: this.registry,
+    });
+    if (step.kind === "fetch") this.intake.requestSync(step.blockHash, null);
+    else if (step.kind === "suffix") this.propose(step.plan, new Uint8Array(0));
+    else if (step.kind === "request") {
+      const { round, parent, height } = step.plan;
+      this.plan = step.plan;
+      this.out.push({ kind: "request-payload", round, parentHash: parent.hash, height });
     }
-    let parent: BlockNode | undefined;
-    if (qc.epoch === info.epoch) {
-      parent = this.tree.get(toHex(qc.blockHash));
-      if (parent === undefined) {
-        this.intake.requestSync(qc.blockHash, null);
-        return;
-      }
-    } else {
-      // The first block of an epoch builds on the committed last block of the previous one.
-      parent = this.tree.committedTip;
-      if (qc.epoch > info.epoch || parent.epoch + 1n !== info.epoch || parent.height + 1n !== info.fromHeight) return;
-    }
-    const height = parent.height + 1n;
-    const plan: ProposalPlan = { round, epoch: info.epoch, parent, height, qc, tc };
-    if (this.registry.atHeight(height).epoch > info.epoch) {
-      this.propose(plan, new Uint8Array(0));
-      return;
-    }
-    this.plan = plan;
-    this.out.push({ kind: "request-payload", round, parentHash: parent.hash, height });
   }
 
   /**
@@ -608,7 +526,7 @@ export class Core {
     const last = this.announcedQc;
     if (qc.round === 0n || (last !== null && last.epoch === qc.epoch && last.round >= qc.round)) return;
     this.announcedQc = qc;
-    this.broadcast({ kind: "certificate", qc });
+    this.out.broadcast({ kind: "certificate", qc });
   }
 
   /** The proposal this leader waits to make in `round` (the current one); stalePayload if none. */
@@ -632,15 +550,7 @@ export class Core {
   }
 
   private propose(plan: ProposalPlan, payload: Uint8Array): void {
-    const block: Block = {
-      epoch: plan.epoch,
-      round: plan.round,
-      height: plan.height,
-      parent: plan.parent.hash,
-      proposer: this.cfg.selfKey,
-      payload,
-      qc: plan.qc,
-    };
+    const block = proposalBlock(plan, this.cfg.selfKey, payload);
     const hash = blockHash(this.cfg.chainId, block, this.cfg.payloadDigest);
     const signature = this.safety.signProposal(plan.epoch, plan.round, hash);
     remember(this.seenProposals, toHex(hash));
@@ -648,7 +558,7 @@ export class Core {
     // The leader's own payload needs no verdict.
     const vote = this.safety.signVote(this.voteCandidate(block, hash), plan.tc);
     this.persist();
-    this.broadcast({ kind: "proposal", block, tc: plan.tc, signature });
+    this.out.broadcast({ kind: "proposal", block, tc: plan.tc, signature });
     this.deliverVote(vote);
   }
 
@@ -681,35 +591,19 @@ export class Core {
     this.out.push({ kind: "persist", state });
   }
 
-  private send(to: ValidatorId, m: Message): void {
-    this.stats.messagesSent++;
-    this.stats.sentByKind[m.kind]++;
-    this.out.push({ kind: "send", to, bytes: encodeMessage(m) });
-  }
-
-  private broadcast(m: Message): void {
-    this.stats.messagesSent++;
-    this.stats.sentByKind[m.kind]++;
-    this.out.push({ kind: "broadcast", bytes: encodeMessage(m) });
-  }
-
-  private drop(code: string): void {
-    this.stats.dropped[code] = (this.stats.dropped[code] ?? 0) + 1;
-  }
-
   /** Runs one step; a refusal (bad input, safety rule) is counted, the actions so far stay. */
   private attempt(step: () => void): void {
     try {
       step();
     } catch (e) {
-      if (isConsensusError(e)) this.drop(e.code);
-      else if (isEncodingError(e)) this.drop(ConsensusErrorCode.malformed);
+      if (isConsensusError(e)) this.out.drop(e.code);
+      else if (isEncodingError(e)) this.out.drop(ConsensusErrorCode.malformed);
       else throw e;
     }
   }
 
   private run(step: () => void): Action[] {
-    this.out = [];
+    this.out.take();
     this.attempt(step);
     // The leader of the round proposes once it can, whatever input made that possible. An
     // empty suffix block is proposed at once and may end the round, hence the loop.
@@ -721,9 +615,7 @@ export class Core {
     this.stats.signaturesVerified = this.verifier.counters.signaturesVerified;
     this.stats.verifyCalls = this.verifier.counters.verifyCalls;
     this.stats.signaturesCreated = this.safety.signaturesCreated;
-    const out = this.out;
-    this.out = [];
-    return out;
+    return this.out.take();
   }
 }
 
