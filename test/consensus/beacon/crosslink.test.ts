@@ -11,7 +11,7 @@ import {
 import { ConsensusErrorCode } from "../../../consensus/errors.ts";
 import { blockHash } from "../../../consensus/messages.ts";
 import { decode, encode, sha256 } from "../../../crypto/index.ts";
-import { type Built, batchVerify, CHAIN, fixture, genesis, makeBlock, qcFor } from "../engine/helpers.ts";
+import { type Built, batchVerify, CHAIN, fixture, genesis, makeBlock, qcFor, thrownCode } from "../engine/helpers.ts";
 
 const fx = fixture(4);
 
@@ -42,15 +42,6 @@ const ctx: CrosslinkContext = {
   verify: batchVerify,
 };
 
-function code(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return undefined;
-}
-
 describe("crosslink commit proofs", () => {
   it("accepts a block with a certified child in the next round and returns its hash", () => {
     const { b1, proof } = chain();
@@ -66,14 +57,14 @@ describe("crosslink commit proofs", () => {
 
   it("refuses a header that is not the block's payload", () => {
     const { proof } = chain();
-    expect(code(() => checkCommitProof(proof, sha256(new Uint8Array([1])), ctx))).toBe(
+    expect(thrownCode(() => checkCommitProof(proof, sha256(new Uint8Array([1])), ctx))).toBe(
       ConsensusErrorCode.invalidCrosslink,
     );
   });
 
   it("refuses a certified block whose child skipped a round (not committed by the 2-chain rule)", () => {
     const { b1, proof } = chain(3n);
-    expect(code(() => checkCommitProof(proof, sha256(b1.block.payload), ctx))).toBe(
+    expect(thrownCode(() => checkCommitProof(proof, sha256(b1.block.payload), ctx))).toBe(
       ConsensusErrorCode.invalidCrosslink,
     );
   });
@@ -81,7 +72,7 @@ describe("crosslink commit proofs", () => {
   it("refuses a child that does not extend the block", () => {
     const { b1, proof } = chain();
     const other = { ...proof, child: { ...proof.child, parent: sha256(new Uint8Array([9])) } };
-    expect(code(() => checkCommitProof(other, sha256(b1.block.payload), ctx))).toBe(
+    expect(thrownCode(() => checkCommitProof(other, sha256(b1.block.payload), ctx))).toBe(
       ConsensusErrorCode.invalidCrosslink,
     );
   });
@@ -90,23 +81,23 @@ describe("crosslink commit proofs", () => {
     const { b1, b2, proof } = chain();
     const digest = sha256(b1.block.payload);
     const weak = { ...proof, childQc: qcFor(fx, b2, [0, 1]) };
-    expect(code(() => checkCommitProof(weak, digest, ctx))).toBe(ConsensusErrorCode.invalidCrosslink);
+    expect(thrownCode(() => checkCommitProof(weak, digest, ctx))).toBe(ConsensusErrorCode.invalidCrosslink);
     const sigs = proof.childQc.signatures.map((s) => Uint8Array.from(s));
     const bent = sigs[1] as Uint8Array;
     bent[5] = (bent[5] as number) ^ 1;
     const forged = { ...proof, childQc: { ...proof.childQc, signatures: sigs } };
-    expect(code(() => checkCommitProof(forged, digest, ctx))).toBe(ConsensusErrorCode.badSignature);
+    expect(thrownCode(() => checkCommitProof(forged, digest, ctx))).toBe(ConsensusErrorCode.badSignature);
     const strangers = fixture(4, { keyNumbers: [10, 11, 12, 13] });
     const elsewhere: CrosslinkContext = { ...ctx, committee: () => strangers.info };
-    expect(code(() => checkCommitProof(proof, digest, elsewhere))).toBe(ConsensusErrorCode.invalidCrosslink);
+    expect(thrownCode(() => checkCommitProof(proof, digest, elsewhere))).toBe(ConsensusErrorCode.invalidCrosslink);
     const unknown: CrosslinkContext = { ...ctx, committee: () => undefined };
-    expect(code(() => checkCommitProof(proof, digest, unknown))).toBe(ConsensusErrorCode.invalidCrosslink);
+    expect(thrownCode(() => checkCommitProof(proof, digest, unknown))).toBe(ConsensusErrorCode.invalidCrosslink);
   });
 
   it("refuses QCs bound to another chain id", () => {
     const { b1, proof } = chain();
     const other: CrosslinkContext = { ...ctx, chainId: `${CHAIN}-other` };
-    expect(code(() => checkCommitProof(proof, sha256(b1.block.payload), other))).toBe(
+    expect(thrownCode(() => checkCommitProof(proof, sha256(b1.block.payload), other))).toBe(
       ConsensusErrorCode.invalidCrosslink,
     );
   });
@@ -114,7 +105,7 @@ describe("crosslink commit proofs", () => {
   it("refuses a block in its epoch's suffix", () => {
     const { b1, proof } = chain();
     const ended: CrosslinkContext = { ...ctx, lastHeightOf: () => 0n };
-    expect(code(() => checkCommitProof(proof, sha256(b1.block.payload), ended))).toBe(
+    expect(thrownCode(() => checkCommitProof(proof, sha256(b1.block.payload), ended))).toBe(
       ConsensusErrorCode.invalidCrosslink,
     );
   });

@@ -405,3 +405,13 @@ export function assertSameChain(nodes: readonly { commits: readonly CommittedBlo
     }
   }
 }
+
+/** The code of the error `f` throws (a ConsensusError's, say), or undefined if it returns. */
+export function thrownCode(f: () => unknown): string | undefined {
+  try {
+    f();
+  } catch (e) {
+    return (e as { code?: string }).code;
+  }
+  return undefined;
+}
