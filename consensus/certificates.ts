@@ -3,6 +3,7 @@
 // signatures in one batch). A certificate that verified once is remembered by its hash, so
 // the QC that comes back in every proposal and timeout is checked once per engine.
 import { compareBytes, equalBytes, toHex } from "../crypto/index.ts";
+import { addBounded } from "./bounded-set.ts";
 import { ConsensusError, ConsensusErrorCode } from "./errors.ts";
 import type { BatchVerify, Validator } from "./interface.ts";
 import {
@@ -163,8 +164,7 @@ export class Verifier {
   }
 
   private cache(id: string): void {
-    if (this.verified.size >= CACHE_LIMIT) this.verified.delete(this.verified.values().next().value as string);
-    this.verified.add(id);
+    addBounded(this.verified, id, CACHE_LIMIT);
   }
 }
 

@@ -18,6 +18,7 @@
 import { isEncodingError, toHex } from "../crypto/index.ts";
 import { TimeoutAggregator, VoteAggregator } from "./aggregator.ts";
 import { type BlockNode, BlockTree } from "./block-tree.ts";
+import { addBounded } from "./bounded-set.ts";
 import { Verifier } from "./certificates.ts";
 import { commitProof, committedBlock } from "./commits.ts";
 import { ConsensusError, ConsensusErrorCode, isConsensusError } from "./errors.ts";
@@ -244,7 +245,7 @@ export class Core {
     this.verifier.checkProposalSignature(p, hash);
     this.verifier.checkQc(b.qc);
     if (p.tc !== null) this.verifier.checkTc(p.tc);
-    remember(this.seenProposals, hex);
+    addBounded(this.seenProposals, hex, MAX_REMEMBERED);
     this.onQc(b.qc, from);
     if (p.tc !== null) this.onTc(p.tc);
     this.advanceRound();
@@ -553,7 +554,7 @@ export class Core {
     const block = proposalBlock(plan, this.cfg.selfKey, payload);
     const hash = blockHash(this.cfg.chainId, block, this.cfg.payloadDigest);
     const signature = this.safety.signProposal(plan.epoch, plan.round, hash);
-    remember(this.seenProposals, toHex(hash));
+    addBounded(this.seenProposals, toHex(hash), MAX_REMEMBERED);
     this.intake.insert(block, hash);
     // The leader's own payload needs no verdict.
     const vote = this.safety.signVote(this.voteCandidate(block, hash), plan.tc);
@@ -617,9 +618,4 @@ export class Core {
     this.stats.signaturesCreated = this.safety.signaturesCreated;
     return this.out.take();
   }
-}
-
-function remember(set: Set<string>, hex: string): void {
-  if (set.size >= MAX_REMEMBERED) set.delete(set.values().next().value as string);
-  set.add(hex);
 }

@@ -1,5 +1,6 @@
 // Proposals waiting for the host's verdict on their payload before this validator votes, and
 // the payloads it judged invalid (a proposal that brings one again is refused at once).
+import { addBounded } from "./bounded-set.ts";
 import { ConsensusError, ConsensusErrorCode } from "./errors.ts";
 import type { Proposal } from "./messages.ts";
 
@@ -33,8 +34,7 @@ export class PayloadVerdicts {
       throw new ConsensusError(ConsensusErrorCode.unknownVerdict, "no payload awaits this verdict");
     this.awaiting.delete(hex);
     if (valid !== true) {
-      if (this.rejected.size >= MAX_REJECTED) this.rejected.delete(this.rejected.values().next().value as string);
-      this.rejected.add(hex);
+      addBounded(this.rejected, hex, MAX_REJECTED);
       throw new ConsensusError(ConsensusErrorCode.invalidPayload, "the host judged the payload invalid");
     }
     return waiting;
