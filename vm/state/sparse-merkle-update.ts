@@ -75,40 +75,61 @@ export type NodeLoader = (hash: Digest) => Promise<TreeNode>;
  * empty makes its sibling collapse upwards if that sibling is a leaf.
  */
 export async function loadTouchedPaths(root: Subtree, batch: UpdateBatch, load: NodeLoader): Promise<void> {
-  type Pending = { node: InternalNode; depth: number; lo: number; hi: number };
-  let frontier: Pending[] =
+  let frontier: Touched[] =
     root !== null && !root.leaf && batch.length > 0 ? [{ node: root, depth: 0, lo: 0, hi: batch.length }] : [];
   while (frontier.length > 0) {
-    const next: Pending[] = [];
+    const next: Touched[] = [];
     const loads: Promise<void>[] = [];
-    for (const { node, depth, lo, hi } of frontier) {
-      const mid = batch.split(depth, lo, hi);
-      const needSiblings = batch.hasDelete(lo, hi);
-      // Two sides by index: a `[false, true]` literal here was an array per node visited.
-      for (let side = 0; side < 2; side++) {
-        const right = side === 1;
-        const cLo = right ? mid : lo;
-        const cHi = right ? hi : mid;
-        const touched = cLo < cHi;
-        if (!touched && !needSiblings) continue;
-        const child = right ? node.right : node.left;
-        if (child === null) continue;
-        if (child === undefined) {
-          const hash = right ? node.rightHash : node.leftHash;
-          loads.push(
-            load(hash).then((loaded) => {
-              if (right) node.right = loaded;
-              else node.left = loaded;
-              if (touched && !loaded.leaf) next.push({ node: loaded, depth: depth + 1, lo: cLo, hi: cHi });
-            }),
-          );
-        } else if (touched && !child.leaf) {
-          next.push({ node: child, depth: depth + 1, lo: cLo, hi: cHi });
-        }
-      }
-    }
+    for (const t of frontier) visitChildren(t, batch, load, next, loads);
     if (loads.length > 0) await Promise.all(loads);
     frontier = next;
+  }
+}
+
+/** An internal node on a touched path, with the range of the batch's updates under it. */
+interface Touched {
+  node: InternalNode;
+  depth: number;
+  lo: number;
+  hi: number;
+}
+
+/**
+ * One level of loadTouchedPaths for one node: its children that the update reads go to `next`,
+ * loading them first if they are not in memory. A function of its own, not a loop inside the
+ * async one: V8 optimized that loop on the stack and dropped the code each time the loop ended
+ * (14 times in a 40 s benchmark run).
+ */
+function visitChildren(
+  { node, depth, lo, hi }: Touched,
+  batch: UpdateBatch,
+  load: NodeLoader,
+  next: Touched[],
+  loads: Promise<void>[],
+): void {
+  const mid = batch.split(depth, lo, hi);
+  const needSiblings = batch.hasDelete(lo, hi);
+  // Two sides by index: a `[false, true]` literal here was an array per node visited.
+  for (let side = 0; side < 2; side++) {
+    const right = side === 1;
+    const cLo = right ? mid : lo;
+    const cHi = right ? hi : mid;
+    const touched = cLo < cHi;
+    if (!touched && !needSiblings) continue;
+    const child = right ? node.right : node.left;
+    if (child === null) continue;
+    if (child === undefined) {
+      const hash = right ? node.rightHash : node.leftHash;
+      loads.push(
+        load(hash).then((loaded) => {
+          if (right) node.right = loaded;
+          else node.left = loaded;
+          if (touched && !loaded.leaf) next.push({ node: loaded, depth: depth + 1, lo: cLo, hi: cHi });
+        }),
+      );
+    } else if (touched && !child.leaf) {
+      next.push({ node: child, depth: depth + 1, lo: cLo, hi: cHi });
+    }
   }
 }
 
