@@ -34,12 +34,9 @@ export * from "./state/kv.ts";
 export { isStateError, StateError, StateErrorCode } from "./state/sparse-merkle-errors.ts";
 export type { StateLayer } from "./state/sparse-merkle-layer.ts";
 export { EMPTY_ROOT } from "./state/sparse-merkle-node.ts";
+export { defaultSparseMerkleStateOptions, type SparseMerkleStateOptions } from "./state/sparse-merkle-options.ts";
 export { type StateProof, stateProofCodec, verifyStateProof } from "./state/sparse-merkle-proof.ts";
-export {
-  defaultSparseMerkleStateOptions,
-  SparseMerkleState,
-  type SparseMerkleStateOptions,
-} from "./state/sparse-merkle-state.ts";
+export { SparseMerkleState } from "./state/sparse-merkle-state.ts";
 export { valueKey as committedValueKey } from "./state/sparse-merkle-storage.ts";
 export type { Payload } from "./tx/registry.ts";
 export { handlers, payloadCodec } from "./tx/registry.ts";

@@ -21,7 +21,8 @@ import type { AuthenticatedState } from "./interface.ts";
 import type { KvOp, KvStore } from "./kv.ts";
 import { keyId, RecentCache } from "./sparse-merkle-cache.ts";
 import { StateError, StateErrorCode } from "./sparse-merkle-errors.ts";
-import { countLinked, planFlush, pushNodeOps, unlinkBelow } from "./sparse-merkle-flush.ts";
+import { countLinked, unlinkBelow } from "./sparse-merkle-flush.ts";
+import { journaledKeys, NodeJournal } from "./sparse-merkle-journal.ts";
 import { layersAbove, type PendingWrite, StateLayer } from "./sparse-merkle-layer.ts";
 import {
   bytesToDigest,
@@ -34,47 +35,10 @@ import {
   subtreeHash,
   type TreeNode,
 } from "./sparse-merkle-node.ts";
+import { type SparseMerkleStateOptions, stateOptions } from "./sparse-merkle-options.ts";
 import { makeStateProof, type StateProof } from "./sparse-merkle-proof.ts";
-import {
-  encodeFlushedTree,
-  encodeJournalRecord,
-  FLUSHED_KEY,
-  journalKey,
-  ROOT_KEY,
-  readCommittedRoot,
-  readFlushedTree,
-  readJournalRecord,
-  readNode,
-  readRoot,
-  valueKey,
-} from "./sparse-merkle-storage.ts";
+import { ROOT_KEY, readCommittedRoot, readFlushedTree, readNode, readRoot, valueKey } from "./sparse-merkle-storage.ts";
 import { applyUpdates, loadTouchedPaths, UpdateBatch, type UpdateResult } from "./sparse-merkle-update.ts";
-
-export interface SparseMerkleStateOptions {
-  /** Committed values (and known-absent keys) kept in the read cache. */
-  readCacheSize: number;
-  /** Tree nodes kept linked in memory before the tree is cut back to its top levels. */
-  nodeCacheSize: number;
-  /**
-   * Store the tree's nodes at every this many commits (1: at each). The commits between store
-   * values, the root and a journal of their keys; opening replays the journal. A flush also
-   * comes early once the tree holds more than nodeCacheSize / 4 unstored nodes.
-   */
-  nodeFlushInterval: number;
-  /**
-   * How many commits earlier than nodeFlushInterval the first flush after opening comes (less
-   * than the interval): nodes that open their stores together and take different offsets do
-   * not all flush at the same height.
-   */
-  nodeFlushOffset: number;
-}
-
-export const defaultSparseMerkleStateOptions: SparseMerkleStateOptions = {
-  readCacheSize: 1 << 16,
-  nodeCacheSize: 1 << 18,
-  nodeFlushInterval: 1,
-  nodeFlushOffset: 0,
-};
 
 /** Committed trees kept in memory for proofs against recent roots, whose nodes may be unstored. */
 const RECENT_TREES = 16;
@@ -109,13 +73,8 @@ export class SparseMerkleState implements AuthenticatedState {
   private computing = 0;
   /** Tree nodes linked in memory, counted loosely (exactly after each cut). */
   private linkedNodes = 0;
-  /** The last flush: the root whose nodes are all stored, and the commits journaled since. */
-  private flushedRoot: Digest;
-  private journalLength = 0;
-  /** The journal length at which the next commit flushes: the interval, less the offset until the first flush. */
-  private flushDue: number;
-  /** An upper bound on the tree's unstored nodes: counted at some commit, plus those made since. */
-  private unflushedNodes = 0;
+  /** When commits store the tree's nodes, and the journal of those that do not. */
+  private readonly journal: NodeJournal;
   /** The last RECENT_TREES committed trees by root, newest last. */
   private readonly recentTrees = new Map<Digest, Subtree>();
 
@@ -125,20 +84,15 @@ export class SparseMerkleState implements AuthenticatedState {
     this.readCache = new RecentCache(opts.readCacheSize);
     this.tree = tree;
     this.committedRoot = subtreeHash(tree);
-    this.flushedRoot = this.committedRoot;
-    this.flushDue = opts.nodeFlushInterval - opts.nodeFlushOffset;
+    this.journal = new NodeJournal(
+      { interval: opts.nodeFlushInterval, offset: opts.nodeFlushOffset, earlyFlushBound: opts.nodeCacheSize / 4 },
+      this.committedRoot,
+    );
   }
 
   /** Opens the state committed in `kv` (the empty state if nothing was ever committed there). */
   static async open(kv: KvStore, opts: Partial<SparseMerkleStateOptions> = {}): Promise<SparseMerkleState> {
-    const full = { ...defaultSparseMerkleStateOptions, ...opts };
-    for (const [name, n] of Object.entries(full)) {
-      if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`option ${name} must be a count, got ${n}`);
-    }
-    if (full.nodeFlushInterval < 1) throw new RangeError("option nodeFlushInterval must be at least 1");
-    if (full.nodeFlushOffset >= full.nodeFlushInterval) {
-      throw new RangeError("option nodeFlushOffset must be less than nodeFlushInterval");
-    }
+    const full = stateOptions(opts);
     const root = await readCommittedRoot(kv);
     const flushed = await readFlushedTree(kv);
     if (flushed === undefined) return new SparseMerkleState(kv, full, await readRoot(kv, root));
@@ -153,11 +107,7 @@ export class SparseMerkleState implements AuthenticatedState {
    * Its new nodes stay unstored, and the journal in place, until the next flush.
    */
   private async replayJournal(journalLength: number, committed: Digest): Promise<void> {
-    const keys = new Map<string, Uint8Array>();
-    for (let i = 0; i < journalLength; i++) {
-      for (const key of await readJournalRecord(this.kv, i)) keys.set(keyId(key), key);
-    }
-    const all = [...keys.values()];
+    const all = await journaledKeys(this.kv, journalLength);
     const values = await Promise.all(all.map((key) => this.kv.get(valueKey(key))));
     all.forEach((key, i) => {
       const value = values[i];
@@ -175,8 +125,7 @@ export class SparseMerkleState implements AuthenticatedState {
     this.computed = undefined;
     this.tree = result.root;
     this.committedRoot = root;
-    this.journalLength = journalLength;
-    this.unflushedNodes = result.created.length;
+    this.journal.replayed(journalLength, result.created.length);
   }
 
   get root(): Uint8Array {
@@ -314,43 +263,9 @@ export class SparseMerkleState implements AuthenticatedState {
       );
     }
     ops.push({ type: "put", key: ROOT_KEY, value: digestToBytes(root) });
-    const plan = planFlush(
-      tree,
-      this.journalLength + 1 >= this.flushDue,
-      this.unflushedNodes + created,
-      this.opts.nodeCacheSize / 4,
-    );
-    const flushed = plan.nodes;
-    if (flushed !== null) {
-      pushNodeOps(ops, flushed);
-      if (this.journalLength > 0) {
-        ops.push({ type: "del", key: FLUSHED_KEY });
-        for (let i = 0; i < this.journalLength; i++) ops.push({ type: "del", key: journalKey(i) });
-      }
-    } else {
-      ops.push({
-        type: "put",
-        key: journalKey(this.journalLength),
-        value: encodeJournalRecord(writes.map((w) => w.key)),
-      });
-      ops.push({
-        type: "put",
-        key: FLUSHED_KEY,
-        value: encodeFlushedTree({ root: this.flushedRoot, journalLength: this.journalLength + 1 }),
-      });
-    }
+    const step = this.journal.plan(ops, tree, writes, created);
     await this.kv.write(ops);
-
-    if (flushed !== null) {
-      for (const node of flushed) node.stored = true;
-      this.flushedRoot = root;
-      this.journalLength = 0;
-      this.flushDue = this.opts.nodeFlushInterval;
-      this.unflushedNodes = 0;
-    } else {
-      this.journalLength++;
-      this.unflushedNodes = plan.counted ?? this.unflushedNodes + created;
-    }
+    this.journal.landed(step, root);
     this.adoptCommitted(tree, root, writes, created);
   }
 
