@@ -14,14 +14,16 @@
 //   prefix 0x09 txHash       the height that credited another shard's receipt of that transaction
 //   prefix 0x0a epoch        a shard epoch after the first: where it starts, whose committee it is
 //   prefix 0x0b              (no longer read: the commit proof before suffix blocks were carried)
-//   prefix 0x0c              the newest commit proof: what proves the tip final (TipProof)
-import { type CommitProof, MAX_PROOF_BLOCKS_ABOVE } from "../../consensus/index.ts";
+//   prefix 0x0c              (no longer read: the newest commit proof with copies of its blocks)
+//   prefix 0x0d              the newest commit proof, its blocks named by its QC (TipProofRef)
+import { blockCodec, type CommitProof, MAX_PROOF_BLOCKS_ABOVE, quorumCertCodec } from "../../consensus/index.ts";
 import {
   bytes,
   type CodecType,
   concatBytes,
   decode,
   encode,
+  equalBytes,
   fixedBytes,
   list,
   struct,
@@ -31,6 +33,7 @@ import {
 import { type CrossReceipt, crossReceiptCodec } from "../../vm/cross-shard/receipt.ts";
 import type { KvOp, KvStore, Receipt } from "../../vm/index.ts";
 import { PrefixedKv, receiptCodec } from "../../vm/index.ts";
+import { pendingBlockKey } from "./pending-blocks.ts";
 import type { StagedKv } from "./staged-kv.ts";
 
 const Bucket = {
@@ -45,9 +48,10 @@ const Bucket = {
   outbox: 0x08,
   credit: 0x09,
   epoch: 0x0a,
-  // 0x0b held the commit proof without the suffix blocks above the child (before blocks/3); a
-  // record left there is never read, and the next commit with a proof writes one here.
-  tipProof: 0x0c,
+  // 0x0b held the commit proof without the suffix blocks above the child (before blocks/3), and
+  // 0x0c the proof with copies of its blocks (before November 2026); records left there are
+  // never read, and the next commit with a proof writes one at 0x0d.
+  tipProofRef: 0x0d,
 } as const;
 
 export const storedBlockCodec = struct("StoredBlock", {
@@ -84,6 +88,19 @@ export const tipProofCodec = struct("TipProof", {
 });
 export type TipProof = CodecType<typeof tipProofCodec>;
 
+/**
+ * The newest commit proof as stored: its QC and how many blocks it spans, not the blocks. The
+ * child and the suffix blocks are above the committed tip, so the node keeps each of them
+ * already, by hash, among its pending blocks (pending-blocks.ts); the QC names the last, and
+ * each names its parent. A copy of the blocks here was written again on every commit: at
+ * 3,600 tx/s it was a third of all the bytes a validator wrote (docs/benchmarks.md).
+ */
+const tipProofRefCodec = struct("TipProofRef", {
+  height: u64,
+  blocks: u32,
+  certificate: bytes(1 << 20),
+});
+
 const txLocationCodec = struct("TxLocation", { height: u64, index: u32 });
 export type TxLocation = CodecType<typeof txLocationCodec>;
 
@@ -113,6 +130,12 @@ export interface CommitRecord {
 export class BlockStore {
   private readonly db: StagedKv;
   private readonly prefix: Uint8Array;
+  /**
+   * The newest commit proof staged, whole: served from memory while this process runs, so a
+   * proof whose blocks were never among the pending ones (a fast-synced tip's, from a peer)
+   * still goes out with the tip.
+   */
+  private latestProof: TipProof | undefined;
 
   constructor(db: StagedKv, prefix: Uint8Array) {
     this.db = db;
@@ -177,18 +200,46 @@ export class BlockStore {
     }
     for (const origin of r.credited ?? []) ops.push({ type: "put", key: this.key(Bucket.credit, origin), value: h });
     if (r.proof !== undefined) {
-      const proof = encode(tipProofCodec, { height: r.tip.height, ...r.proof });
-      ops.push({ type: "put", key: this.key(Bucket.tipProof), value: proof });
+      const { child, above, certificate } = r.proof;
+      const ref = encode(tipProofRefCodec, { height: r.tip.height, blocks: 1 + above.length, certificate });
+      ops.push({ type: "put", key: this.key(Bucket.tipProofRef), value: ref });
+      this.latestProof = { height: r.tip.height, child, above, certificate };
     }
     this.db.stage(ops);
   }
 
-  /** The stored proof that the block at `height` is final, if the newest proof is for it. */
+  /**
+   * The proof that the block at `height` is final, if the newest proof is for it. After a
+   * restart its blocks are read back from the pending blocks (or, once one has committed, from
+   * the committed ones); if one is missing (a crash before its own write landed, or a proof
+   * that came with a fast-synced tip) there is no proof until the next commit brings one.
+   */
   async tipProofFor(height: bigint): Promise<TipProof | undefined> {
-    const b = await this.db.get(this.key(Bucket.tipProof));
+    if (this.latestProof?.height === height) return this.latestProof;
+    const b = await this.db.get(this.key(Bucket.tipProofRef));
     if (b === undefined) return undefined;
-    const proof = decode(tipProofCodec, b);
-    return proof.height === height ? proof : undefined;
+    const ref = decode(tipProofRefCodec, b);
+    if (ref.height !== height || ref.blocks < 1 || ref.blocks > MAX_PROOF_BLOCKS_ABOVE + 1) return undefined;
+    // From the certified block down to the child, each found by the hash its successor names.
+    const blocks: Uint8Array[] = new Array(ref.blocks);
+    let hash = decode(quorumCertCodec, ref.certificate).blockHash;
+    for (let i = ref.blocks - 1; i >= 0; i--) {
+      const bytes = await this.blockBytes(hash, height + 1n + BigInt(i));
+      if (bytes === undefined) return undefined;
+      blocks[i] = bytes;
+      hash = decode(blockCodec, bytes).parent;
+    }
+    if ((await this.heightOf(hash)) !== height) return undefined;
+    const [child, ...above] = blocks as [Uint8Array, ...Uint8Array[]];
+    return { height, child, above, certificate: ref.certificate };
+  }
+
+  /** The canonical bytes of block `hash` at `height`: pending, or committed since. */
+  private async blockBytes(hash: Uint8Array, height: bigint): Promise<Uint8Array | undefined> {
+    const pending = await this.db.get(pendingBlockKey(this.pendingPrefix(), hash));
+    if (pending !== undefined) return pending;
+    const committed = await this.blockAt(height);
+    return committed !== undefined && equalBytes(committed.hash, hash) ? committed.block : undefined;
   }
 
   /** The height of the block that credited the receipt of transaction `origin` (another shard's), if any. */

@@ -96,8 +96,13 @@ export class PendingBlocks {
   }
 
   private blockKey(hash: Uint8Array): Uint8Array {
-    return concatBytes(this.prefix, hash);
+    return pendingBlockKey(this.prefix, hash);
   }
+}
+
+/** Where a pending block is kept: its canonical blockCodec bytes under `prefix` and its hash. */
+export function pendingBlockKey(prefix: Uint8Array, hash: Uint8Array): Uint8Array {
+  return concatBytes(prefix, hash);
 }
 
 const INDEX_SUFFIX = utf8("index");
