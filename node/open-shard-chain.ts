@@ -107,6 +107,7 @@ export async function openShardChain(o: OpenShardChain): Promise<OpenedShardChai
   const pending = await o.readOrCorrupt(() =>
     PendingBlocks.load(db, store.pendingPrefix(), `${genesis.chainId}/${name}`, shardPayloadDigest, at.height),
   );
+  store.keepBodiesIn(pending);
   const chain = new ChainRunner(
     {
       chainId: genesis.chainId,

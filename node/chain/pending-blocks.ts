@@ -2,6 +2,12 @@
 // in sync responses), kept on disk until they are committed or fall behind the tip: the
 // in-memory rules are consensus/kept-blocks.ts (why they must outlive a restart is there), this
 // file writes each change through to the store.
+//
+// A kept block that commits keeps its record: the committed block's record names it instead of
+// holding a second copy (BlockStore.stageCommit asks pinIfStored). Only a record whose write has
+// landed can be named so, and a named one is never deleted, neither when it falls below the tip
+// nor when the bound evicts it; a block committed before its record landed (or fetched by fast
+// sync) is stored whole with its committed record instead.
 import {
   type Block,
   blockCodec,
@@ -10,7 +16,7 @@ import {
   type PayloadDigest,
   type SyncResponse,
 } from "../../consensus/index.ts";
-import { concatBytes, decode, encode, fixedBytes, list, struct, u64, utf8 } from "../../crypto/index.ts";
+import { concatBytes, decode, encode, fixedBytes, list, struct, toHex, u64, utf8 } from "../../crypto/index.ts";
 import type { KvOp, KvStore } from "../../vm/index.ts";
 
 /** Bounds memory and the index record; far more than the few blocks above a live tip. */
@@ -22,6 +28,10 @@ export class PendingBlocks {
   private readonly kv: KvStore;
   private readonly prefix: Uint8Array;
   private readonly kept: KeptBlocks;
+  /** Blocks (hex hash) whose record has landed and not been deleted since. */
+  private readonly stored = new Set<string>();
+  /** Stored blocks a committed record names (pinIfStored), until they drop below the tip here. */
+  private readonly pinned = new Set<string>();
 
   private constructor(kv: KvStore, prefix: Uint8Array, chainId: string, payloadDigest: PayloadDigest) {
     this.kv = kv;
@@ -42,7 +52,9 @@ export class PendingBlocks {
     for (const e of index === undefined ? [] : decode(indexCodec, index)) {
       if (e.height <= committedHeight) continue;
       const bytes = await kv.get(p.blockKey(e.hash));
-      if (bytes !== undefined) p.kept.restore(e.hash, decode(blockCodec, bytes));
+      if (bytes === undefined) continue;
+      p.kept.restore(e.hash, decode(blockCodec, bytes));
+      p.stored.add(toHex(e.hash));
     }
     return p;
   }
@@ -59,17 +71,30 @@ export class PendingBlocks {
   async add(blocks: readonly Block[], committedHeight: bigint): Promise<void> {
     const { added, evicted } = this.kept.add(blocks, committedHeight);
     if (added.length === 0) return;
-    const ops: KvOp[] = evicted.map((e) => this.delOp(e));
+    const ops: KvOp[] = this.forget(evicted);
     for (const e of added) ops.push({ type: "put", key: this.blockKey(e.hash), value: encode(blockCodec, e.block) });
     ops.push(this.indexOp());
     await this.kv.write(ops);
+    for (const e of added) if (this.kept.get(toHex(e.hash)) !== undefined) this.stored.add(toHex(e.hash));
   }
 
-  /** Forgets the blocks at or below the new committed height. */
+  /** Forgets the blocks at or below the new committed height (keeping the records of those pinned). */
   async committed(height: bigint): Promise<void> {
     const dropped = this.kept.committed(height);
     if (dropped.length === 0) return;
-    await this.kv.write([...dropped.map((e) => this.delOp(e)), this.indexOp()]);
+    await this.kv.write([...this.forget(dropped), this.indexOp()]);
+  }
+
+  /**
+   * Whether block `hash`'s record has landed; if so it is kept for good, as the body of the
+   * committed record that names it (see the top). Synchronous, so no deletion can come between
+   * the answer and the pin.
+   */
+  pinIfStored(hash: Uint8Array): boolean {
+    const hex = toHex(hash);
+    if (!this.stored.has(hex)) return false;
+    this.pinned.add(hex);
+    return true;
   }
 
   /** See KeptBlocks.syncResponse. */
@@ -82,8 +107,16 @@ export class PendingBlocks {
     return this.kept.answerOwn(engine, hex, committedHash, maxBlocks);
   }
 
-  private delOp(e: KeptBlock): KvOp {
-    return { type: "del", key: this.blockKey(e.hash) };
+  /** The deletions of blocks no longer kept: all but the pinned, whose records are bodies now. */
+  private forget(blocks: readonly KeptBlock[]): KvOp[] {
+    const ops: KvOp[] = [];
+    for (const e of blocks) {
+      const hex = toHex(e.hash);
+      this.stored.delete(hex);
+      if (this.pinned.delete(hex)) continue;
+      ops.push({ type: "del", key: this.blockKey(e.hash) });
+    }
+    return ops;
   }
 
   private indexOp(): KvOp {

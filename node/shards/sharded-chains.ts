@@ -98,6 +98,7 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
   const pending = await o.readOrCorrupt(() =>
     PendingBlocks.load(db, store.pendingPrefix(), `${genesis.chainId}/${BEACON_CHAIN_NAME}`, sha256, at.height),
   );
+  store.keepBodiesIn(pending);
   const records: ShardRecords[] = [];
   const executor = new BeaconExecutor(at, {
     params,
