@@ -98,7 +98,7 @@ export type TipProof = CodecType<typeof tipProofCodec>;
  * child and the suffix blocks are above the committed tip, so the node keeps each of them
  * already, by hash, among its pending blocks (pending-blocks.ts); the QC names the last, and
  * each names its parent. A copy of the blocks here was written again on every commit: at
- * 3,600 tx/s it was a third of all the bytes a validator wrote (docs/benchmarks.md).
+ * 3,600 tx/s it was a fifth of all the bytes a validator wrote (docs/benchmarks.md).
  */
 const tipProofRefCodec = struct("TipProofRef", {
   height: u64,
@@ -167,7 +167,7 @@ export class BlockStore {
   /**
    * From now on a committed block whose pending record has landed is not copied: its record
    * names that one (pending-blocks.ts). Every block was written twice before, pending and then
-   * committed, a third of a validator's bytes at 3,600 tx/s (docs/benchmarks.md).
+   * committed: the second copy was a fifth of a validator's bytes at 3,600 tx/s (docs/benchmarks.md).
    */
   keepBodiesIn(pending: { pinIfStored(hash: Uint8Array): boolean }): void {
     this.bodies = pending;
