@@ -5,26 +5,14 @@
 import { describe, expect, it } from "vitest";
 import { blockCodec } from "../../../consensus/index.ts";
 import { decode, sha256 } from "../../../crypto/index.ts";
-import { BlockStore, type ChainTip, type StoredBlock } from "../../../node/chain/block-store.ts";
+import { BlockStore, type StoredBlock } from "../../../node/chain/block-store.ts";
 import { PendingBlocks } from "../../../node/chain/pending-blocks.ts";
 import { StagedKv } from "../../../node/chain/staged-kv.ts";
 import { MemoryKv } from "../../../vm/state/kv.ts";
 import { CHAIN } from "../../consensus/engine/helpers.ts";
-import { chain } from "../sync/sync-peers.ts";
+import { chain, tipOf } from "../sync/sync-peers.ts";
 
 const PREFIX = Uint8Array.of(1);
-
-function tipOf(b: StoredBlock): ChainTip {
-  const block = decode(blockCodec, b.block);
-  return {
-    height: block.height,
-    hash: b.hash,
-    epoch: 0n,
-    round: block.round,
-    stateRoot: new Uint8Array(32),
-    timeMs: 0n,
-  };
-}
 
 /**
  * Commits `blocks[0..committed)` with the proof of the last one made of the next `proofBlocks`

@@ -4,7 +4,7 @@
 import { blockCodec, type CommitProof, quorumCertCodec } from "../../../consensus/index.ts";
 import { decode, encode } from "../../../crypto/index.ts";
 import type { BlockExecutor } from "../../../node/chain/block-executor.ts";
-import type { StoredBlock, TipProof } from "../../../node/chain/block-store.ts";
+import type { ChainTip, StoredBlock, TipProof } from "../../../node/chain/block-store.ts";
 import { NetError, NetErrorCode } from "../../../node/net/errors.ts";
 import { FastSync, type FastSyncOptions } from "../../../node/sync/fast-sync.ts";
 import { SyncProgress } from "../../../node/sync/progress.ts";
@@ -26,6 +26,19 @@ export function chain(n: number, by = fx): StoredBlock[] {
     parent = b;
   }
   return out;
+}
+
+/** The committed tip a store records for block `b` of such a chain (state root and time zero). */
+export function tipOf(b: StoredBlock): ChainTip {
+  const block = decode(blockCodec, b.block);
+  return {
+    height: block.height,
+    hash: b.hash,
+    epoch: 0n,
+    round: block.round,
+    stateRoot: new Uint8Array(32),
+    timeMs: 0n,
+  };
 }
 
 /**
