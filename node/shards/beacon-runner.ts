@@ -108,7 +108,7 @@ export class BeaconRunner {
         },
         blockSeen: () => {},
         epochs: () => modules.epochs.later,
-        onCommitted: async (info) => modules.onCommitted(info),
+        onCommitted: (info) => this.committed(info),
         onFatal: modules.onFatal,
         now: modules.now,
         maxClockSkewMs: opts.maxClockSkewMs,
@@ -149,7 +149,7 @@ export class BeaconRunner {
           laterEpochs: () => modules.epochs.later,
           verify: (items) => modules.verifier.verify(items),
         },
-        onApplied: async (info) => modules.onCommitted(info),
+        onApplied: (info) => this.committed(info),
         progress: new SyncProgress(modules.log, modules.now),
         now: modules.now,
         log: modules.log,
@@ -230,5 +230,16 @@ export class BeaconRunner {
 
   private get blocksProtocol(): string {
     return blocksProtocol(this.opts.chainId, BEACON_CHAIN_NAME);
+  }
+
+  /**
+   * After each commit, by consensus or by fast sync: the node hears of it, then the kept blocks
+   * at or below it are let go (PendingBlocks.committed; the records that are bodies now stay). Without it the beacon kept
+   * every block until the bound of 1,024 evicted it, and rewrote an index of up to 1,024 entries
+   * with each block it saw.
+   */
+  private async committed(info: BeaconCommitted): Promise<void> {
+    this.m.onCommitted(info);
+    await this.m.pending.committed(info.tip.height);
   }
 }
