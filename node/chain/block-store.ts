@@ -178,7 +178,7 @@ export class BlockStore {
     if (b === undefined) return undefined;
     const stored = decode(storedBlockCodec, b);
     if (stored.block.length > 0) return stored;
-    const body = await this.db.get(pendingBlockKey(this.pendingPrefix(), stored.hash));
+    const body = await this.pendingBlock(stored.hash);
     if (body === undefined) {
       throw new ChainError(
         ChainErrorCode.wrongDatabase,
@@ -263,9 +263,14 @@ export class BlockStore {
     return { height, child, above, certificate: ref.certificate };
   }
 
+  /** The record PendingBlocks keeps for block `hash` (also the body a committed record names). */
+  private pendingBlock(hash: Uint8Array): Promise<Uint8Array | undefined> {
+    return this.db.get(pendingBlockKey(this.pendingPrefix(), hash));
+  }
+
   /** The canonical bytes of block `hash` at `height`: pending, or committed since. */
   private async blockBytes(hash: Uint8Array, height: bigint): Promise<Uint8Array | undefined> {
-    const pending = await this.db.get(pendingBlockKey(this.pendingPrefix(), hash));
+    const pending = await this.pendingBlock(hash);
     if (pending !== undefined) return pending;
     const committed = await this.blockAt(height);
     return committed !== undefined && equalBytes(committed.hash, hash) ? committed.block : undefined;

@@ -75,7 +75,11 @@ export class PendingBlocks {
     for (const e of added) ops.push({ type: "put", key: this.blockKey(e.hash), value: encode(blockCodec, e.block) });
     ops.push(this.indexOp());
     await this.kv.write(ops);
-    for (const e of added) if (this.kept.get(toHex(e.hash)) !== undefined) this.stored.add(toHex(e.hash));
+    for (const e of added) {
+      const hex = toHex(e.hash);
+      // Committed or evicted while its write was on the way: its record was deleted, not kept.
+      if (this.kept.get(hex) !== undefined) this.stored.add(hex);
+    }
   }
 
   /** Forgets the blocks at or below the new committed height (keeping the records of those pinned). */
