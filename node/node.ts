@@ -160,7 +160,7 @@ export class UbnNode {
           : await openShardedChains({ ...common, log: (name) => log.child({ chain: name }) });
       const chain = chains.shards[0] as OpenedShardChain;
       node = new UbnNode({ home, genesis, config, log, metrics, chain: chain.chain, network, chains });
-      network.onPeer(() => metrics.peers.set(network.peers().length));
+      metrics.countPeersWith(() => network.peers().length);
       log.info(
         {
           chainId: genesis.chainId,

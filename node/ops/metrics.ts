@@ -27,7 +27,7 @@ export class NodeMetrics {
   readonly consensusTimeouts: Counter;
   /** Rounds (views) entered, by a certificate or a timeout. */
   readonly consensusViews: Counter;
-  /** Connected peers. */
+  /** Connected peers: read at each scrape once countPeersWith has been called (see there). */
   readonly peers: Gauge;
   readonly mempoolTxs: Gauge<ChainLabel>;
   readonly mempoolBytes: Gauge<ChainLabel>;
@@ -37,6 +37,7 @@ export class NodeMetrics {
   readonly syncBlocks: Counter;
   readonly txsCommitted: Counter;
   readonly blocksCommitted: Counter;
+  private peerCount: (() => number) | null = null;
 
   constructor(opts: NodeMetricsOptions = {}) {
     this.registry = new Registry();
@@ -65,7 +66,14 @@ export class NodeMetrics {
       help: "Consensus rounds (views) entered",
       registers,
     });
-    this.peers = new Gauge({ name: "ubn_peers", help: "Connected peers", registers });
+    this.peers = new Gauge({
+      name: "ubn_peers",
+      help: "Connected peers",
+      registers,
+      collect: () => {
+        if (this.peerCount !== null) this.peers.set(this.peerCount());
+      },
+    });
     this.mempoolTxs = new Gauge({
       name: "ubn_mempool_txs",
       help: "Transactions in the mempool",
@@ -88,6 +96,15 @@ export class NodeMetrics {
     this.txsCommitted = new Counter({ name: "ubn_txs_committed_total", help: "Transactions committed", registers });
     this.blocksCommitted = new Counter({ name: "ubn_blocks_committed_total", help: "Blocks committed", registers });
     if (opts.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /**
+   * Has each scrape read the peer count from `count`. Set from connect and disconnect events,
+   * the gauge read 0 on a healthy node: its first connections open while the node starts, before
+   * anything listens for them, and no event follows until a peer leaves.
+   */
+  countPeersWith(count: () => number): void {
+    this.peerCount = count;
   }
 
   /** The exposition text of every metric, for GET /metrics. */

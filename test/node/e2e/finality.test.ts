@@ -33,6 +33,11 @@ describe("devnet of 4 validators", () => {
         expect(b?.stateRoot).toBe(first?.stateRoot);
       }
     }
+    // Each node's metrics count its three peers (connected while it started).
+    for (const i of [0, 1, 2, 3]) {
+      const text = await (await fetch(`${net.running[i]?.metrics}/metrics`)).text();
+      expect(text.split("\n"), `node ${i}`).toContain("ubn_peers 3");
+    }
     // The recipients' balances, read from each node.
     for (const [i, s] of sent.entries()) {
       for (const node of [0, 3]) expect((await net.client(node).getAccount(s.to)).balance).toBe(1000n + BigInt(i));

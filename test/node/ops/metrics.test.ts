@@ -60,6 +60,15 @@ describe("metrics", () => {
     expect(await a.render()).not.toContain("process_cpu");
   });
 
+  it("reads the peer count at each scrape once given where to read it", async () => {
+    const m = new NodeMetrics({ processMetrics: false });
+    let connected = 3;
+    m.countPeersWith(() => connected);
+    expect((await m.render()).split("\n")).toContain("ubn_peers 3");
+    connected = 1;
+    expect((await m.render()).split("\n")).toContain("ubn_peers 1");
+  });
+
   it("answers 404 elsewhere and 405 to other verbs, and closes idempotently", async () => {
     server = await startMetricsServer(new NodeMetrics({ processMetrics: false }), { port: 0 });
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
