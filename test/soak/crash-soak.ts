@@ -1,8 +1,9 @@
 // Crash soak: four validator processes under a steady load of transfers, and round after round
-// some of them are killed with SIGKILL at a moment the load does not choose (one, two, or all
-// four at once), then started again. Each round must end with the chain moving again on every
-// node; at the end every node must hold the same block and state root at every height, and every
-// transfer seen final before a crash must still be final on every node.
+// some of them fail at a moment picked from the seed: killed with SIGKILL (all four at once,
+// two, or one) and started again, or frozen with SIGSTOP (one or two) and woken with SIGCONT.
+// Each round must end with the chain moving again on every node; at the end every node must
+// hold the same block and state root at every height, and every transfer seen final before a
+// fault must still be final on every node.
 //
 // The end-to-end tests kill validators on an idle or lightly used chain; this kills them while
 // blocks are being proposed, voted on, written and committed, which is where a write that is
@@ -18,6 +19,7 @@ import { senderKey } from "../../bench/devnet-load.ts";
 import { Prng } from "../../consensus/sim/prng.ts";
 import { signedTransfer } from "../../node/devnet/transfer.ts";
 import { ubn } from "../../rpc/client/calls.ts";
+import { RpcErrorCode } from "../../rpc/errors.ts";
 import { TestDevnet, waitFor } from "../node/e2e/devnet-harness.ts";
 
 const ISC = 10n ** 18n;
@@ -30,8 +32,9 @@ const RECOVERY_TIMEOUT_MS = 60_000;
 /** Transfers per round whose finality is recorded, and checked on every node at the end. */
 const SAMPLES_PER_ROUND = 20;
 
-type KillMode = "all" | "two" | "one";
-const MODES: readonly KillMode[] = ["all", "two", "one"];
+/** Killed with SIGKILL: all four, two (finality stops), one; or one or two frozen with SIGSTOP. */
+type FaultMode = "all" | "two" | "one" | "pause";
+const MODES: readonly FaultMode[] = ["all", "two", "one", "pause"];
 
 const { values } = parseArgs({
   options: {
@@ -52,6 +55,7 @@ const net = await TestDevnet.create({
   // One client sends the whole load from one address, as the benchmark does.
   config: (c) => {
     c.rpc.rateLimit = null;
+    if (process.env.UBN_SOAK_LOG !== undefined) c.log.level = process.env.UBN_SOAK_LOG;
   },
   accounts: senders.map((s) => ({ address: s.address, balance: 1000n * ISC })),
 });
@@ -60,40 +64,56 @@ const nonces = senders.map(() => 0n);
 let accepted: string[] = [];
 const seenFinal: string[] = [];
 const recoveryMs: number[] = [];
-const kills: Record<KillMode, number> = { all: 0, two: 0, one: 0 };
+const faults: Record<FaultMode, number> = { all: 0, two: 0, one: 0, pause: 0 };
+/** Frozen nodes: the load skips them (their RPC would hold a batch until they wake). */
+const paused = new Set<number>();
+/** Transfers a node refused, by error code. */
+const refused: Record<string, number> = {};
 
 try {
   for (let round = 0; round < rounds; round++) {
-    const mode = MODES[round % MODES.length] as KillMode;
+    const mode = MODES[round % MODES.length] as FaultMode;
     const victims = pickVictims(mode);
-    const load = startLoad();
+    let load = startLoad();
     await sleep(prng.range(1500, 4000));
     const before = await highestHeight();
-    await Promise.all(victims.map((i) => net.kill(i)));
-    kills[mode]++;
-    // With one or two down the others go on (or stall, with two); either way for a moment.
-    if (mode !== "all") await sleep(prng.range(500, 2000));
-    await load.stop();
-    await Promise.all(victims.map((i) => net.start(i)));
-    const restartedAt = Date.now();
-    // The pools died with the processes (or drifted from the chain): nonces start over from state.
-    await waitFor("the restarted nodes' RPC", 30_000, async () => {
-      await Promise.all(victims.map((i) => net.height(i)));
-      return true;
-    });
-    await resyncNonces();
-    const again = startLoad();
+    faults[mode]++;
+    let resumedAt: number;
+    if (mode === "pause") {
+      // A frozen process (a stalled VM, a long swap): it keeps its connections and its state,
+      // and wakes up rounds behind, with its timers overdue.
+      for (const i of victims) paused.add(i);
+      for (const i of victims) signal(i, "SIGSTOP");
+      await sleep(prng.range(2000, 6000));
+      for (const i of victims) signal(i, "SIGCONT");
+      for (const i of victims) paused.delete(i);
+      resumedAt = Date.now();
+    } else {
+      await Promise.all(victims.map((i) => net.kill(i)));
+      // With one or two down the others go on (or stall, with two); either way for a moment.
+      if (mode !== "all") await sleep(prng.range(500, 2000));
+      await load.stop();
+      await Promise.all(victims.map((i) => net.start(i)));
+      resumedAt = Date.now();
+      // The pools died with the processes (or drifted from the chain): nonces start over from state.
+      await waitFor("the restarted nodes' RPC", 30_000, async () => {
+        await Promise.all(victims.map((i) => net.height(i)));
+        return true;
+      });
+      await resyncNonces();
+      load = startLoad();
+    }
     try {
       await waitFor(`every node past height ${before + PROGRESS_BLOCKS}`, RECOVERY_TIMEOUT_MS, async () => {
         const heights = await Promise.all(allNodes().map((i) => net.height(i)));
         return heights.every((h) => h > before + PROGRESS_BLOCKS) ? true : undefined;
       });
     } catch (e) {
-      await again.stop();
-      throw new Error(`round ${round} (killed ${mode}: ${victims}): no progress from height ${before}: ${e}`);
+      await load.stop();
+      throw new Error(`round ${round} (${mode}: ${victims}): no progress from height ${before}: ${e}`);
     }
-    recoveryMs.push(Date.now() - restartedAt);
-    await again.stop();
+    recoveryMs.push(Date.now() - resumedAt);
+    await load.stop();
     await recordFinal();
     await resyncNonces();
   }
@@ -105,27 +125,66 @@ try {
     JSON.stringify({
       rounds,
       rate,
-      kills,
+      faults,
       recovery_ms: { p50: sorted[Math.floor(sorted.length / 2)], max: sorted[sorted.length - 1] },
       height: Number(top),
       final_checked: seenFinal.length,
+      refused,
       same_chain: true,
     }),
   );
 } catch (e) {
+  for (const i of paused) signal(i, "SIGCONT");
   console.error(`crash soak failed: ${e instanceof Error ? e.message : String(e)}`);
+  console.error(await nodeGauges());
+  console.error(`refused: ${JSON.stringify(refused)}`);
   await net.stop({ failed: true });
   console.error(`network kept in ${net.layout.home}`);
   process.exit(1);
+}
+
+/** Each running node's height, round, peers and pool, from its metrics, for a failure's report. */
+async function nodeGauges(): Promise<string> {
+  const wanted = [
+    "ubn_chain_height",
+    "ubn_consensus_round",
+    "ubn_consensus_timeouts_total",
+    "ubn_peers",
+    "ubn_mempool_txs",
+  ];
+  const lines: string[] = [];
+  for (const i of allNodes()) {
+    const metrics = net.running[i]?.metrics;
+    if (metrics === undefined || metrics === null) continue;
+    try {
+      const text = await (await fetch(`${metrics}/metrics`)).text();
+      const values = text.split("\n").filter((l) => wanted.some((w) => l.startsWith(w)));
+      lines.push(`node ${i}: ${values.join(", ")}`);
+    } catch (e) {
+      lines.push(`node ${i}: metrics unavailable (${String(e)})`);
+    }
+  }
+  return lines.join("\n");
+}
+
+function refusalCode(e: unknown): string {
+  const data = (e as { data?: { code?: unknown } }).data;
+  if (typeof data?.code === "string") return data.code;
+  return String((e as { code?: unknown }).code ?? "unknown");
 }
 
 function allNodes(): number[] {
   return Array.from({ length: VALIDATORS }, (_, i) => i);
 }
 
-function pickVictims(mode: KillMode): number[] {
+function pickVictims(mode: FaultMode): number[] {
   if (mode === "all") return allNodes();
-  return prng.shuffle(allNodes()).slice(0, mode === "two" ? 2 : 1);
+  const count = mode === "two" ? 2 : mode === "one" ? 1 : prng.range(1, 2);
+  return prng.shuffle(allNodes()).slice(0, count);
+}
+
+function signal(i: number, sig: "SIGSTOP" | "SIGCONT"): void {
+  net.running[i]?.child.kill(sig);
 }
 
 /** Sends `rate` transfers a second in batches, each batch to the next node that is up. */
@@ -136,24 +195,40 @@ function startLoad(): { stop(): Promise<void> } {
     let k = 0;
     let via = 0;
     while (running) {
-      const txs = [];
+      const txs: Uint8Array[] = [];
+      const from: { sender: number; nonce: bigint }[] = [];
       for (let j = 0; j < perBatch; j++) {
         const i = k++ % SENDERS;
-        txs.push(
-          signedTransfer(net.layout.chainId, senders[i] as (typeof senders)[number], sink, 1n, nonces[i] as bigint),
-        );
-        nonces[i] = (nonces[i] as bigint) + 1n;
+        const nonce = nonces[i] as bigint;
+        txs.push(signedTransfer(net.layout.chainId, senders[i] as (typeof senders)[number], sink, 1n, nonce));
+        from.push({ sender: i, nonce });
+        nonces[i] = nonce + 1n;
       }
-      const up = allNodes().filter((i) => net.running[i] !== null);
+      const up = allNodes().filter((i) => net.running[i] !== null && !paused.has(i));
       const node = up[via++ % Math.max(1, up.length)];
+      // As a wallet does: a transfer refused for now (a full pool while finality is stopped) or
+      // lost with a node is sent again, with the same nonce, the next time its sender comes up;
+      // without that its sender's later transfers would wait behind the gap for good.
+      let answers: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] | null = null;
       if (node !== undefined) {
         try {
-          const results = await net.client(node).sendBatch(txs.map((tx) => ubn.sendRawTransaction(tx)));
-          for (const r of results) if (r.ok) accepted.push(r.value as string);
+          answers = await net.client(node).sendBatch(txs.map((tx) => ubn.sendRawTransaction(tx)));
         } catch {
-          // The node died under the batch: those transfers may or may not be pooled anywhere.
+          // The node died under the batch: its transfers may or may not be pooled anywhere.
         }
       }
+      from.forEach(({ sender, nonce }, j) => {
+        const answer = answers?.[j];
+        if (answer?.ok === true) {
+          accepted.push(answer.value as string);
+          return;
+        }
+        const code = answer === undefined ? "no answer" : refusalCode(answer.error);
+        refused[code] = (refused[code] ?? 0) + 1;
+        // Already pooled or included: nothing to send again.
+        if (code === String(RpcErrorCode.alreadyKnown) || code === String(RpcErrorCode.nonceTooLow)) return;
+        if (nonce < (nonces[sender] as bigint)) nonces[sender] = nonce;
+      });
       await sleep(BATCH_MS);
     }
   })();
