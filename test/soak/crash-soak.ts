@@ -16,6 +16,7 @@
 // and exits 1.
 import { parseArgs } from "node:util";
 import { senderKey } from "../../bench/devnet-load.ts";
+import { MAX_CALLS_PER_POST } from "../../bench/devnet-sender.ts";
 import { Prng } from "../../consensus/sim/prng.ts";
 import { signedTransfer } from "../../node/devnet/transfer.ts";
 import { ubn } from "../../rpc/client/calls.ts";
@@ -24,7 +25,7 @@ import { TestDevnet, waitFor } from "../node/e2e/devnet-harness.ts";
 
 const ISC = 10n ** 18n;
 const VALIDATORS = 4;
-const SENDERS = 300;
+const SENDERS = 1000;
 const BATCH_MS = 50;
 /** How far past its height before the crash the chain must get for a round to count as recovered. */
 const PROGRESS_BLOCKS = 3n;
@@ -204,21 +205,15 @@ function startLoad(): { stop(): Promise<void> } {
         from.push({ sender: i, nonce });
         nonces[i] = nonce + 1n;
       }
-      const up = allNodes().filter((i) => net.running[i] !== null && !paused.has(i));
-      const node = up[via++ % Math.max(1, up.length)];
       // As a wallet does: a transfer refused for now (a full pool while finality is stopped) or
       // lost with a node is sent again, with the same nonce, the next time its sender comes up;
       // without that its sender's later transfers would wait behind the gap for good.
-      let answers: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] | null = null;
-      if (node !== undefined) {
-        try {
-          answers = await net.client(node).sendBatch(txs.map((tx) => ubn.sendRawTransaction(tx)));
-        } catch {
-          // The node died under the batch: its transfers may or may not be pooled anywhere.
-        }
-      }
+      const answers = await sendSpread(txs, () => {
+        const up = allNodes().filter((i) => net.running[i] !== null && !paused.has(i));
+        return up[via++ % Math.max(1, up.length)];
+      });
       from.forEach(({ sender, nonce }, j) => {
-        const answer = answers?.[j];
+        const answer = answers[j];
         if (answer?.ok === true) {
           accepted.push(answer.value as string);
           return;
@@ -238,6 +233,33 @@ function startLoad(): { stop(): Promise<void> } {
       await loop;
     },
   };
+}
+
+type Answer = { ok: true; value: unknown } | { ok: false; error: unknown } | undefined;
+
+/**
+ * Sends the transfers in posts of at most MAX_CALLS_PER_POST (the RPC server's batch limit),
+ * each to the node `next` names, all at once; a post that failed answers undefined for its calls.
+ */
+async function sendSpread(txs: Uint8Array[], next: () => number | undefined): Promise<Answer[]> {
+  const posts: Promise<Answer[]>[] = [];
+  for (let at = 0; at < txs.length; at += MAX_CALLS_PER_POST) {
+    const part = txs.slice(at, at + MAX_CALLS_PER_POST);
+    const node = next();
+    const none = (): Answer[] => part.map(() => undefined);
+    if (node === undefined) {
+      posts.push(Promise.resolve(none()));
+      continue;
+    }
+    // A node that dies under a post leaves its transfers pooled somewhere, or nowhere.
+    posts.push(
+      net
+        .client(node)
+        .sendBatch(part.map((tx) => ubn.sendRawTransaction(tx)))
+        .catch(none),
+    );
+  }
+  return (await Promise.all(posts)).flat();
 }
 
 async function highestHeight(): Promise<bigint> {
