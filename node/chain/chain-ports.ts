@@ -21,6 +21,8 @@ export interface ChainNetwork {
 }
 
 export interface ChainMetricsSink {
+  /** The committed height the chain stands at before its next commit (as it opens or restarts). */
+  tip(height: bigint): void;
   committed(info: { height: bigint; txs: number; latencyMs: number | null }): void;
   mode(mode: ChainMode): void;
   mempool(txs: number, bytes: number): void;

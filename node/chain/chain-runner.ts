@@ -239,6 +239,8 @@ export class ChainRunner {
    * `follow` false, only subscribes, and the chain waits for resume() (see pause()).
    */
   async start(follow = true): Promise<void> {
+    // Without it a node restarted on a quiet or halted chain showed no height until its next commit.
+    this.m.metrics.tip(this.executor.tip.height);
     this.topics.serve();
     if (!follow) {
       this.followingNow = false;

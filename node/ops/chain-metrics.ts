@@ -7,6 +7,9 @@ export function chainMetrics(m: NodeMetrics, chain: string): ChainMetricsSink {
   const modeValue: Record<ChainMode, number> = { consensus: 0, following: 0, syncing: 1, light: 0 };
   const last = { round: 0, timeouts: 0 };
   return {
+    tip(height: bigint) {
+      m.chainHeight.set({ chain }, Number(height));
+    },
     committed(info: { height: bigint; txs: number; latencyMs: number | null }) {
       m.chainHeight.set({ chain }, Number(info.height));
       m.blocksCommitted.inc();

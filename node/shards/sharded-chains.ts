@@ -230,6 +230,7 @@ export async function openShardedChains(o: ShardedChainsOptions): Promise<NodeCh
   o.closers.push(() => safety.close());
   const beaconLog = o.log(BEACON_CHAIN_NAME);
   const beaconMetrics = chainMetrics(o.metrics, BEACON_CHAIN_NAME);
+  beaconMetrics.tip(view.tip.height);
   const beacon = new BeaconRunner(
     {
       chainId: genesis.chainId,
