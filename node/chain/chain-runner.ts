@@ -124,6 +124,7 @@ export class ChainRunner {
             executor: this.executor,
             mempool: this.mempool,
             safety: modules.safety,
+            pending: modules.pending,
             crossShardWork: modules.links === undefined ? undefined : () => modules.links?.crossShardWork() === true,
             epochs,
             relay: () => this.relay,

@@ -4,7 +4,8 @@
 // action: the safety state is on disk (fsync) before any message that follows it leaves, and
 // a committed block with its state is in the store before the safety state that records it.
 //
-//   persist          -> the chain's SafetyFile (fdatasync)
+//   persist          -> the chain's SafetyFile (fdatasync), once the blocks this node keeps
+//                       above the tip have landed in the store (keptBlocksLanded)
 //   send, broadcast  -> the chain's direct protocol and gossip topic
 //   commit           -> ChainExecutor.commit, then the chain's onCommitted
 //   set/cancel-timer -> setTimeout on this process's clock; an idle validator's round timer is
@@ -37,6 +38,14 @@ export interface HostLogger {
 
 export interface ConsensusHostModules<I> {
   createEngine(persisted: Uint8Array | undefined): JolteonEngine;
+  /**
+   * Resolves once the blocks this node has kept above the tip so far are in the store
+   * (PendingBlocks.landed). Each persist waits for it, so a vote (which a persist precedes)
+   * never leaves before the block it is for is stored here, as Aptos stores a block before
+   * voting on it: if every validator crashed at once, a certified block would still be on the
+   * disks of those that voted for it, and the chain could go on from it. Absent: no wait.
+   */
+  keptBlocksLanded?: () => Promise<void>;
   /** Where the safety state lives; write() resolves once it is durable. */
   safety: { read(): Promise<Uint8Array | undefined>; write(state: Uint8Array): Promise<void> };
   executor: BlockExecutor<I>;
@@ -218,6 +227,7 @@ export class ConsensusHost<I> {
       switch (a.kind) {
         case "persist": {
           const t = this.m.now();
+          await this.m.keptBlocksLanded?.();
           await this.m.safety.write(a.state);
           const ms = this.m.now() - t;
           if (ms > 20) this.m.log.debug({ ms }, "slow safety-state write");

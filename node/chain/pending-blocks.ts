@@ -32,6 +32,8 @@ export class PendingBlocks {
   private readonly stored = new Set<string>();
   /** Stored blocks a committed record names (pinIfStored), until they drop below the tip here. */
   private readonly pinned = new Set<string>();
+  /** add()'s writes on their way to the store (see landed()). */
+  private readonly writing = new Set<Promise<void>>();
 
   private constructor(kv: KvStore, prefix: Uint8Array, chainId: string, payloadDigest: PayloadDigest) {
     this.kv = kv;
@@ -74,12 +76,28 @@ export class PendingBlocks {
     const ops: KvOp[] = this.forget(evicted);
     for (const e of added) ops.push({ type: "put", key: this.blockKey(e.hash), value: encode(blockCodec, e.block) });
     ops.push(this.indexOp());
-    await this.kv.write(ops);
+    const write = this.kv.write(ops);
+    this.writing.add(write);
+    try {
+      await write;
+    } finally {
+      this.writing.delete(write);
+    }
     for (const e of added) {
       const hex = toHex(e.hash);
       // Committed or evicted while its write was on the way: its record was deleted, not kept.
       if (this.kept.get(hex) !== undefined) this.stored.add(hex);
     }
+  }
+
+  /**
+   * Resolves once every record add() had started writing by now has landed (or failed, which
+   * add()'s caller hears of). The consensus host waits for it before each safety-state write, so
+   * no vote leaves for a block this node keeps before the block is in the store.
+   */
+  landed(): Promise<void> {
+    if (this.writing.size === 0) return Promise.resolve();
+    return Promise.allSettled([...this.writing]).then(() => undefined);
   }
 
   /** Forgets the blocks at or below the new committed height (keeping the records of those pinned). */

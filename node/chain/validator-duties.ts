@@ -11,6 +11,7 @@ import { ConsensusHost, departedRounds, type HostLogger } from "./consensus-host
 import type { ConsensusRelay } from "./consensus-relay.ts";
 import { chainEngine } from "./engine-factory.ts";
 import type { ChainExecutor, CommittedInfo } from "./executor.ts";
+import type { PendingBlocks } from "./pending-blocks.ts";
 import { Proposer } from "./proposer.ts";
 
 export interface ValidatorDutiesModules {
@@ -20,6 +21,8 @@ export interface ValidatorDutiesModules {
   executor: ChainExecutor;
   mempool: Mempool;
   safety: { read(): Promise<Uint8Array | undefined>; write(state: Uint8Array): Promise<void> };
+  /** The blocks this node keeps above the tip (a persist waits for their writes). */
+  pending: Pick<PendingBlocks, "landed">;
   crossShardWork: (() => boolean) | undefined;
   /** The chain's later epochs as learned so far. */
   epochs(): readonly EpochSet[];
@@ -77,6 +80,7 @@ export function chainValidator(
         persisted,
       ),
     safety: m.safety,
+    keptBlocksLanded: () => m.pending.landed(),
     executor: m.executor,
     broadcast: (bytes) => m.relay().broadcast(bytes),
     send: (to, bytes) => m.relay().send(to, bytes),

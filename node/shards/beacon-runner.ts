@@ -80,6 +80,7 @@ export class BeaconRunner {
       this.host = new ConsensusHost<BeaconCommitted>({
         createEngine: (persisted) => this.createEngine(selfId, signer, persisted),
         safety: modules.safety,
+        keptBlocksLanded: () => modules.pending.landed(),
         executor,
         broadcast: (bytes) => this.relay.broadcast(bytes),
         send: (to, bytes) => this.relay.send(to, bytes),
