@@ -226,8 +226,9 @@ export class ConsensusHost<I> {
       if (generation !== this.stops) return;
       switch (a.kind) {
         case "persist": {
-          const t = this.m.now();
           await this.m.keptBlocksLanded?.();
+          // Timed apart from the wait above, so a slow write is not blamed for a slow block write.
+          const t = this.m.now();
           await this.m.safety.write(a.state);
           const ms = this.m.now() - t;
           if (ms > 20) this.m.log.debug({ ms }, "slow safety-state write");
