@@ -33,6 +33,12 @@ export interface DevnetLayoutOptions {
   accounts?: { address: Uint8Array; balance: bigint }[];
   /** Config changes applied to every node. */
   config?: (c: NodeConfig, index: number) => void;
+  /**
+   * The address node i listens on for peers, RPC and metrics (default 127.0.0.1); its peers
+   * dial it there. The ports are still picked free on 127.0.0.1, so other addresses must be
+   * ones no other program uses (each node in a network namespace of its own).
+   */
+  hostOf?: (index: number) => string;
 }
 
 export interface DevnetNodeLayout {
@@ -74,12 +80,13 @@ export async function createDevnetLayout(home: string, opts: DevnetLayoutOptions
   const ports = await freePorts(count * 3);
   const nameOf = (i: number) =>
     i < opts.validators ? `validator-${i}` : i < keyed ? `joiner-${i - opts.validators}` : `full-${i - keyed}`;
+  const hostOf = opts.hostOf ?? (() => "127.0.0.1");
   const nodes: DevnetNodeLayout[] = keys.map((k, i) => ({
     name: nameOf(i),
     home: join(home, nameOf(i)),
     validator: i < keyed,
     publicKey: toHex(k.publicKey),
-    p2p: `/ip4/127.0.0.1/tcp/${ports[i * 3]}/p2p/${hexToPeerId(toHex(k.publicKey)).toString()}`,
+    p2p: `/ip4/${hostOf(i)}/tcp/${ports[i * 3]}/p2p/${hexToPeerId(toHex(k.publicKey)).toString()}`,
     rpcPort: ports[i * 3 + 1] as number,
     metricsPort: ports[i * 3 + 2] as number,
   }));
@@ -107,9 +114,12 @@ export async function createDevnetLayout(home: string, opts: DevnetLayoutOptions
     const listenPort = Number(n.p2p.split("/")[4]);
     const config: NodeConfig = {
       validatorKey: n.validator ? "validator" : null,
-      p2p: { listen: [`/ip4/127.0.0.1/tcp/${listenPort}`], bootstrap: nodes.filter((o) => o !== n).map((o) => o.p2p) },
-      rpc: { host: "127.0.0.1", port: n.rpcPort },
-      metrics: { host: "127.0.0.1", port: n.metricsPort },
+      p2p: {
+        listen: [`/ip4/${hostOf(i)}/tcp/${listenPort}`],
+        bootstrap: nodes.filter((o) => o !== n).map((o) => o.p2p),
+      },
+      rpc: { host: hostOf(i), port: n.rpcPort },
+      metrics: { host: hostOf(i), port: n.metricsPort },
       log: { level: "info" },
       // Node 0 is the devnet's RPC node: it executes every shard so that it answers for any
       // account; the other validators execute the shards whose committees seat them.

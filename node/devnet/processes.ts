@@ -21,11 +21,20 @@ export interface RunningNode {
 /** Starts one node and resolves once it logs "node started" (rejects if it exits first or times out). */
 export function startNodeProcess(
   layout: DevnetNodeLayout,
-  opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+  opts: {
+    timeoutMs?: number;
+    env?: NodeJS.ProcessEnv;
+    /**
+     * A command that runs the node inside it, and must exec it in place so that signals reach
+     * the node (`ip netns exec NS`, for a soak that cuts links between namespaces).
+     */
+    prefix?: readonly string[];
+  } = {},
 ): Promise<RunningNode> {
   const log = join(layout.home, "node.log");
   const out = createWriteStream(log, { flags: "a" });
-  const child = spawn(process.execPath, [UBN, "node", "start", "--home", layout.home], {
+  const argv = [...(opts.prefix ?? []), process.execPath, UBN, "node", "start", "--home", layout.home];
+  const child = spawn(argv[0] as string, argv.slice(1), {
     env: { UV_THREADPOOL_SIZE: "16", ...process.env, ...opts.env, UBN_PASSWORD: DEVNET_PASSWORD },
     stdio: ["ignore", "pipe", "pipe"],
   });

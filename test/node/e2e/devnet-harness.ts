@@ -26,15 +26,21 @@ export class TestDevnet {
   faucet!: TransferSigner;
   private faucetNonce = 0n;
 
-  private constructor(layout: DevnetLayout) {
+  /** The command node i runs inside (its network namespace, for a soak), if any. */
+  private readonly prefixOf: ((index: number) => readonly string[]) | undefined;
+
+  private constructor(layout: DevnetLayout, prefixOf?: (index: number) => readonly string[]) {
     this.layout = layout;
     this.running = layout.nodes.map(() => null);
+    this.prefixOf = prefixOf;
   }
 
-  static async create(opts: DevnetLayoutOptions & { start?: number[] }): Promise<TestDevnet> {
+  static async create(
+    opts: DevnetLayoutOptions & { start?: number[]; prefixOf?: (index: number) => readonly string[] },
+  ): Promise<TestDevnet> {
     const home = await mkdtemp(join(tmpdir(), "ubn-e2e-"));
     const layout = await createDevnetLayout(home, opts);
-    const net = new TestDevnet(layout);
+    const net = new TestDevnet(layout, opts.prefixOf);
     net.faucet = transferSigner(await decryptKey(await findKeyFile(join(home, "keystore"), "faucet"), DEVNET_PASSWORD));
     const which = opts.start ?? layout.nodes.map((_, i) => i).filter((i) => layout.nodes[i]?.validator);
     await Promise.all(which.map((i) => net.start(i)));
@@ -42,7 +48,8 @@ export class TestDevnet {
   }
 
   async start(i: number): Promise<RunningNode> {
-    const n = await startNodeProcess(this.layout.nodes[i] as DevnetLayout["nodes"][number]);
+    const layout = this.layout.nodes[i] as DevnetLayout["nodes"][number];
+    const n = await startNodeProcess(layout, { prefix: this.prefixOf?.(i) });
     this.running[i] = n;
     return n;
   }
