@@ -121,11 +121,6 @@ export class NamespaceNetwork {
     this.cut.clear();
   }
 
-  /** Whether i and j can reach each other now. */
-  linked(i: number, j: number): boolean {
-    return !this.cut.has(pairKey(i, j));
-  }
-
   async destroy(): Promise<void> {
     await NamespaceNetwork.removeLeftovers();
   }

@@ -10,7 +10,7 @@ import { RpcErrorCode } from "../../rpc/errors.ts";
 import type { TestDevnet } from "../node/e2e/devnet-harness.ts";
 
 const ISC = 10n ** 18n;
-export const SOAK_SENDERS = 1000;
+const SOAK_SENDERS = 1000;
 const BATCH_MS = 50;
 /** Transfers per round whose finality is recorded, and checked on every node at the end. */
 const SAMPLES_PER_ROUND = 20;
