@@ -39,11 +39,12 @@ import {
   type Vote,
 } from "./messages.ts";
 import { Outbox } from "./outbox.ts";
-import { Pacemaker, ROUND_TIMER } from "./pacemaker.ts";
+import { Pacemaker, ROUND_TIMER, shortRoundTimeoutMs } from "./pacemaker.ts";
 import { PayloadVerdicts } from "./payload-verdicts.ts";
 import type { PendingBlock } from "./pending-blocks.ts";
 import { nextProposal, type ProposalPlan, proposalBlock } from "./proposal-plan.ts";
 import type { SafetyRules, VoteCandidate } from "./safety.ts";
+import { SilentValidators } from "./silent-validators.ts";
 import { type EngineStats, type EngineStatus, newStats } from "./stats.ts";
 import { type EpochInfo, EpochRegistry } from "./validators.ts";
 
@@ -83,10 +84,16 @@ export class Core {
   private announcedQc: QuorumCert | null = null;
   private readonly verdicts = new PayloadVerdicts();
   private readonly seenProposals = new Set<string>();
+  private readonly silence: SilentValidators;
+  /** The current round, while its timer is the short one for a silent leader or collector. */
+  private shortRound: bigint | null = null;
+  /** The highest rounds whose QC and TC signers were recorded as heard (see noteSigners). */
+  private readonly signersHeard = { qc: 0n, tc: 0n };
 
   constructor(cfg: CoreConfig, safety: SafetyRules) {
     this.cfg = cfg;
     this.safety = safety;
+    this.silence = new SilentValidators(cfg.self);
     this.registry = new EpochRegistry(cfg.validators);
     this.verifier = new Verifier(
       cfg.chainId,
@@ -243,6 +250,7 @@ export class Core {
       throw new ConsensusError(ConsensusErrorCode.duplicate, "proposal already seen");
     }
     this.verifier.checkProposalSignature(p, hash);
+    this.hear(toHex(b.proposer), b.round);
     this.verifier.checkQc(b.qc);
     if (p.tc !== null) this.verifier.checkTc(p.tc);
     addBounded(this.seenProposals, hex, MAX_REMEMBERED);
@@ -328,6 +336,7 @@ export class Core {
     }
     if (this.votes.seen(vote)) throw new ConsensusError(ConsensusErrorCode.duplicate, "vote already counted");
     if (!own) this.verifier.checkVote(vote);
+    this.hear(toHex(vote.voter), vote.round);
     const result = this.votes.add(vote, info);
     if (result.kind !== "certificate") return;
     this.stats.qcsFormed++;
@@ -350,12 +359,16 @@ export class Core {
     if (t.highQc.round >= t.round) {
       throw new ConsensusError(ConsensusErrorCode.badCertificate, "a timeout's QC must be from an earlier round");
     }
-    if (t.round < this.round) throw new ConsensusError(ConsensusErrorCode.staleRound, `timeout of round ${t.round}`);
+    if (t.round < this.round) {
+      this.hearLateTimeout(t);
+      throw new ConsensusError(ConsensusErrorCode.staleRound, `timeout of round ${t.round}`);
+    }
     if (t.round > this.round + ROUND_WINDOW) {
       throw new ConsensusError(ConsensusErrorCode.futureRound, `timeout of round ${t.round}`);
     }
     if (this.timeouts.seen(t)) throw new ConsensusError(ConsensusErrorCode.duplicate, "timeout already counted");
     this.verifier.checkTimeout(t);
+    this.hear(toHex(t.author), t.round);
     this.verifier.checkQc(t.highQc);
     if (t.lastTc !== null) this.verifier.checkTc(t.lastTc);
     this.onQc(t.highQc, from);
@@ -366,6 +379,19 @@ export class Core {
       throw new ConsensusError(ConsensusErrorCode.wrongEpoch, `timeout of epoch ${t.epoch}`);
     if (t.round < this.round) return;
     this.countTimeout(t, info);
+  }
+
+  /**
+   * A timeout that reached us after the TC of its round: the last of a committee's timeouts
+   * always does. Its author is up, and may be the failed round's leader or collector, whom the
+   * engine would otherwise take for silent. Checked only when it would clear that, so a replay
+   * costs one signature check at most.
+   */
+  private hearLateTimeout(t: Timeout): void {
+    const author = toHex(t.author);
+    if (!this.silence.clearedBy(author, t.round)) return;
+    this.verifier.checkTimeout(t);
+    this.hear(author, t.round);
   }
 
   private countTimeout(t: Timeout, info: EpochInfo): void {
@@ -382,6 +408,7 @@ export class Core {
 
   private onLocalTimeout(): void {
     this.stats.localTimeouts++;
+    this.shortRound = null;
     this.plan = null;
     const info = this.epoch;
     this.intake.retrySync();
@@ -423,9 +450,11 @@ export class Core {
   /** A verified QC: maybe the new highest, maybe a commit, maybe a block to fetch. */
   private onQc(qc: QuorumCert, from: ValidatorId | null): void {
     this.safety.observeQc(qc, this.currentEpoch);
+    this.noteSigners("qc", qc.signers, qc.round);
     const hex = toHex(qc.blockHash);
     const node = this.tree.get(hex);
     if (node !== undefined) {
+      if (node.block !== null) this.hear(toHex(node.block.proposer), node.round);
       const committed = this.tree.certify(qc);
       const tip = committed[committed.length - 1];
       this.applyCommits(committed, tip === undefined ? undefined : commitProof(this.tree, tip, node, qc));
@@ -445,6 +474,7 @@ export class Core {
   /** A verified TC: of this epoch, it moves the round on; of another, only its QC counts. */
   private onTc(tc: TimeoutCert): void {
     const current = tc.epoch === this.currentEpoch;
+    this.noteSigners("tc", tc.signers, tc.round);
     if (current && (this.highTc === null || tc.round > this.highTc.round)) {
       this.highTc = tc;
       this.safety.recordTc(tc);
@@ -458,8 +488,55 @@ export class Core {
     if (next !== null) this.enterRound(next);
   }
 
+  /**
+   * The signers of a verified certificate of `round` were up in it. Only certificates of rounds
+   * above any seen before are read: the same QC arrives with every proposal and timeout.
+   */
+  private noteSigners(kind: "qc" | "tc", signers: readonly Uint8Array[], round: bigint): void {
+    if (round <= this.signersHeard[kind]) return;
+    this.signersHeard[kind] = round;
+    for (const s of signers) this.hear(toHex(s), round);
+  }
+
+  /** Whether the current round's leader or vote collector has gone silent. */
+  private needsSilent(): boolean {
+    const { proposer, collector } = this.roundLeaders();
+    return this.silence.silent(proposer) || this.silence.silent(collector);
+  }
+
+  /**
+   * Something `validator` signed or proposed in `round` was verified. If that ends the silence
+   * the current round's short timer was for (typically the last timeout of the round before,
+   * arriving just after its TC), the round gets its full timeout back, from now.
+   */
+  private hear(validator: ValidatorId, round: bigint): void {
+    this.silence.heard(validator, round);
+    if (this.shortRound !== this.round || this.needsSilent()) return;
+    this.shortRound = null;
+    this.out.push({
+      kind: "set-timer",
+      id: ROUND_TIMER,
+      delayMs: this.pacemaker.currentTimeoutMs(this.safety.state.highQc.round),
+    });
+  }
+
   private enterRound(round: bigint): void {
-    const delayMs = this.pacemaker.enter(round, this.safety.state.highQc.round);
+    const info = this.epoch;
+    const left = this.pacemaker.round;
+    if (left > 0n && left < round && this.safety.state.highQc.round < left) {
+      this.silence.roundFailed(left, this.registry.leader(info, left), this.registry.leader(info, left + 1n));
+    }
+    let delayMs = this.pacemaker.enter(round, this.safety.state.highQc.round);
+    // A round whose leader, or whose vote collector, has gone silent ends with a timeout
+    // whatever we wait: wait a short one (silent-validators.ts). Once per round: a local
+    // timeout of it re-arms the timer at the pacemaker's backed-off pace (onLocalTimeout).
+    this.shortRound = null;
+    const short = shortRoundTimeoutMs(this.cfg.baseTimeoutMs);
+    if (short < delayMs && this.needsSilent()) {
+      delayMs = short;
+      this.shortRound = round;
+      this.stats.shortRounds++;
+    }
     if (this.plan !== null && this.plan.round < round) this.plan = null;
     this.verdicts.dropBefore(round);
     this.votes.prune(this.safety.state.highQc.round + 1n);
@@ -488,6 +565,7 @@ export class Core {
     if (epoch === this.currentEpoch) return false;
     this.currentEpoch = epoch;
     this.highTc = null;
+    this.silence.retain(this.epoch.byId);
     this.plan = null;
     this.verdicts.clear();
     return true;

@@ -14,6 +14,16 @@ export function roundTimeoutMs(baseMs: number, maxMs: number, n: bigint): number
   return Math.min(d, maxMs);
 }
 
+/**
+ * The timeout of a round that cannot end in a QC because its leader or vote collector is down
+ * (silent-validators.ts; the node's rule for peers it saw disconnect): a quarter of the base,
+ * which is sized for two message delays and a block, so time enough for a proposal already
+ * on its way from a leader that is up after all.
+ */
+export function shortRoundTimeoutMs(baseMs: number): number {
+  return Math.max(1, Math.floor(baseMs / 4));
+}
+
 export class Pacemaker {
   round = 0n;
   /** Local timeouts in the current round, so a repeated timeout backs off too. */
@@ -42,6 +52,11 @@ export class Pacemaker {
   /** A local timeout fired in the current round; returns when to fire again. */
   timedOut(highQcRound: bigint): number {
     this.localTimeouts++;
+    return this.duration(highQcRound);
+  }
+
+  /** The current round's timeout as things stand (no local timeout counted anew). */
+  currentTimeoutMs(highQcRound: bigint): number {
     return this.duration(highQcRound);
   }
 

@@ -15,6 +15,8 @@ export interface EngineStats {
   qcsFormed: number;
   tcsFormed: number;
   localTimeouts: number;
+  /** Rounds given the short timeout: their leader or vote collector had gone silent. */
+  shortRounds: number;
   blocksCommitted: number;
   persists: number;
   /** Inputs (or parts of them) ignored, by ConsensusErrorCode. */
@@ -52,6 +54,7 @@ export function newStats(): EngineStats {
     qcsFormed: 0,
     tcsFormed: 0,
     localTimeouts: 0,
+    shortRounds: 0,
     blocksCommitted: 0,
     persists: 0,
     dropped: {},

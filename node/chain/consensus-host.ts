@@ -23,6 +23,7 @@ import {
   type Input,
   type JolteonEngine,
   ROUND_TIMER,
+  shortRoundTimeoutMs,
   type ValidatorSet,
 } from "../../consensus/index.ts";
 import { fromHex } from "../../crypto/index.ts";
@@ -209,6 +210,8 @@ export class ConsensusHost<I> {
     while (this.engine !== null && this.queue.length > 0) {
       const input = this.queue.shift() as Input;
       if (input.kind === "message") this.queuedMessages--;
+      else if (input.kind === "timer" && input.id === ROUND_TIMER)
+        this.m.log.debug({ round: String(this.engine.status().round), queued: this.queue.length }, "round timed out");
       const actions = this.engine.handle(input);
       try {
         await this.process(actions);
@@ -247,9 +250,13 @@ export class ConsensusHost<I> {
           if (info !== null) await this.m.onCommitted(info, a.block);
           break;
         }
-        case "set-timer":
-          this.timers.set(a.id, a.id === ROUND_TIMER ? this.roundDelay(a.delayMs) : a.delayMs);
+        case "set-timer": {
+          const ms = a.id === ROUND_TIMER ? this.roundDelay(a.delayMs) : a.delayMs;
+          if (a.id === ROUND_TIMER && this.engine !== null)
+            this.m.log.debug({ round: String(this.engine.status().round), ms, engineMs: a.delayMs }, "round timer set");
+          this.timers.set(a.id, ms);
           break;
+        }
         case "cancel-timer":
           this.timers.cancel(a.id);
           break;
@@ -297,13 +304,14 @@ export class ConsensusHost<I> {
 
 /**
  * The host's view of validators known to be down, with the round timeout for a round one of
- * them leads or collects votes for: a fifth of the base timeout (200 ms on the devnet), time
- * enough for a proposal already on its way from a leader that is up after all.
+ * them leads or collects votes for: the engine's own for a round whose leader went silent
+ * (shortRoundTimeoutMs: 250 ms on the devnet), time enough for a proposal already on its way
+ * from a leader that is up after all.
  */
 export function departedRounds(
   baseTimeoutMs: number,
   departed: ((validator: string) => boolean) | undefined,
 ): { has(validator: string): boolean; roundTimeoutMs: number } | undefined {
   if (departed === undefined) return undefined;
-  return { has: departed, roundTimeoutMs: Math.max(100, Math.floor(baseTimeoutMs / 5)) };
+  return { has: departed, roundTimeoutMs: shortRoundTimeoutMs(baseTimeoutMs) };
 }

@@ -185,3 +185,110 @@ describe("whether the round is under way", () => {
     expect(e.roundUnderway()).toBe(true);
   });
 });
+
+// consensus/silent-validators.ts: a validator that led or was to collect a round that failed,
+// and sent nothing of it or since.
+describe("rounds whose leader or vote collector has gone silent", () => {
+  const base = 1000;
+  const max = 60_000;
+  // The silent validator: neither V nor the leader of round 1.
+  const S = [0, 1, 2, 3].find((i) => i !== V && i !== L1) as number;
+  const others = [0, 1, 2, 3].filter((i) => i !== V && i !== S);
+  const leads = (r: bigint) => leaderIndex(fx, r) === S;
+  /** S leads round r or collects its votes. */
+  const needsS = (r: bigint) => leads(r) || leads(r + 1n);
+  const backedOff = (r: bigint, highQcRound = 0n) => Math.min(base * 2 ** Number(r - 1n - highQcRound), max);
+
+  /** Times out the current round with V and the two others (a TC without S); the next round's timer. */
+  function failRound(e: ReturnType<typeof makeEngine>): number | undefined {
+    const r = e.status().round;
+    const out = [e.handle(timer)];
+    for (const i of others) out.push(e.handle(msg(fx, i, timeoutBytes(makeTimeout(fx, i, r, genesis(fx))))));
+    expect(e.status().round).toBe(r + 1n);
+    return actionsOfKind(out.flat(), "set-timer").at(-1)?.delayMs;
+  }
+
+  /** Fails rounds until the next one needs S; returns the current round. */
+  function failUntilNextNeedsS(e: ReturnType<typeof makeEngine>): bigint {
+    while (!needsS(e.status().round + 1n)) failRound(e);
+    return e.status().round;
+  }
+
+  test("get a quarter of the base timeout once a round that needed the validator failed without a word from it", () => {
+    const e = makeEngine(fx, key(V), { baseTimeoutMs: base, maxTimeoutMs: max });
+    e.start();
+    let failedOne = false;
+    let short = 0;
+    while (e.status().round < 40n) {
+      const left = e.status().round;
+      const next = left + 1n;
+      const delay = failRound(e);
+      if (needsS(left)) failedOne = true;
+      const expected = failedOne && needsS(next) ? base / 4 : backedOff(next);
+      expect(delay, `round ${next}`).toBe(expected);
+      if (expected === base / 4) short++;
+    }
+    expect(short).toBeGreaterThan(0);
+    expect(e.stats().shortRounds).toBe(short);
+  });
+
+  test("its own timeout of the current round makes it heard again", () => {
+    const e = makeEngine(fx, key(V), { baseTimeoutMs: base, maxTimeoutMs: max });
+    e.start();
+    while (e.stats().shortRounds === 0) failRound(e);
+    const r = failUntilNextNeedsS(e);
+    e.handle(msg(fx, S, timeoutBytes(makeTimeout(fx, S, r, genesis(fx)))));
+    expect(failRound(e)).toBe(backedOff(r + 1n));
+  });
+
+  test("its timeout of the failed round, arriving after the TC, gives the next round its full timeout back", () => {
+    const e = makeEngine(fx, key(V), { baseTimeoutMs: base, maxTimeoutMs: max });
+    e.start();
+    // A round S was to collect votes for, and S leads the next.
+    while (!leads(e.status().round + 1n)) failRound(e);
+    const r = e.status().round;
+    expect(failRound(e)).toBe(base / 4);
+    const late = e.handle(msg(fx, S, timeoutBytes(makeTimeout(fx, S, r, genesis(fx)))));
+    expect(e.stats().dropped[ConsensusErrorCode.staleRound]).toBeGreaterThan(0);
+    expect(actionsOfKind(late, "set-timer").map((a) => a.delayMs)).toEqual([backedOff(r + 1n)]);
+    // A replay changes nothing and costs no signature check.
+    const checked = e.stats().signaturesVerified;
+    expect(e.handle(msg(fx, S, timeoutBytes(makeTimeout(fx, S, r, genesis(fx)))))).toEqual([]);
+    expect(e.stats().signaturesVerified).toBe(checked);
+  });
+
+  test("so does its signature in a certificate, though nothing it sent itself arrived", () => {
+    const e = makeEngine(fx, key(V), { baseTimeoutMs: base, maxTimeoutMs: max });
+    e.start();
+    while (!leads(e.status().round + 1n)) failRound(e);
+    const r = e.status().round;
+    expect(failRound(e)).toBe(base / 4);
+    // Another validator's timeout of round r + 1 carries a QC of round r that S signed (a QC
+    // can form while the TC of its round does).
+    const block = makeBlock(fx, { round: r, parent: null, qc: genesis(fx) });
+    const other = others[0] as number;
+    const out = e.handle(
+      msg(fx, other, timeoutBytes(makeTimeout(fx, other, r + 1n, qcFor(fx, block, [S, ...others])))),
+    );
+    expect(e.status()).toMatchObject({ round: r + 1n, highQcRound: r });
+    expect(actionsOfKind(out, "set-timer").map((a) => a.delayMs)).toEqual([base]);
+  });
+
+  test("a round that ended in a QC says nothing about its leader or collector", () => {
+    const e = makeEngine(fx, key(V), { baseTimeoutMs: base, maxTimeoutMs: max });
+    e.start();
+    // Each round needing S ends in a QC S did not sign, carried by another validator's timeout.
+    while (e.status().round < 40n) {
+      const r = e.status().round;
+      if (!needsS(r)) {
+        failRound(e);
+        continue;
+      }
+      const block = makeBlock(fx, { round: r, parent: null, qc: genesis(fx) });
+      const other = others[0] as number;
+      e.handle(msg(fx, other, timeoutBytes(makeTimeout(fx, other, r + 1n, qcFor(fx, block, [V, ...others])))));
+      expect(e.status().round).toBe(r + 1n);
+    }
+    expect(e.stats().shortRounds).toBe(0);
+  });
+});

@@ -38,7 +38,7 @@ describe("ubn sim", () => {
     const found = await runUbn([
       "sim",
       "--seeds",
-      "0..199",
+      "0..399",
       "--faults",
       "twins",
       "--validators",

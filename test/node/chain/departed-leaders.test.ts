@@ -47,22 +47,22 @@ async function hostWith(leaders: { proposer: string; collector: string }, depart
 }
 
 describe("round timeouts and departed validators", () => {
-  test("a round led by a validator known to be down times out after a fifth of the base", async () => {
+  test("a round led by a validator known to be down times out after a quarter of the base", async () => {
     const { host, timerInputs } = await hostWith({ proposer: "dead", collector: "up" }, new Set(["dead"]));
-    await vi.advanceTimersByTimeAsync(199);
+    await vi.advanceTimersByTimeAsync(249);
     expect(timerInputs).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
-    expect(timerInputs).toEqual([200]);
-    // Still in that round: the timeout is resent at the engine's pace, not every 200 ms.
+    expect(timerInputs).toEqual([250]);
+    // Still in that round: the timeout is resent at the engine's pace, not every 250 ms.
     await vi.advanceTimersByTimeAsync(2000);
-    expect(timerInputs).toEqual([200, 2200]);
+    expect(timerInputs).toEqual([250, 2250]);
     await host.stop();
   });
 
   test("so does a round whose votes go to a validator known to be down", async () => {
     const { host, timerInputs } = await hostWith({ proposer: "up", collector: "dead" }, new Set(["dead"]));
-    await vi.advanceTimersByTimeAsync(200);
-    expect(timerInputs).toEqual([200]);
+    await vi.advanceTimersByTimeAsync(250);
+    expect(timerInputs).toEqual([250]);
     await host.stop();
   });
 
@@ -82,10 +82,10 @@ describe("round timeouts and departed validators", () => {
     await host.stop();
   });
 
-  test("the short timeout is a fifth of the base, never under 100 ms", () => {
-    expect(departedRounds(1000, () => true)?.roundTimeoutMs).toBe(200);
-    expect(departedRounds(3000, () => true)?.roundTimeoutMs).toBe(600);
-    expect(departedRounds(200, () => true)?.roundTimeoutMs).toBe(100);
+  test("the short timeout is the engine's for a silent leader: a quarter of the base", () => {
+    expect(departedRounds(1000, () => true)?.roundTimeoutMs).toBe(250);
+    expect(departedRounds(3000, () => true)?.roundTimeoutMs).toBe(750);
+    expect(departedRounds(200, () => true)?.roundTimeoutMs).toBe(50);
     expect(departedRounds(1000, undefined)).toBeUndefined();
   });
 });
