@@ -82,6 +82,8 @@ const cutOff = new Set<number>();
 const traffic = new SoakTraffic(net, rate, () => nodes.filter((i) => !cutOff.has(i)));
 const recoveryMs: Record<CutMode, number[]> = { isolate: [], split: [], pair: [], flap: [] };
 const cuts: Record<CutMode, number> = { isolate: 0, split: 0, pair: 0, flap: 0 };
+/** Per cut that leaves a quorum: blocks a second the slowest node that must progress gained. */
+const blocksPerSecond: Record<CutMode, number[]> = { isolate: [], split: [], pair: [], flap: [] };
 
 try {
   await waitFor("every node connected to the other three", 30_000, async () => {
@@ -136,6 +138,12 @@ try {
       recovery_ms: { p50: all[Math.floor(all.length / 2)], max: all[all.length - 1] },
       // From the heal until every node is 3 blocks past the chain's height then, per round.
       recovery_ms_by_cut: recoveryMs,
+      // During each cut with a quorum, from the cut (not counting blocks already on their way).
+      blocks_per_s_during_cut: {
+        isolate: blocksPerSecond.isolate,
+        pair: blocksPerSecond.pair,
+        flap: blocksPerSecond.flap,
+      },
       height: Number(top),
       fast_synced_blocks: synced,
       final_checked: traffic.seenFinal.length,
@@ -164,7 +172,7 @@ async function cut(mode: CutMode, order: number[], ms: number, what: string): Pr
       const atCut = await traffic.heights();
       await sleep(ms);
       const end = await traffic.heights();
-      expectProgress(start, end, [b, c, d], what);
+      expectProgress(mode, atCut, end, [b, c, d], ms, what);
       expectStalled(atCut, end, [a], what);
       return;
     }
@@ -183,32 +191,46 @@ async function cut(mode: CutMode, order: number[], ms: number, what: string): Pr
     }
     case "pair": {
       await links.cutBetween(a, b);
+      const atCut = await traffic.heights();
       await sleep(ms);
-      expectProgress(start, await traffic.heights(), nodes, what);
+      expectProgress(mode, atCut, await traffic.heights(), nodes, ms, what);
       return;
     }
     case "flap": {
       cutOff.add(a);
       const until = Date.now() + ms;
+      let atCut: Map<number, bigint> | null = null;
       while (Date.now() < until) {
         await links.split([a], [b, c, d]);
+        atCut ??= await traffic.heights();
         await sleep(prng.range(300, 1500));
         await links.heal();
         await sleep(prng.range(300, 1500));
       }
-      expectProgress(start, await traffic.heights(), [b, c, d], what);
+      expectProgress(mode, atCut ?? start, await traffic.heights(), [b, c, d], ms, what);
       return;
     }
   }
 }
 
-function expectProgress(start: Map<number, bigint>, end: Map<number, bigint>, which: number[], what: string): void {
+/** Checks that each of `which` gained PROGRESS_BLOCKS; notes the slowest one's blocks a second. */
+function expectProgress(
+  mode: CutMode,
+  start: Map<number, bigint>,
+  end: Map<number, bigint>,
+  which: number[],
+  ms: number,
+  what: string,
+): void {
+  let slowest: bigint | null = null;
   for (const i of which) {
     const from = start.get(i) as bigint;
     const to = end.get(i) as bigint;
     if (to < from + PROGRESS_BLOCKS)
       throw new Error(`${what}: node ${i} went from ${from} only to ${to} while it had a quorum`);
+    if (slowest === null || to - from < slowest) slowest = to - from;
   }
+  blocksPerSecond[mode].push(Math.round((Number(slowest) * 10_000) / ms) / 10);
 }
 
 function expectStalled(start: Map<number, bigint>, end: Map<number, bigint>, which: number[], what: string): void {
