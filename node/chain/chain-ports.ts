@@ -28,5 +28,5 @@ export interface ChainMetricsSink {
   mempool(txs: number, bytes: number): void;
   synced(blocks: number): void;
   /** The engine's round and its count of local timeouts (both only grow within a run). */
-  consensus(now: { round: bigint; timeouts: number }): void;
+  consensus(now: { round: bigint; timeouts: number; shortRounds: number }): void;
 }

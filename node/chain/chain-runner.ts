@@ -387,7 +387,11 @@ export class ChainRunner {
     const engine = this.host?.current;
     if (engine) {
       const stats = engine.stats();
-      this.m.metrics.consensus({ round: engine.status().round, timeouts: stats.localTimeouts });
+      this.m.metrics.consensus({
+        round: engine.status().round,
+        timeouts: stats.localTimeouts,
+        shortRounds: stats.shortRounds,
+      });
     }
   }
 

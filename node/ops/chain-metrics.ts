@@ -5,7 +5,7 @@ import type { NodeMetrics } from "./metrics.ts";
 
 export function chainMetrics(m: NodeMetrics, chain: string): ChainMetricsSink {
   const modeValue: Record<ChainMode, number> = { consensus: 0, following: 0, syncing: 1, light: 0 };
-  const last = { round: 0, timeouts: 0 };
+  const last = { round: 0, timeouts: 0, shortRounds: 0 };
   return {
     tip(height: bigint) {
       m.chainHeight.set({ chain }, Number(height));
@@ -26,14 +26,18 @@ export function chainMetrics(m: NodeMetrics, chain: string): ChainMetricsSink {
     synced(blocks: number) {
       m.syncBlocks.inc(blocks);
     },
-    consensus(now: { round: bigint; timeouts: number }) {
+    consensus(now: { round: bigint; timeouts: number; shortRounds: number }) {
       // Counters take increments; the engine reports totals, and a new engine starts from 0.
       const round = Number(now.round);
       if (round > last.round) m.consensusViews.inc(round - last.round);
-      const newTimeouts = now.timeouts >= last.timeouts ? now.timeouts - last.timeouts : now.timeouts;
+      const since = (total: number, before: number) => (total >= before ? total - before : total);
+      const newTimeouts = since(now.timeouts, last.timeouts);
       if (newTimeouts > 0) m.consensusTimeouts.inc(newTimeouts);
+      const newShort = since(now.shortRounds, last.shortRounds);
+      if (newShort > 0) m.consensusShortRounds.inc(newShort);
       last.round = round;
       last.timeouts = now.timeouts;
+      last.shortRounds = now.shortRounds;
       m.consensusRound.set(round);
     },
   };

@@ -27,6 +27,7 @@ export class NodeMetrics {
   readonly consensusTimeouts: Counter;
   /** Rounds (views) entered, by a certificate or a timeout. */
   readonly consensusViews: Counter;
+  readonly consensusShortRounds: Counter;
   /** Connected peers: read at each scrape once countPeersWith has been called (see there). */
   readonly peers: Gauge;
   readonly mempoolTxs: Gauge<ChainLabel>;
@@ -64,6 +65,11 @@ export class NodeMetrics {
     this.consensusViews = new Counter({
       name: "ubn_consensus_views_total",
       help: "Consensus rounds (views) entered",
+      registers,
+    });
+    this.consensusShortRounds = new Counter({
+      name: "ubn_consensus_short_rounds_total",
+      help: "Consensus rounds given a short timeout because their leader or vote collector went silent",
       registers,
     });
     this.peers = new Gauge({

@@ -173,6 +173,7 @@ export class SoakTraffic {
       "ubn_chain_height",
       "ubn_consensus_round",
       "ubn_consensus_timeouts_total",
+      "ubn_consensus_short_rounds_total",
       "ubn_peers",
       "ubn_mempool_txs",
       "ubn_sync_",

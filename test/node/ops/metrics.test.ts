@@ -15,6 +15,7 @@ describe("metrics", () => {
     m.consensusRound.set(7);
     m.consensusTimeouts.inc(2);
     m.consensusViews.inc(9);
+    m.consensusShortRounds.inc(4);
     m.peers.set(5);
     m.mempoolTxs.set({ chain: "shard-0" }, 11);
     m.mempoolBytes.set({ chain: "shard-0" }, 2048);
@@ -35,6 +36,7 @@ describe("metrics", () => {
       "ubn_consensus_round 7",
       "ubn_consensus_timeouts_total 2",
       "ubn_consensus_views_total 9",
+      "ubn_consensus_short_rounds_total 4",
       "ubn_peers 5",
       'ubn_mempool_txs{chain="shard-0"} 11',
       'ubn_mempool_bytes{chain="shard-0"} 2048',
