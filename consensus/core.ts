@@ -201,7 +201,8 @@ export class Core {
   /**
    * Who the current round needs up to end in a QC: its leader, who proposes, and the next
    * round's, who collects the votes. A host may time the round out early when it knows one of
-   * them is down (node/chain/consensus-host.ts); the engine itself never looks at who is up.
+   * them is down (node/chain/consensus-host.ts); the engine does when one of them has gone
+   * silent, judging only by the messages it verified (silent-validators.ts).
    */
   roundLeaders(): { proposer: ValidatorId; collector: ValidatorId } {
     const info = this.epoch;

@@ -16,9 +16,9 @@ export function roundTimeoutMs(baseMs: number, maxMs: number, n: bigint): number
 
 /**
  * The timeout of a round that cannot end in a QC because its leader or vote collector is down
- * (silent-validators.ts; the node's rule for peers it saw disconnect): a quarter of the base,
- * which is sized for two message delays and a block, so time enough for a proposal already
- * on its way from a leader that is up after all.
+ * (silent-validators.ts; the node's rule for peers it saw disconnect): a quarter of the base.
+ * The base leaves room for four message delays where a round needs two, so this is about one:
+ * time enough for a proposal already on its way from a leader that is up after all.
  */
 export function shortRoundTimeoutMs(baseMs: number): number {
   return Math.max(1, Math.floor(baseMs / 4));

@@ -241,13 +241,18 @@ describe("rounds whose leader or vote collector has gone silent", () => {
     expect(failRound(e)).toBe(backedOff(r + 1n));
   });
 
-  test("its timeout of the failed round, arriving after the TC, gives the next round its full timeout back", () => {
+  /** An engine in a round S leads, given the short timeout once round r, which S was to collect, failed. */
+  function inShortRoundOfS(): { e: ReturnType<typeof makeEngine>; r: bigint } {
     const e = makeEngine(fx, key(V), { baseTimeoutMs: base, maxTimeoutMs: max });
     e.start();
-    // A round S was to collect votes for, and S leads the next.
     while (!leads(e.status().round + 1n)) failRound(e);
     const r = e.status().round;
     expect(failRound(e)).toBe(base / 4);
+    return { e, r };
+  }
+
+  test("its timeout of the failed round, arriving after the TC, gives the next round its full timeout back", () => {
+    const { e, r } = inShortRoundOfS();
     const late = e.handle(msg(fx, S, timeoutBytes(makeTimeout(fx, S, r, genesis(fx)))));
     expect(e.stats().dropped[ConsensusErrorCode.staleRound]).toBeGreaterThan(0);
     expect(actionsOfKind(late, "set-timer").map((a) => a.delayMs)).toEqual([backedOff(r + 1n)]);
@@ -258,11 +263,7 @@ describe("rounds whose leader or vote collector has gone silent", () => {
   });
 
   test("so does its signature in a certificate, though nothing it sent itself arrived", () => {
-    const e = makeEngine(fx, key(V), { baseTimeoutMs: base, maxTimeoutMs: max });
-    e.start();
-    while (!leads(e.status().round + 1n)) failRound(e);
-    const r = e.status().round;
-    expect(failRound(e)).toBe(base / 4);
+    const { e, r } = inShortRoundOfS();
     // Another validator's timeout of round r + 1 carries a QC of round r that S signed (a QC
     // can form while the TC of its round does).
     const block = makeBlock(fx, { round: r, parent: null, qc: genesis(fx) });
