@@ -87,8 +87,6 @@ export class Core {
   private readonly silence: SilentValidators;
   /** The current round, while its timer is the short one for a silent leader or collector. */
   private shortRound: bigint | null = null;
-  /** The highest rounds whose QC and TC signers were recorded as heard (see noteSigners). */
-  private readonly signersHeard = { qc: 0n, tc: 0n };
 
   constructor(cfg: CoreConfig, safety: SafetyRules) {
     this.cfg = cfg;
@@ -451,7 +449,7 @@ export class Core {
   /** A verified QC: maybe the new highest, maybe a commit, maybe a block to fetch. */
   private onQc(qc: QuorumCert, from: ValidatorId | null): void {
     this.safety.observeQc(qc, this.currentEpoch);
-    this.noteSigners("qc", qc.signers, qc.round);
+    if (this.silence.heardSigners("qc", qc.signers, qc.round)) this.restoreRoundTimer();
     const hex = toHex(qc.blockHash);
     const node = this.tree.get(hex);
     if (node !== undefined) {
@@ -475,7 +473,7 @@ export class Core {
   /** A verified TC: of this epoch, it moves the round on; of another, only its QC counts. */
   private onTc(tc: TimeoutCert): void {
     const current = tc.epoch === this.currentEpoch;
-    this.noteSigners("tc", tc.signers, tc.round);
+    if (this.silence.heardSigners("tc", tc.signers, tc.round)) this.restoreRoundTimer();
     if (current && (this.highTc === null || tc.round > this.highTc.round)) {
       this.highTc = tc;
       this.safety.recordTc(tc);
@@ -489,29 +487,24 @@ export class Core {
     if (next !== null) this.enterRound(next);
   }
 
-  /**
-   * The signers of a verified certificate of `round` were up in it. Only certificates of rounds
-   * above any seen before are read: the same QC arrives with every proposal and timeout.
-   */
-  private noteSigners(kind: "qc" | "tc", signers: readonly Uint8Array[], round: bigint): void {
-    if (round <= this.signersHeard[kind]) return;
-    this.signersHeard[kind] = round;
-    for (const s of signers) this.hear(toHex(s), round);
-  }
-
   /** Whether the current round's leader or vote collector has gone silent. */
   private needsSilent(): boolean {
     const { proposer, collector } = this.roundLeaders();
     return this.silence.silent(proposer) || this.silence.silent(collector);
   }
 
-  /**
-   * Something `validator` signed or proposed in `round` was verified. If that ends the silence
-   * the current round's short timer was for (typically the last timeout of the round before,
-   * arriving just after its TC), the round gets its full timeout back, from now.
-   */
+  /** Something `validator` signed or proposed in `round` was verified. */
   private hear(validator: ValidatorId, round: bigint): void {
     this.silence.heard(validator, round);
+    this.restoreRoundTimer();
+  }
+
+  /**
+   * If the silence the current round's short timer was for has ended (typically by the last
+   * timeout of the round before, arriving just after its TC), the round gets its full timeout
+   * back, from now.
+   */
+  private restoreRoundTimer(): void {
     if (this.shortRound !== this.round || this.needsSilent()) return;
     this.shortRound = null;
     this.out.push({

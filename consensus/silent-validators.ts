@@ -17,6 +17,7 @@
 //
 // Deterministic: it learns only from the engine's inputs. Bounded: it holds entries for the
 // validators of the epochs it saw, and forgets those that left (retain).
+import { toHex } from "../crypto/index.ts";
 import type { ValidatorId } from "./interface.ts";
 
 export class SilentValidators {
@@ -26,6 +27,8 @@ export class SilentValidators {
   private readonly lastHeard = new Map<ValidatorId, bigint>();
   /** The last round this engine was in and saw end without a QC that the validator led or collected. */
   private readonly lastFailed = new Map<ValidatorId, bigint>();
+  /** The highest rounds whose QC and TC signers were read (heardSigners). */
+  private readonly signersRead = { qc: 0n, tc: 0n };
 
   constructor(self: ValidatorId) {
     this.self = self;
@@ -35,6 +38,18 @@ export class SilentValidators {
   heard(validator: ValidatorId, round: bigint): void {
     const last = this.lastHeard.get(validator);
     if (last === undefined || round > last) this.lastHeard.set(validator, round);
+  }
+
+  /**
+   * The signers of a verified certificate of `round` were up in it. Only certificates of rounds
+   * above any read before are read: the same QC arrives with every proposal and timeout.
+   * Returns whether it read them.
+   */
+  heardSigners(kind: "qc" | "tc", signers: readonly Uint8Array[], round: bigint): boolean {
+    if (round <= this.signersRead[kind]) return false;
+    this.signersRead[kind] = round;
+    for (const s of signers) this.heard(toHex(s), round);
+    return true;
   }
 
   /** This engine left `round` without a QC of it; `leader` led it and `collector` was to collect its votes. */
