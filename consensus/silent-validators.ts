@@ -67,8 +67,7 @@ export class SilentValidators {
 
   /** Whether word from `validator` of `round` would end its silence. */
   clearedBy(validator: ValidatorId, round: bigint): boolean {
-    const failed = this.lastFailed.get(validator);
-    return failed !== undefined && round >= failed && this.silent(validator);
+    return this.silent(validator) && round >= (this.lastFailed.get(validator) as bigint);
   }
 
   /** Forgets validators outside `current` (at an epoch change). */

@@ -386,12 +386,8 @@ export class ChainRunner {
     this.mempool.evictStale(this.m.now());
     const engine = this.host?.current;
     if (engine) {
-      const stats = engine.stats();
-      this.m.metrics.consensus({
-        round: engine.status().round,
-        timeouts: stats.localTimeouts,
-        shortRounds: stats.shortRounds,
-      });
+      const { localTimeouts: timeouts, shortRounds } = engine.stats();
+      this.m.metrics.consensus({ round: engine.status().round, timeouts, shortRounds });
     }
   }
 

@@ -27,6 +27,7 @@ export class NodeMetrics {
   readonly consensusTimeouts: Counter;
   /** Rounds (views) entered, by a certificate or a timeout. */
   readonly consensusViews: Counter;
+  /** Rounds given a short timeout for a silent leader or vote collector (consensus/silent-validators.ts). */
   readonly consensusShortRounds: Counter;
   /** Connected peers: read at each scrape once countPeersWith has been called (see there). */
   readonly peers: Gauge;
