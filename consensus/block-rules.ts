@@ -14,6 +14,20 @@ import type { EpochRegistry } from "./validators.ts";
 
 export type BlockPlace = "normal" | "suffix" | "epoch-start";
 
+/**
+ * Whether `b` was proposed by its round's leader: drawn from its parent when it follows its
+ * parent's round (validators.ts leaderAfter), from the hash schedule otherwise. A restarted
+ * engine's root is a committed block whose contents it does not hold; a block on it cannot be
+ * judged and passes (voting on it once is safe, and a QC on it shows a quorum judged it).
+ */
+export function proposedByLeader(b: Block, parent: BlockNode, registry: EpochRegistry): boolean {
+  const info = registry.byEpoch(b.epoch);
+  if (info === undefined) return false;
+  const drawnFromParent = b.qc.round + 1n === b.round && parent.epoch === b.epoch;
+  if (drawnFromParent && parent.block === null && parent.height > 0n) return true;
+  return toHex(b.proposer) === registry.leaderAfter(info, drawnFromParent ? parent.block : null, b.round);
+}
+
 /** Is this the first block of its epoch (justified by a QC of the previous epoch)? */
 export function startsEpoch(b: Block): boolean {
   return b.qc.epoch !== b.epoch;
@@ -26,7 +40,7 @@ export function placeBlock(b: Block, parent: BlockNode, registry: EpochRegistry)
   }
   const info = registry.byEpoch(b.epoch);
   if (info === undefined) throw new ConsensusError(ConsensusErrorCode.unknownEpoch, `unknown epoch ${b.epoch}`);
-  if (toHex(b.proposer) !== registry.leader(info, b.round)) throw invalid(`not the leader of round ${b.round}`);
+  if (!proposedByLeader(b, parent, registry)) throw invalid(`not the leader of round ${b.round}`);
   const heightEpoch = registry.atHeight(b.height).epoch;
   if (b.epoch === parent.epoch) {
     const q = b.qc;

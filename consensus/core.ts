@@ -17,6 +17,7 @@
 // Everything is sans-IO: methods push actions onto `out`, which handle() returns.
 import { isEncodingError, toHex } from "../crypto/index.ts";
 import { TimeoutAggregator, VoteAggregator } from "./aggregator.ts";
+import { proposedByLeader } from "./block-rules.ts";
 import { type BlockNode, BlockTree } from "./block-tree.ts";
 import { addBounded } from "./bounded-set.ts";
 import { Verifier } from "./certificates.ts";
@@ -39,7 +40,7 @@ import {
   type Vote,
 } from "./messages.ts";
 import { Outbox } from "./outbox.ts";
-import { Pacemaker, ROUND_TIMER, shortRoundTimeoutMs } from "./pacemaker.ts";
+import { Pacemaker, ROUND_TIMER, SYNC_TIMER, shortRoundTimeoutMs } from "./pacemaker.ts";
 import { PayloadVerdicts } from "./payload-verdicts.ts";
 import type { PendingBlock } from "./pending-blocks.ts";
 import { nextProposal, type ProposalPlan, proposalBlock } from "./proposal-plan.ts";
@@ -82,11 +83,19 @@ export class Core {
   private plan: ProposalPlan | null = null;
   /** The last QC this node announced: on forming it, or for want of a payload (announceHighQc). */
   private announcedQc: QuorumCert | null = null;
+  /** The last QC formed here (this validator collected its votes): see nextProposal. */
+  private formedQc: QuorumCert | null = null;
   private readonly verdicts = new PayloadVerdicts();
   private readonly seenProposals = new Set<string>();
   private readonly silence: SilentValidators;
   /** The current round, while its timer is the short one for a silent leader or collector. */
   private shortRound: bigint | null = null;
+  /** Whether SYNC_TIMER is armed (it is while block fetches are open). */
+  private syncTimerSet = false;
+  /** The current round's block, once its proposal is in the tree: it names the collector. */
+  private roundBlock: Block | null = null;
+  /** Who the round entered last was expected to need, for the silence rule once it fails. */
+  private cast: { round: bigint; proposer: ValidatorId; collector: ValidatorId | null } | null = null;
 
   constructor(cfg: CoreConfig, safety: SafetyRules) {
     this.cfg = cfg;
@@ -163,6 +172,10 @@ export class Core {
   onTimer(id: string): Action[] {
     return this.run(() => {
       if (id === ROUND_TIMER) this.onLocalTimeout();
+      else if (id === SYNC_TIMER) {
+        this.syncTimerSet = false;
+        this.intake.retrySync();
+      }
     });
   }
 
@@ -202,10 +215,21 @@ export class Core {
    * them is down (node/chain/consensus-host.ts); the engine does when one of them has gone
    * silent, judging only by the messages it verified (silent-validators.ts).
    */
-  roundLeaders(): { proposer: ValidatorId; collector: ValidatorId } {
+  roundLeaders(): { proposer: ValidatorId; collector: ValidatorId | null } {
     const info = this.epoch;
     const round = this.pacemaker.round;
-    return { proposer: this.registry.leader(info, round), collector: this.registry.leader(info, round + 1n) };
+    // The collector is the next round's leader, drawn from this round's block (validators.ts):
+    // known once its proposal is in the tree.
+    const block = this.roundBlock?.round === round ? this.roundBlock : null;
+    return {
+      proposer: this.registry.leaderAfter(info, this.highQcBlock(), round),
+      collector: block === null ? null : this.registry.leaderAfter(info, block, round + 1n),
+    };
+  }
+
+  /** The block the highest QC certifies, when it is in the tree with its contents. */
+  private highQcBlock(): Block | null {
+    return this.tree.get(toHex(this.safety.state.highQc.blockHash))?.block ?? null;
   }
 
   status(): EngineStatus {
@@ -226,7 +250,14 @@ export class Core {
   private onProposal(from: ValidatorId, p: Proposal): void {
     const b = p.block;
     const info = this.verifier.epoch(b.epoch);
-    if (toHex(b.proposer) !== this.registry.leader(info, b.round)) {
+    // A block of the round after its parent's has its leader drawn from the parent
+    // (validators.ts): with the parent not in the tree yet, the intake checks it on insertion.
+    const parent = this.tree.get(toHex(b.parent));
+    const leads =
+      parent !== undefined
+        ? proposedByLeader(b, parent, this.registry)
+        : b.qc.round + 1n === b.round || toHex(b.proposer) === this.registry.leader(info, b.round);
+    if (!leads) {
       throw new ConsensusError(ConsensusErrorCode.notLeader, `not the leader of round ${b.round}`);
     }
     const justified =
@@ -261,7 +292,13 @@ export class Core {
 
   /** A block went into the tree (now or after a fetch); a proposal may get a vote. */
   private onInserted(pb: PendingBlock, node: BlockNode): void {
-    if (pb.proposal !== null) this.considerVote(pb.proposal, node);
+    if (pb.proposal === null) return;
+    const b = pb.proposal.block;
+    if (b.round === this.round) {
+      this.roundBlock = b;
+      if (this.cast?.round === b.round) this.cast.collector = this.registry.leaderAfter(this.epoch, b, b.round + 1n);
+    }
+    this.considerVote(pb.proposal, node);
   }
 
   private considerVote(p: Proposal, node: BlockNode): void {
@@ -316,7 +353,7 @@ export class Core {
   private deliverVote(vote: Vote): void {
     const info = this.registry.byEpoch(vote.epoch);
     if (info === undefined) return;
-    const to = this.registry.leader(info, vote.round + 1n);
+    const to = this.registry.leaderAfter(info, this.tree.get(toHex(vote.blockHash))?.block, vote.round + 1n);
     if (to === this.cfg.self) this.attempt(() => this.onVote(vote, to, true));
     else this.out.send(to, { kind: "vote", ...vote });
   }
@@ -346,6 +383,7 @@ export class Core {
     // Announced now, ahead of the commit this node makes on it, it is one small message a
     // round; the proposal's copy of it is then verified from the cache (certificates.ts).
     this.announcedQc = result.certificate;
+    this.formedQc = result.certificate;
     this.out.broadcast({ kind: "certificate", qc: result.certificate });
     this.onQc(result.certificate, from);
     this.advanceRound();
@@ -490,7 +528,7 @@ export class Core {
   /** Whether the current round's leader or vote collector has gone silent. */
   private needsSilent(): boolean {
     const { proposer, collector } = this.roundLeaders();
-    return this.silence.silent(proposer) || this.silence.silent(collector);
+    return this.silence.silent(proposer) || (collector !== null && this.silence.silent(collector));
   }
 
   /** Something `validator` signed or proposed in `round` was verified. */
@@ -517,10 +555,11 @@ export class Core {
   private enterRound(round: bigint): void {
     const info = this.epoch;
     const left = this.pacemaker.round;
-    if (left > 0n && left < round && this.safety.state.highQc.round < left) {
-      this.silence.roundFailed(left, this.registry.leader(info, left), this.registry.leader(info, left + 1n));
+    if (left > 0n && left < round && this.safety.state.highQc.round < left && this.cast?.round === left) {
+      this.silence.roundFailed(left, this.cast.proposer, this.cast.collector);
     }
     let delayMs = this.pacemaker.enter(round, this.safety.state.highQc.round);
+    this.cast = { round, proposer: this.registry.leaderAfter(info, this.highQcBlock(), round), collector: null };
     // A round whose leader, or whose vote collector, has gone silent ends with a timeout
     // whatever we wait: wait a short one (silent-validators.ts). Once per round: a local
     // timeout of it re-arms the timer at the pacemaker's backed-off pace (onLocalTimeout).
@@ -578,6 +617,7 @@ export class Core {
       plannedRound: this.plan?.round ?? null,
       tree: this.tree,
       registry: this.registry,
+      formedQc: this.formedQc,
     });
     if (step.kind === "fetch") this.intake.requestSync(step.blockHash, null);
     else if (step.kind === "suffix") this.propose(step.plan, new Uint8Array(0));
@@ -684,6 +724,10 @@ export class Core {
       const round = this.round;
       this.attempt(() => this.maybePropose());
       if (this.round === round) break;
+    }
+    if (!this.syncTimerSet && this.intake.openSyncRequests > 0) {
+      this.syncTimerSet = true;
+      this.out.push({ kind: "set-timer", id: SYNC_TIMER, delayMs: this.cfg.baseTimeoutMs });
     }
     this.stats.signaturesVerified = this.verifier.counters.signaturesVerified;
     this.stats.verifyCalls = this.verifier.counters.verifyCalls;

@@ -7,6 +7,14 @@ export * from "./errors.ts";
 export * from "./interface.ts";
 export { type KeptBlock, KeptBlocks } from "./kept-blocks.ts";
 export * from "./messages.ts";
-export { ROUND_TIMER, roundTimeoutMs, shortRoundTimeoutMs } from "./pacemaker.ts";
+export { ROUND_TIMER, roundTimeoutMs, SYNC_TIMER, shortRoundTimeoutMs } from "./pacemaker.ts";
 export { decodeSafetyState, encodeSafetyState, extendsHighestQc, type SafetyState } from "./safety.ts";
-export { checkValidatorSet, type EpochInfo, EpochRegistry, epochInfo, hasQuorum, leaderOf } from "./validators.ts";
+export {
+  checkValidatorSet,
+  type EpochInfo,
+  EpochRegistry,
+  epochInfo,
+  hasQuorum,
+  leaderAfter,
+  leaderOf,
+} from "./validators.ts";

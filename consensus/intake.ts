@@ -68,8 +68,29 @@ export class BlockIntake {
     for (let evicted = this.pending.add(toHex(pb.hash), pb); evicted > 0; evicted--) {
       this.hooks.drop(ConsensusErrorCode.capacity);
     }
-    // A missing block that is itself parked here gets fetched through its own ancestors.
-    for (const h of missing) if (!this.pending.has(toHex(h))) this.requestSync(h, pb.from);
+    // A missing block that is itself parked here gets fetched through its own ancestors: ask
+    // for the oldest one missing (again, if an earlier fetch of it gave up).
+    for (const h of missing) {
+      const oldest = this.oldestMissing(h);
+      if (oldest !== null) this.requestSync(oldest, pb.from);
+    }
+  }
+
+  /**
+   * Follows parked parents down from `hash` to the first block neither parked nor in the tree;
+   * null if the chain ends at a parked block waiting for something else (the QC block of an
+   * epoch's start), which its own arrival asked for.
+   */
+  private oldestMissing(hash: Uint8Array): Uint8Array | null {
+    let h = hash;
+    // The pool holds at most a few hundred blocks; the bound only guards against a cycle.
+    for (let steps = 0; steps < 1024; steps++) {
+      const parked = this.pending.get(toHex(h));
+      if (parked === undefined) return h;
+      if (this.tree.has(parked.block.parent)) return null;
+      h = parked.block.parent;
+    }
+    return null;
   }
 
   /** Checks a block (block-rules.ts) and adds it to the tree, with what that commits. */
@@ -132,7 +153,12 @@ export class BlockIntake {
     if (s !== null) this.hooks.send(s.to, { kind: "sync-request", ...s.request });
   }
 
-  /** On each local timeout: every open request goes to its next peer. */
+  /** Block fetches sent and not answered yet. */
+  get openSyncRequests(): number {
+    return this.sync.openRequests;
+  }
+
+  /** On each local timeout and sync timer: every open request goes to its next peer. */
   retrySync(): void {
     for (const s of this.sync.retry(this.hooks.peers())) this.hooks.send(s.to, { kind: "sync-request", ...s.request });
   }

@@ -6,6 +6,12 @@
 import type { TimerId } from "./interface.ts";
 
 export const ROUND_TIMER: TimerId = "consensus/round";
+/**
+ * Retries open block fetches (synchronizer.ts) every base timeout while any is open. Retrying
+ * only on local timeouts left a validator whose fetch went unanswered stuck when rounds kept
+ * succeeding without it: it sees every QC, so its rounds never time out.
+ */
+export const SYNC_TIMER: TimerId = "consensus/sync";
 
 /** min(base * 2^n, max) without overflow for any n. */
 export function roundTimeoutMs(baseMs: number, maxMs: number, n: bigint): number {

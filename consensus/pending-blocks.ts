@@ -22,6 +22,10 @@ export class PendingBlocks {
     return this.blocks.has(hex);
   }
 
+  get(hex: string): PendingBlock | undefined {
+    return this.blocks.get(hex);
+  }
+
   /** Adds `pb` unless already waiting; returns how many older blocks were evicted for it. */
   add(hex: string, pb: PendingBlock): number {
     if (this.blocks.has(hex)) return 0;

@@ -38,12 +38,14 @@ export interface ProposalContext {
   plannedRound: bigint | null;
   tree: BlockTree;
   registry: EpochRegistry;
+  /** The last QC this validator formed from votes sent to it, if any. */
+  formedQc: QuorumCert | null;
 }
 
 /** The leader of the current round proposes on its highest QC, with the TC that ended the last round if it got here by one. */
 export function nextProposal(c: ProposalContext): ProposalStep {
   const { info, round, safety: s } = c;
-  if (!info.byId.has(c.self) || c.registry.leader(info, round) !== c.self) return { kind: "none" };
+  if (!info.byId.has(c.self)) return { kind: "none" };
   if (round <= s.lastProposedRound || round <= s.lastVotedRound || c.plannedRound === round) return { kind: "none" };
   const qc = s.highQc;
   let tc: TimeoutCert | null = null;
@@ -51,11 +53,21 @@ export function nextProposal(c: ProposalContext): ProposalStep {
     if (c.highTc === null || c.highTc.round + 1n !== round) return { kind: "none" };
     tc = c.highTc;
   }
+  // After a certified round the leader is drawn from the certified block (validators.ts): one
+  // that is missing here is fetched by the validator that collected its votes.
   let parent: BlockNode | undefined;
   if (qc.epoch === info.epoch) {
     parent = c.tree.get(toHex(qc.blockHash));
-    if (parent === undefined) return { kind: "fetch", blockHash: qc.blockHash };
+    if (parent === undefined) {
+      // Votes for it came here, so this validator is the one drawn to lead; or it leads by the hash schedule.
+      const formedHere = c.formedQc !== null && c.formedQc.epoch === qc.epoch && c.formedQc.round === qc.round;
+      return (tc === null && formedHere) || (tc !== null && c.registry.leader(info, round) === c.self)
+        ? { kind: "fetch", blockHash: qc.blockHash }
+        : { kind: "none" };
+    }
+    if (c.registry.leaderAfter(info, tc === null ? parent.block : null, round) !== c.self) return { kind: "none" };
   } else {
+    if (c.registry.leader(info, round) !== c.self) return { kind: "none" };
     // The first block of an epoch builds on the committed last block of the previous one.
     parent = c.tree.committedTip;
     if (qc.epoch > info.epoch || parent.epoch + 1n !== info.epoch || parent.height + 1n !== info.fromHeight) {

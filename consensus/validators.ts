@@ -2,10 +2,20 @@
 // leader of a round is drawn by stake from a hash of (epoch, round), so every validator
 // computes the same schedule without any shared randomness, and a validator with twice the
 // stake leads about twice as often.
+//
+// A round that follows a certified round (the happy path) draws its leader instead from the
+// validators that signed the QC inside the block it extends, leaving out that block's own
+// proposer (leaderAfter; Carousel, Cohen et al. 2022). Those validators were shown up a round
+// earlier, so a crashed or cut-off validator stops being drawn as a leader or as a vote
+// collector (the next round's leader) as soon as QCs stop carrying its signature, with no
+// failed round to find out. Everyone who votes on the block computes the same draw. After a
+// failed round the hash schedule applies again, so a collector that kept validators out of its
+// QCs cannot keep them out for ever, and leaving out the last proposer keeps one validator
+// from leading rounds back to back.
 import { encode, struct, taggedHash, toHex, u64 } from "../crypto/index.ts";
 import { ConsensusError, ConsensusErrorCode } from "./errors.ts";
 import type { Validator, ValidatorId, ValidatorSet } from "./interface.ts";
-import { MAX_VALIDATORS } from "./messages.ts";
+import { type Block, MAX_VALIDATORS } from "./messages.ts";
 
 /** A validator set with what every check needs precomputed. */
 export interface EpochInfo {
@@ -56,10 +66,36 @@ const leaderSeedCodec = struct("LeaderSeed", { epoch: u64, round: u64 });
 
 /** The leader of `round`: hash (epoch, round) to a point in [0, totalStake), walk the sorted set. */
 export function leaderOf(info: EpochInfo, round: bigint): ValidatorId {
+  return drawByStake(info, round, info.set.validators, info.totalStake);
+}
+
+/**
+ * The leader of `round` in a block extending `parent` (null when the parent's contents are not
+ * known, as for genesis): drawn from the signers of the parent's QC without the parent's
+ * proposer when the parent is of the round before, in the same epoch, and that leaves someone
+ * (see the file's comment); otherwise leaderOf.
+ */
+export function leaderAfter(info: EpochInfo, parent: Block | null, round: bigint): ValidatorId {
+  if (parent === null || parent.round + 1n !== round || parent.epoch !== info.epoch) return leaderOf(info, round);
+  const last = toHex(parent.proposer);
+  const eligible: Validator[] = [];
+  let stake = 0n;
+  // The signers are in ascending key order, as the set is: the draw walks them in that order.
+  for (const key of parent.qc.signers) {
+    const v = info.byId.get(toHex(key));
+    if (v === undefined || v.id === last) continue;
+    eligible.push(v);
+    stake += v.stake;
+  }
+  if (eligible.length === 0) return leaderOf(info, round);
+  return drawByStake(info, round, eligible, stake);
+}
+
+function drawByStake(info: EpochInfo, round: bigint, among: readonly Validator[], totalStake: bigint): ValidatorId {
   const seed = taggedHash("UBN/consensus/leader/v1", encode(leaderSeedCodec, { epoch: info.epoch, round }));
   // 256 bits reduced modulo a stake below 2^128: the bias is under 2^-128.
-  let point = BigInt(`0x${toHex(seed)}`) % info.totalStake;
-  for (const v of info.set.validators) {
+  let point = BigInt(`0x${toHex(seed)}`) % totalStake;
+  for (const v of among) {
     if (point < v.stake) return v.id;
     point -= v.stake;
   }
@@ -127,6 +163,13 @@ export class EpochRegistry {
       if (height >= info.fromHeight) return info;
     }
     return this.first;
+  }
+
+  /** leaderAfter for a block whose parent is `parent` (undefined or null when not known). */
+  leaderAfter(info: EpochInfo, parent: Block | null | undefined, round: bigint): ValidatorId {
+    if (parent === null || parent === undefined || parent.round + 1n !== round || parent.epoch !== info.epoch)
+      return this.leader(info, round);
+    return leaderAfter(info, parent, round);
   }
 
   leader(info: EpochInfo, round: bigint): ValidatorId {

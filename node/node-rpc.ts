@@ -2,8 +2,8 @@
 // state and mempool, transaction admission through the chain's mempool (its refusals mapped
 // onto the documented RPC error codes), and the chain's events turned into what subscriptions
 // carry. Only committed data is final; "included" comes from blocks executed above the tip.
-import { blockCodec } from "../consensus/index.ts";
-import { addressBytesOf, decode, encode, equalBytes, formatAddress } from "../crypto/index.ts";
+import { blockCodec, type JolteonEngine } from "../consensus/index.ts";
+import { addressBytesOf, decode, encode, equalBytes, formatAddress, fromHex } from "../crypto/index.ts";
 import {
   type RpcAccount,
   type RpcBlock,
@@ -332,6 +332,7 @@ export function nodeRpcApi(m: NodeRpcModules): RpcNodeApi {
         peers: m.network.peers().length,
         mempoolSize: chain.mempool.size,
         round: chain.engine?.status().round ?? 0n,
+        leader: leaderOfRound(chain.engine),
         version: NODE_VERSION,
       };
     },
@@ -380,4 +381,9 @@ function payloadForJson(fields: Record<string, unknown>): Record<string, unknown
 function higher(a: bigint, b: bigint): bigint {
   if (a > b) return a;
   return b;
+}
+
+/** The current round's expected proposer, as the node's engine sees it. */
+function leaderOfRound(engine: JolteonEngine | null): Uint8Array | null {
+  return engine === null ? null : fromHex(engine.roundLeaders().proposer, 32);
 }

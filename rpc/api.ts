@@ -60,6 +60,11 @@ export interface RpcStatus {
   mempoolSize: number;
   /** The consensus round (view) the node is in. */
   round: bigint;
+  /**
+   * The validator this node expects to propose in that round (its Ed25519 public key), or null
+   * on a node not running the engine.
+   */
+  leader: Uint8Array | null;
   /** The node software version. */
   version: string;
 }

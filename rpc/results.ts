@@ -57,6 +57,7 @@ export interface RpcStatusJson {
   peers: string;
   mempoolSize: string;
   round: string;
+  leader: string | null;
   version: string;
 }
 
@@ -106,6 +107,7 @@ export function statusToJson(s: RpcStatus): RpcStatusJson {
     peers: toQuantity(s.peers),
     mempoolSize: toQuantity(s.mempoolSize),
     round: toQuantity(s.round),
+    leader: s.leader === null ? null : toData(s.leader),
     version: s.version,
   };
 }

@@ -269,6 +269,7 @@ export function status(v: unknown): ClientStatus {
     peers: quantity(s.peers, "status.peers"),
     mempoolSize: quantity(s.mempoolSize, "status.mempoolSize"),
     round: quantity(s.round, "status.round"),
+    leader: nullable(data)(s.leader, "status.leader"),
     version: string(s.version, "status.version"),
   };
 }

@@ -165,6 +165,8 @@ export interface ClientStatus {
   peers: bigint;
   mempoolSize: bigint;
   round: bigint;
+  /** The validator expected to propose in that round; null without a consensus engine. */
+  leader: Hex | null;
   version: string;
 }
 

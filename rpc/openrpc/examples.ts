@@ -98,5 +98,6 @@ export const EXAMPLE_STATUS = {
   peers: "0x3",
   mempoolSize: "0x0",
   round: "0x1b6",
+  leader: "0x5e1f8c2a0f7d43b1a9c6e2d4b8f0a3c5e7d9b1f3a5c7e9d1b3f5a7c9e1d3b5f7",
   version: "ubn/0.1.0/node-v24.21.0/linux-x64",
 };

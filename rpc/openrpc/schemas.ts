@@ -246,6 +246,9 @@ const schemas = {
     peers: quantity,
     mempoolSize: quantity,
     round: quantity,
+    leader: nullable(
+      described(ref("PublicKey"), "The validator expected to propose in that round; null without a consensus engine."),
+    ),
     version: { type: "string" },
   }),
   Peer: object("A connected peer.", { id: { type: "string" }, addresses: arrayOf({ type: "string" }) }),

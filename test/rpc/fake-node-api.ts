@@ -135,6 +135,7 @@ export class FakeNodeApi implements RpcNodeApi {
       peers: this.peerList.length,
       mempoolSize: 0,
       round: 40n,
+      leader: filled(32, 3),
       version: "0.1.0",
     };
   }

@@ -78,6 +78,7 @@ export class FakeNode extends FakeNodeApi implements RpcNodeApi {
       peers: 3,
       mempoolSize: 17,
       round: 40n,
+      leader: filled(32, 3),
       version: "0.1.0",
     };
   }

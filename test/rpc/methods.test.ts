@@ -140,6 +140,7 @@ describe("methods", () => {
       peers: "0x3",
       mempoolSize: "0x11",
       round: "0x28",
+      leader: hexOf(filled(32, 3)),
       version: "0.1.0",
     });
   });

@@ -15,6 +15,7 @@ import {
   genesisQc,
   type Input,
   type JolteonEngine,
+  leaderAfter,
   leaderOf,
   type Message,
   proposalSigningBytes,
@@ -95,8 +96,13 @@ export function makeEngine(fx: Fixture, key: KeyPair, opts: EngineOpts = {}): Jo
   );
 }
 
-export function leaderIndex(fx: Fixture, round: bigint): number {
-  return fx.ids.indexOf(leaderOf(fx.info, round));
+/**
+ * The leader of `round` by the hash schedule or, for a block on `parent` of the round before,
+ * drawn from `parent` (consensus/validators.ts).
+ */
+export function leaderIndex(fx: Fixture, round: bigint, parent: Built | null = null): number {
+  const drawn = parent !== null && parent.block.round + 1n === round;
+  return fx.ids.indexOf(drawn ? leaderAfter(fx.info, parent.block, round) : leaderOf(fx.info, round));
 }
 
 // --- Building signed messages -----------------------------------------------------------
@@ -110,7 +116,7 @@ export function makeBlock(
   fx: Fixture,
   b: { round: bigint; parent: Built | null; qc: QuorumCert; payload?: Uint8Array; proposer?: number; epoch?: bigint },
 ): Built {
-  const proposer = b.proposer ?? leaderIndex(fx, b.round);
+  const proposer = b.proposer ?? leaderIndex(fx, b.round, b.qc.round + 1n === b.round ? b.parent : null);
   const block: Block = {
     epoch: b.epoch ?? fx.set.epoch,
     round: b.round,
@@ -125,7 +131,7 @@ export function makeBlock(
 
 export function proposalBytes(fx: Fixture, built: Built, tc: TimeoutCert | null = null, signer?: number): Uint8Array {
   const b = built.block;
-  const who = signer ?? leaderIndex(fx, b.round);
+  const who = signer ?? fx.ids.indexOf(toHex(b.proposer));
   const signature = sign(
     proposalSigningBytes(CHAIN, b.epoch, b.round, built.hash),
     (fx.keys[who] as KeyPair).secretKey,

@@ -1,7 +1,9 @@
-// The leader schedule: a pure function of (epoch, round) and the stakes.
+// The leader schedule: a pure function of (epoch, round) and the stakes; after a certified
+// round, of the block the round builds on.
 import { describe, expect, test } from "vitest";
-import { epochInfo, leaderOf } from "../../../consensus/index.ts";
-import { fixture } from "./helpers.ts";
+import { type Block, epochInfo, leaderAfter, leaderOf } from "../../../consensus/index.ts";
+import { toHex } from "../../../crypto/index.ts";
+import { type Fixture, fixture, genesis, makeBlock, qcFor } from "./helpers.ts";
 
 describe("leader schedule", () => {
   test("is deterministic and proportional to stake over many rounds", () => {
@@ -36,5 +38,61 @@ describe("leader schedule", () => {
   test("gives every round a leader even with a single validator", () => {
     const fx = fixture(1);
     for (let r = 1n; r < 50n; r++) expect(leaderOf(fx.info, r)).toBe(fx.ids[0]);
+  });
+});
+
+describe("the leader after a certified round", () => {
+  /** A block of round `round` by validator `proposer` whose QC (of its parent) `signers` signed. */
+  function parentBlock(fx: Fixture, round: bigint, proposer: number, signers: number[]): Block {
+    const grand = makeBlock(fx, { round: round - 1n, parent: null, qc: genesis(fx), proposer: signers[0] as number });
+    return makeBlock(fx, { round, parent: grand, qc: qcFor(fx, grand, signers), proposer }).block;
+  }
+
+  test("is drawn by stake from the parent's QC signers, never the parent's proposer", () => {
+    const fx = fixture(4, { stakes: [1n, 2n, 3n, 4n] });
+    const counts = new Map<string, number>();
+    const rounds = 6000;
+    for (let r = 2; r <= rounds + 1; r++) {
+      // Validator 3 did not sign; validator 0 proposed the parent.
+      const id = leaderAfter(fx.info, parentBlock(fx, BigInt(r - 1), 0, [0, 1, 2]), BigInt(r));
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    expect([...counts.keys()].sort()).toEqual([fx.ids[1], fx.ids[2]].sort());
+    // Stakes 2 and 3 among the eligible: shares of 2/5 and 3/5.
+    expect(Math.abs((counts.get(fx.ids[1] as string) ?? 0) / rounds - 0.4)).toBeLessThan(0.03);
+  });
+
+  test("is the same for everyone who holds the parent, and depends on the round", () => {
+    const fx = fixture(7);
+    const parent = parentBlock(fx, 9n, 2, [0, 1, 2, 3, 4, 5]);
+    const copy = structuredClone(parent);
+    const again = epochInfo(structuredClone(fx.set), 1n);
+    expect(leaderAfter(again, copy, 10n)).toBe(leaderAfter(fx.info, parent, 10n));
+    const byRound = new Set(
+      Array.from({ length: 40 }, (_, i) =>
+        leaderAfter(fx.info, { ...parent, round: BigInt(100 + i) }, BigInt(101 + i)),
+      ),
+    );
+    expect(byRound.size).toBeGreaterThan(1);
+    expect(byRound.has(fx.ids[2] as string)).toBe(false);
+    expect(byRound.has(fx.ids[6] as string)).toBe(false);
+  });
+
+  test("falls back to the hash schedule after a failed round, across epochs, or with no one eligible", () => {
+    const fx = fixture(4);
+    const parent = parentBlock(fx, 5n, 0, [0, 1, 2]);
+    // Round 7 does not follow round 5: a TC ended round 6.
+    expect(leaderAfter(fx.info, parent, 7n)).toBe(leaderOf(fx.info, 7n));
+    expect(leaderAfter(fx.info, null, 6n)).toBe(leaderOf(fx.info, 6n));
+    const next = fixture(4, { epoch: 1n });
+    expect(leaderAfter(next.info, parent, 6n)).toBe(leaderOf(next.info, 6n));
+    // The genesis QC has no signers.
+    const first = makeBlock(fx, { round: 1n, parent: null, qc: genesis(fx) }).block;
+    expect(leaderAfter(fx.info, first, 2n)).toBe(leaderOf(fx.info, 2n));
+    // A single validator signs and proposes everything: it still leads.
+    const solo = fixture(1);
+    expect(leaderAfter(solo.info, parentBlock(solo, 3n, 0, [0]), 4n)).toBe(
+      toHex(solo.keys[0]?.publicKey as Uint8Array),
+    );
   });
 });

@@ -169,6 +169,38 @@ describe("a voter", () => {
     expect(e.stats().dropped[ConsensusErrorCode.notLeader]).toBe(1);
   });
 
+  test("after a certified round, takes proposals only from the validator drawn from the parent, and sends it the votes", () => {
+    // Round 2 is certified without validator H, the hash schedule's leader of round 3, so the
+    // leader of round 3 is drawn among the others (consensus/validators.ts).
+    const H = leaderIndex(fx, 3n);
+    const q1 = qcFor(
+      fx,
+      b1,
+      [0, 1, 2, 3].filter((i) => i !== H),
+    );
+    const b2 = makeBlock(fx, { round: 2n, parent: b1, qc: q1 });
+    const D = leaderIndex(fx, 3n, b2);
+    expect(D).not.toBe(H);
+    expect(D).not.toBe(fx.ids.indexOf(toHex(b2.block.proposer)));
+    const e = makeEngine(fx, key(H));
+    e.start();
+    e.handle(msg(fx, L1, proposalBytes(fx, b1)));
+    e.handle({ kind: "payload-verdict", blockHash: b1.hash, valid: true });
+    e.handle(msg(fx, leaderIndex(fx, 2n, b1), proposalBytes(fx, b2)));
+    const voted = e.handle({ kind: "payload-verdict", blockHash: b2.hash, valid: true });
+    expect(sentOfKind(voted, "vote").map((v) => [v.to, v.message.round])).toEqual([[fx.ids[D], 2n]]);
+    // Round 3 on b2: anyone else is refused, the drawn validator is heard.
+    const q2 = qcFor(fx, b2);
+    const F = [0, 1, 2, 3].find((i) => i !== D && i !== H) as number;
+    const forged = makeBlock(fx, { round: 3n, parent: b2, qc: q2, proposer: F });
+    expect(e.handle(msg(fx, F, proposalBytes(fx, forged)))).toEqual([]);
+    expect(e.stats().dropped[ConsensusErrorCode.notLeader]).toBe(1);
+    const b3 = makeBlock(fx, { round: 3n, parent: b2, qc: q2 });
+    expect(fx.ids.indexOf(toHex(b3.block.proposer))).toBe(D);
+    const asked = e.handle(msg(fx, D, proposalBytes(fx, b3)));
+    expect(actionsOfKind(asked, "validate-payload").map((a) => a.blockHash)).toEqual([b3.hash]);
+  });
+
   test("breakRules.skipVoteSafetyCheck votes for two proposals of one round (tests only)", () => {
     const e = makeEngine(fx, key(V), { skipVoteSafetyCheck: true });
     e.start();

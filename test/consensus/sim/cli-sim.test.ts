@@ -38,7 +38,7 @@ describe("ubn sim", () => {
     const found = await runUbn([
       "sim",
       "--seeds",
-      "0..399",
+      "0..19",
       "--faults",
       "twins",
       "--validators",
