@@ -92,10 +92,8 @@ export class Core {
   private shortRound: bigint | null = null;
   /** Whether SYNC_TIMER is armed (it is while block fetches are open). */
   private syncTimerSet = false;
-  /** The current round's block, once its proposal is in the tree: it names the collector. */
-  private roundBlock: Block | null = null;
   /** Who the round entered last was expected to need, for the silence rule once it fails. */
-  private cast: { round: bigint; proposer: ValidatorId; collector: ValidatorId | null } | null = null;
+  private cast: { round: bigint; proposer: ValidatorId; collector: ValidatorId } | null = null;
 
   constructor(cfg: CoreConfig, safety: SafetyRules) {
     this.cfg = cfg;
@@ -215,16 +213,13 @@ export class Core {
    * them is down (node/chain/consensus-host.ts); the engine does when one of them has gone
    * silent, judging only by the messages it verified (silent-validators.ts).
    */
-  roundLeaders(): { proposer: ValidatorId; collector: ValidatorId | null } {
+  roundLeaders(): { proposer: ValidatorId; collector: ValidatorId } {
     const info = this.epoch;
     const round = this.pacemaker.round;
-    // The collector is the next round's leader, drawn from this round's block (validators.ts):
-    // known once its proposal is in the tree.
-    const block = this.roundBlock?.round === round ? this.roundBlock : null;
-    return {
-      proposer: this.registry.leaderAfter(info, this.highQcBlock(), round),
-      collector: block === null ? null : this.registry.leaderAfter(info, block, round + 1n),
-    };
+    const proposer = this.registry.leaderAfter(info, this.highQcBlock(), round);
+    // The round's block carries the highest QC when that is of the round before: the
+    // collector is drawn from its signers then, by the hash schedule otherwise (validators.ts).
+    return { proposer, collector: this.registry.nextLeader(info, this.safety.state.highQc, proposer, round) };
   }
 
   /** The block the highest QC certifies, when it is in the tree with its contents. */
@@ -292,13 +287,7 @@ export class Core {
 
   /** A block went into the tree (now or after a fetch); a proposal may get a vote. */
   private onInserted(pb: PendingBlock, node: BlockNode): void {
-    if (pb.proposal === null) return;
-    const b = pb.proposal.block;
-    if (b.round === this.round) {
-      this.roundBlock = b;
-      if (this.cast?.round === b.round) this.cast.collector = this.registry.leaderAfter(this.epoch, b, b.round + 1n);
-    }
-    this.considerVote(pb.proposal, node);
+    if (pb.proposal !== null) this.considerVote(pb.proposal, node);
   }
 
   private considerVote(p: Proposal, node: BlockNode): void {
@@ -528,7 +517,7 @@ export class Core {
   /** Whether the current round's leader or vote collector has gone silent. */
   private needsSilent(): boolean {
     const { proposer, collector } = this.roundLeaders();
-    return this.silence.silent(proposer) || (collector !== null && this.silence.silent(collector));
+    return this.silence.silent(proposer) || this.silence.silent(collector);
   }
 
   /** Something `validator` signed or proposed in `round` was verified. */
@@ -553,13 +542,12 @@ export class Core {
   }
 
   private enterRound(round: bigint): void {
-    const info = this.epoch;
     const left = this.pacemaker.round;
     if (left > 0n && left < round && this.safety.state.highQc.round < left && this.cast?.round === left) {
       this.silence.roundFailed(left, this.cast.proposer, this.cast.collector);
     }
     let delayMs = this.pacemaker.enter(round, this.safety.state.highQc.round);
-    this.cast = { round, proposer: this.registry.leaderAfter(info, this.highQcBlock(), round), collector: null };
+    this.cast = { round, ...this.roundLeaders() };
     // A round whose leader, or whose vote collector, has gone silent ends with a timeout
     // whatever we wait: wait a short one (silent-validators.ts). Once per round: a local
     // timeout of it re-arms the timer at the pacemaker's backed-off pace (onLocalTimeout).

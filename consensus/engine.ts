@@ -25,8 +25,8 @@ export interface JolteonEngine extends ConsensusEngine {
   status(): EngineStatus;
   /** A timeout of the current round was counted (this validator's or another's). */
   roundUnderway(): boolean;
-  /** The current round's leader and the next round's, who collects its votes (null until the round's block is known, as it is drawn from it). */
-  roundLeaders(): { proposer: ValidatorId; collector: ValidatorId | null };
+  /** The current round's leader and the next round's, who collects its votes. */
+  roundLeaders(): { proposer: ValidatorId; collector: ValidatorId };
 }
 
 export function createEngine(opts: EngineOptions, modules: EngineModules): JolteonEngine {

@@ -53,8 +53,8 @@ export class SilentValidators {
   }
 
   /** This engine left `round` without a QC of it; `leader` led it and `collector` was to collect its votes. */
-  roundFailed(round: bigint, leader: ValidatorId, collector: ValidatorId | null): void {
-    for (const v of [leader, collector]) if (v !== null && v !== this.self) this.lastFailed.set(v, round);
+  roundFailed(round: bigint, leader: ValidatorId, collector: ValidatorId): void {
+    for (const v of [leader, collector]) if (v !== this.self) this.lastFailed.set(v, round);
   }
 
   /** Whether nothing of the last failed round `validator` led or collected, or later, came from it. */

@@ -5,7 +5,8 @@
 //
 // A round that follows a certified round (the happy path) draws its leader instead from the
 // validators that signed the QC inside the block it extends, leaving out that block's own
-// proposer (leaderAfter; Carousel, Cohen et al. 2022). Those validators were shown up a round
+// proposer, when that QC is itself of the round before the block's (nextLeader; Carousel,
+// Cohen et al. 2022). Those validators were shown up a round
 // earlier, so a crashed or cut-off validator stops being drawn as a leader or as a vote
 // collector (the next round's leader) as soon as QCs stop carrying its signature, with no
 // failed round to find out. Everyone who votes on the block computes the same draw. After a
@@ -15,7 +16,7 @@
 import { encode, struct, taggedHash, toHex, u64 } from "../crypto/index.ts";
 import { ConsensusError, ConsensusErrorCode } from "./errors.ts";
 import type { Validator, ValidatorId, ValidatorSet } from "./interface.ts";
-import { type Block, MAX_VALIDATORS } from "./messages.ts";
+import { type Block, MAX_VALIDATORS, type QuorumCert } from "./messages.ts";
 
 /** A validator set with what every check needs precomputed. */
 export interface EpochInfo {
@@ -71,19 +72,30 @@ export function leaderOf(info: EpochInfo, round: bigint): ValidatorId {
 
 /**
  * The leader of `round` in a block extending `parent` (null when the parent's contents are not
- * known, as for genesis): drawn from the signers of the parent's QC without the parent's
- * proposer when the parent is of the round before, in the same epoch, and that leaves someone
- * (see the file's comment); otherwise leaderOf.
+ * known, as for genesis): see nextLeader; leaderOf unless the parent is of the round before.
  */
 export function leaderAfter(info: EpochInfo, parent: Block | null, round: bigint): ValidatorId {
   if (parent === null || parent.round + 1n !== round || parent.epoch !== info.epoch) return leaderOf(info, round);
-  const last = toHex(parent.proposer);
+  return nextLeader(info, parent.qc, toHex(parent.proposer), parent.round);
+}
+
+/**
+ * The leader of the round after `blockRound`, whose block `proposer` proposed carrying `qc`:
+ * drawn from the signers of `qc` without `proposer` when `qc` is of the round before in the
+ * same epoch and that leaves someone (see the file's comment); otherwise leaderOf. A block that
+ * followed a TC carries an older QC, whose signers may since have gone down: the hash schedule
+ * applies after it. Everything it needs is known as the block's round starts (the QC that
+ * started it and its leader), so the vote collector is known before the proposal arrives.
+ */
+export function nextLeader(info: EpochInfo, qc: QuorumCert, proposer: ValidatorId, blockRound: bigint): ValidatorId {
+  const round = blockRound + 1n;
+  if (qc.epoch !== info.epoch || qc.round + 1n !== blockRound) return leaderOf(info, round);
   const eligible: Validator[] = [];
   let stake = 0n;
   // The signers are in ascending key order, as the set is: the draw walks them in that order.
-  for (const key of parent.qc.signers) {
+  for (const key of qc.signers) {
     const v = info.byId.get(toHex(key));
-    if (v === undefined || v.id === last) continue;
+    if (v === undefined || v.id === proposer) continue;
     eligible.push(v);
     stake += v.stake;
   }
@@ -170,6 +182,12 @@ export class EpochRegistry {
     if (parent === null || parent === undefined || parent.round + 1n !== round || parent.epoch !== info.epoch)
       return this.leader(info, round);
     return leaderAfter(info, parent, round);
+  }
+
+  /** nextLeader, with the hash schedule's cache. */
+  nextLeader(info: EpochInfo, qc: QuorumCert, proposer: ValidatorId, blockRound: bigint): ValidatorId {
+    if (qc.epoch !== info.epoch || qc.round + 1n !== blockRound) return this.leader(info, blockRound + 1n);
+    return nextLeader(info, qc, proposer, blockRound);
   }
 
   leader(info: EpochInfo, round: bigint): ValidatorId {

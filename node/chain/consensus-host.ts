@@ -132,7 +132,7 @@ export class ConsensusHost<I> {
     const round = engine.status().round;
     if (round === this.shortenedRound) return delayMs;
     const { proposer, collector } = engine.roundLeaders();
-    if (!departed.has(proposer) && (collector === null || !departed.has(collector))) return delayMs;
+    if (!departed.has(proposer) && !departed.has(collector)) return delayMs;
     this.shortenedRound = round;
     return Math.min(delayMs, departed.roundTimeoutMs);
   }

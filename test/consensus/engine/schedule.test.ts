@@ -70,7 +70,7 @@ describe("the leader after a certified round", () => {
     expect(leaderAfter(again, copy, 10n)).toBe(leaderAfter(fx.info, parent, 10n));
     const byRound = new Set(
       Array.from({ length: 40 }, (_, i) =>
-        leaderAfter(fx.info, { ...parent, round: BigInt(100 + i) }, BigInt(101 + i)),
+        leaderAfter(fx.info, parentBlock(fx, BigInt(100 + i), 2, [0, 1, 2, 3, 4, 5]), BigInt(101 + i)),
       ),
     );
     expect(byRound.size).toBeGreaterThan(1);
@@ -83,6 +83,10 @@ describe("the leader after a certified round", () => {
     const parent = parentBlock(fx, 5n, 0, [0, 1, 2]);
     // Round 7 does not follow round 5: a TC ended round 6.
     expect(leaderAfter(fx.info, parent, 7n)).toBe(leaderOf(fx.info, 7n));
+    // A parent that itself followed a TC carries an older QC, whose signers may be gone since.
+    const grand = makeBlock(fx, { round: 3n, parent: null, qc: genesis(fx) });
+    const afterTc = makeBlock(fx, { round: 5n, parent: grand, qc: qcFor(fx, grand, [0, 1, 2]), proposer: 0 }).block;
+    expect(leaderAfter(fx.info, afterTc, 6n)).toBe(leaderOf(fx.info, 6n));
     expect(leaderAfter(fx.info, null, 6n)).toBe(leaderOf(fx.info, 6n));
     const next = fixture(4, { epoch: 1n });
     expect(leaderAfter(next.info, parent, 6n)).toBe(leaderOf(next.info, 6n));

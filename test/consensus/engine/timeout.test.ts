@@ -235,11 +235,8 @@ describe("rounds whose leader or vote collector has gone silent", () => {
   const S = [0, 1, 2, 3].find((i) => i !== V && i !== L1) as number;
   const others = [0, 1, 2, 3].filter((i) => i !== V && i !== S);
   const leads = (r: bigint) => leaderIndex(fx, r) === S;
-  /**
-   * S leads round r. (Or collects its votes; but the collector is drawn from the round's block,
-   * and these rounds see no proposal, so only their leaders are known.)
-   */
-  const needsS = leads;
+  /** S leads round r or collects its votes (after a TC, the hash schedule's leader of r + 1). */
+  const needsS = (r: bigint) => leads(r) || leads(r + 1n);
   const backedOff = (r: bigint, highQcRound = 0n) => Math.min(base * 2 ** Number(r - 1n - highQcRound), max);
 
   /** Times out the current round with V and the two others (a TC without S); the next round's timer. */
@@ -286,15 +283,14 @@ describe("rounds whose leader or vote collector has gone silent", () => {
     expect(failRound(e)).toBe(backedOff(r + 1n));
   });
 
-  /** An engine in a round S leads, given the short timeout once round r failed after S had led a failed round. */
+  /** An engine in a round S leads, given the short timeout once round r, which S was to collect, failed. */
   function inShortRoundOfS(): { e: ReturnType<typeof makeEngine>; r: bigint } {
     const e = makeEngine(fx, key(V), { baseTimeoutMs: base, maxTimeoutMs: max });
     e.start();
-    let delay: number | undefined;
-    while (e.stats().shortRounds === 0) delay = failRound(e);
-    expect(delay).toBe(base / 4);
-    expect(leads(e.status().round)).toBe(true);
-    return { e, r: e.status().round - 1n };
+    while (!leads(e.status().round + 1n)) failRound(e);
+    const r = e.status().round;
+    expect(failRound(e)).toBe(base / 4);
+    return { e, r };
   }
 
   test("its timeout of the failed round, arriving after the TC, gives the next round its full timeout back", () => {
