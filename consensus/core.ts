@@ -219,7 +219,7 @@ export class Core {
     const proposer = this.registry.leaderAfter(info, this.highQcBlock(), round);
     // The round's block carries the highest QC when that is of the round before: the
     // collector is drawn from its signers then, by the hash schedule otherwise (validators.ts).
-    return { proposer, collector: this.registry.nextLeader(info, this.safety.state.highQc, proposer, round) };
+    return { proposer, collector: this.registry.nextLeader(info, this.safety.state.highQc, round) };
   }
 
   /** The block the highest QC certifies, when it is in the tree with its contents. */
