@@ -15,10 +15,11 @@ import type { EpochRegistry } from "./validators.ts";
 export type BlockPlace = "normal" | "suffix" | "epoch-start";
 
 /**
- * Whether `b` was proposed by its round's leader: drawn from its parent when it follows its
- * parent's round (validators.ts leaderAfter), from the hash schedule otherwise. A restarted
- * engine's root is a committed block whose contents it does not hold; a block on it cannot be
- * judged and passes (voting on it once is safe, and a QC on it shows a quorum judged it).
+ * Whether `b` was proposed by its round's leader: drawn from the QC inside its parent when it
+ * follows its parent's round and that QC is of the round before the parent's (validators.ts
+ * leaderAfter), from the hash schedule otherwise. A restarted engine's root is a committed
+ * block whose contents it does not hold; a block on it that follows its round cannot be judged
+ * and passes (voting on it once is safe, and a QC on it shows a quorum judged it).
  */
 export function proposedByLeader(b: Block, parent: BlockNode, registry: EpochRegistry): boolean {
   const info = registry.byEpoch(b.epoch);
