@@ -1,7 +1,7 @@
 // Fetching blocks this validator is missing, and serving the ones it has. A proposal or QC that
 // references an unknown block makes the engine ask the validator that sent it for that block
-// and up to MAX_SYNC_BLOCKS ancestors; on every local timeout each open request goes to the
-// next validator. Responses are accepted only for open requests and only as a hash chain
+// and up to MAX_SYNC_BLOCKS ancestors; on every local timeout, and every base timeout while
+// requests are open (SYNC_TIMER), each open request goes to the next validator. Responses are accepted only for open requests and only as a hash chain
 // ending at the block asked for; the core then checks every block like a proposal.
 import { equalBytes, toHex } from "../crypto/index.ts";
 import type { BlockTree } from "./block-tree.ts";
@@ -16,7 +16,10 @@ import {
 } from "./messages.ts";
 
 const MAX_OPEN_REQUESTS = 16;
-/** Each open request is retried this many times (once per local timeout), then dropped. */
+/**
+ * Each open request is retried this many times (on local timeouts and SYNC_TIMER), then dropped;
+ * the next block built on the ones waiting for it asks for it again (intake.ts).
+ */
 const MAX_ATTEMPTS = 8;
 /** Payload bytes per response: leaves room under MAX_MESSAGE_BYTES for QCs. */
 const RESPONSE_PAYLOAD_BUDGET = 3 * MAX_PAYLOAD_BYTES;
