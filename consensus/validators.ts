@@ -75,10 +75,18 @@ export function leaderOf(info: EpochInfo, round: bigint): ValidatorId {
  * The leader of `round` in a block extending `parent` (null when the parent's contents are not
  * known, as for genesis): see nextLeader; leaderOf unless the parent is of the round before.
  */
-export function leaderAfter(info: EpochInfo, parent: Block | null, round: bigint): ValidatorId {
-  if (parent === null || parent.round + 1n !== round || parent.epoch !== info.epoch) return leaderOf(info, round);
-  return nextLeader(info, parent.qc, parent.round);
+export function leaderAfter(
+  info: EpochInfo,
+  parent: Block | null,
+  round: bigint,
+  bySchedule: HashSchedule = leaderOf,
+): ValidatorId {
+  if (parent === null || parent.round + 1n !== round || parent.epoch !== info.epoch) return bySchedule(info, round);
+  return nextLeader(info, parent.qc, parent.round, bySchedule);
 }
+
+/** The hash schedule (leaderOf, or a cache of it). */
+export type HashSchedule = (info: EpochInfo, round: bigint) => ValidatorId;
 
 /**
  * The leader of the round after `blockRound`, whose block carries `qc`:
@@ -88,9 +96,14 @@ export function leaderAfter(info: EpochInfo, parent: Block | null, round: bigint
  * applies after it. Everything it needs is known as the block's round starts (the QC that
  * started it), so the vote collector is known before the proposal arrives.
  */
-export function nextLeader(info: EpochInfo, qc: QuorumCert, blockRound: bigint): ValidatorId {
+export function nextLeader(
+  info: EpochInfo,
+  qc: QuorumCert,
+  blockRound: bigint,
+  bySchedule: HashSchedule = leaderOf,
+): ValidatorId {
   const round = blockRound + 1n;
-  if (qc.epoch !== info.epoch || qc.round + 1n !== blockRound) return leaderOf(info, round);
+  if (qc.epoch !== info.epoch || qc.round + 1n !== blockRound) return bySchedule(info, round);
   const eligible: Validator[] = [];
   let stake = 0n;
   // The signers are in ascending key order, as the set is: the draw walks them in that order.
@@ -100,7 +113,7 @@ export function nextLeader(info: EpochInfo, qc: QuorumCert, blockRound: bigint):
     eligible.push(v);
     stake += v.stake;
   }
-  if (eligible.length === 0) return leaderOf(info, round);
+  if (eligible.length === 0) return bySchedule(info, round);
   return drawByStake(info, round, eligible, stake);
 }
 
@@ -178,18 +191,17 @@ export class EpochRegistry {
     return this.first;
   }
 
-  /** leaderAfter for a block whose parent is `parent` (undefined or null when not known). */
+  /** leaderAfter with the schedule's cache, for a parent that may not be known (undefined). */
   leaderAfter(info: EpochInfo, parent: Block | null | undefined, round: bigint): ValidatorId {
-    if (parent === null || parent === undefined || parent.round + 1n !== round || parent.epoch !== info.epoch)
-      return this.leader(info, round);
-    return leaderAfter(info, parent, round);
+    return leaderAfter(info, parent ?? null, round, this.schedule);
   }
 
-  /** nextLeader, with the hash schedule's cache. */
+  /** nextLeader with the schedule's cache. */
   nextLeader(info: EpochInfo, qc: QuorumCert, blockRound: bigint): ValidatorId {
-    if (qc.epoch !== info.epoch || qc.round + 1n !== blockRound) return this.leader(info, blockRound + 1n);
-    return nextLeader(info, qc, blockRound);
+    return nextLeader(info, qc, blockRound, this.schedule);
   }
+
+  private readonly schedule: HashSchedule = (info, round) => this.leader(info, round);
 
   leader(info: EpochInfo, round: bigint): ValidatorId {
     const key = `${info.epoch}:${round}`;
