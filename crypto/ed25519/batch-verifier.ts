@@ -5,7 +5,8 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { hasValidLengths, packBatch, type SignedItem } from "./batch-wire.ts";
-import { verifyNative } from "./verify-native.ts";
+import { addon } from "./verify-addon.ts";
+import { nativeBatches, verifyNative } from "./verify-native.ts";
 
 export type { SignedItem };
 
@@ -38,6 +39,15 @@ interface Slot {
   inFlight: Map<number, Pending>;
 }
 
+/** Verifies on the calling thread: as one batch where the addon loaded, else one by one. */
+export function verifyHere(items: readonly SignedItem[]): boolean[] {
+  if (!nativeBatches || addon === null || items.length < 2) {
+    return items.map((it) => verifyNative(it.publicKey, it.message, it.signature));
+  }
+  const results = addon.verifyPacked(packBatch(items), items.length);
+  return items.map((it, i) => hasValidLengths(it) && results[i] === 1);
+}
+
 const WORKER_URL = new URL("./batch-verify-worker.ts", import.meta.url);
 
 export class BatchVerifier {
@@ -67,9 +77,7 @@ export class BatchVerifier {
   /** One boolean per item, in order. Malformed items are simply false. */
   async verify(items: readonly SignedItem[]): Promise<boolean[]> {
     if (this.closed) throw new Error("BatchVerifier is closed");
-    if (items.length < this.opts.inlineBelow) {
-      return items.map((it) => verifyNative(it.publicKey, it.message, it.signature));
-    }
+    if (items.length < this.opts.inlineBelow) return verifyHere(items);
     const chunks = Math.max(1, Math.min(this.slots.length, Math.floor(items.length / this.opts.minChunk)));
     const chunkSize = Math.ceil(items.length / chunks);
     const parts: Promise<Uint8Array>[] = [];

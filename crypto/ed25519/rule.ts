@@ -1,24 +1,20 @@
 // The signature rule of UBN, the same for every verifier we ship:
 //
-//   RFC 8032 section 5.1.7 with strict decoding and the cofactorless equation:
+//   RFC 8032 section 5.1.7 with strict decoding and the cofactored equation:
 //   - signature is 64 bytes, public key 32 bytes;
 //   - S < L (the group order), so S + L is not a second valid signature;
-//   - A decodes canonically (y < p, no "negative zero" x) and is not of small order;
-//   - R is not of small order;
-//   - [S]B - [k]A, encoded, equals the R bytes exactly (so R must be canonical, and an R or
-//     A with a torsion component is rejected unless the torsion cancels).
+//   - A and R decode canonically (y < p, no "negative zero" x) and are not of small order;
+//   - [8]([S]B - [k]A - R) is the identity, with k = SHA-512(R || A || M) mod L.
 //
-// This is what node:crypto does: OpenSSL checks S < L and the cofactorless equation, and Node
-// itself refuses small-order A and R in crypto.verify (nodejs/node#64026; OpenSSL alone would
-// accept them). verifyNative checks the encodings of A and R itself, so its answer does not
-// depend on which Node release carries that refusal. A small-order R passes the cofactorless
-// equation only for a signature crafted on purpose (for example R the identity and S = k * a),
-// never for one an honest signer makes, so refusing it costs nothing.
-//
-// The noble library's own verify uses the cofactored equation, which accepts more mixed-order
-// signatures; a chain must not have two answers for one signature, so our noble path
-// re-implements the rule above with noble's point arithmetic.
-// test/crypto/ed25519-agreement.test.ts holds both to it.
+// The equation is the cofactored one (as in ZIP 215, which CometBFT uses) so that many
+// signatures can be checked at once by a random linear combination of their equations and
+// get exactly the verdicts they get one by one: with the cofactorless equation the torsion
+// parts of crafted signatures could cancel inside a combination (native/src/verify.c).
+// Honest signatures are valid under both equations; only crafted ones with a torsion component
+// in A or R tell them apart, and for those the cofactored rule accepts where OpenSSL and
+// libsodium (cofactorless) refuse. So those two may say yes for the rule, never no:
+// verifyNative has verifyNoble settle their refusals where the addon is not built.
+// test/crypto/ed25519-agreement.test.ts holds every verifier to this.
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { fromHex } from "../bytes.ts";
 

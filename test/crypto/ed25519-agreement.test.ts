@@ -1,9 +1,11 @@
-// verifyOpenssl (node:crypto), verifySodium (libsodium) and verifyNoble (noble point arithmetic)
-// must give the same answer for every input: a chain cannot have two answers for one signature,
-// and nodes may verify with either native library (verifyNative picks one per platform). Each
-// case below states the verdict the rule in crypto/ed25519/rule.ts demands and checks all three
-// verifiers against it. Forged inputs are checked against the bare cofactorless equation first, so a
-// rejection is known to come from the rule, not from a broken forgery.
+// Every verifier we ship must give the rule's answer (crypto/ed25519/rule.ts) for every input:
+// a chain cannot have two answers for one signature. verifyNoble (noble point arithmetic) and
+// the addon (C, one at a time and in batches) implement the rule, cofactored, and must agree
+// exactly; verifyNative must give the same answer whichever library it sits on. OpenSSL and
+// libsodium check the cofactorless equation, so they may refuse what the rule accepts (crafted
+// signatures with torsion components) but must never accept what it refuses. Each case below
+// states the verdict the rule demands. Forged inputs are checked against the bare cofactorless
+// equation first, so a rejection is known to come from the rule, not from a broken forgery.
 
 import { createPublicKey, verify as cryptoVerify } from "node:crypto";
 import { ed25519 } from "@noble/curves/ed25519.js";
@@ -14,8 +16,11 @@ import { concatBytes, equalBytes, toHex, utf8 } from "../../crypto/bytes.ts";
 import {
   keyPairFromSeed,
   GROUP_ORDER as L,
+  nativeBatches,
   nativeVerifier,
   sign,
+  verifyAddon,
+  verifyHere,
   verifyNative,
   verifyNoble,
   verifyOpenssl,
@@ -27,14 +32,32 @@ const { Point } = ed25519;
 type EdPoint = ReturnType<typeof Point.fromBytes>;
 const FIELD_PRIME = Point.Fp.ORDER;
 
-/** The verifiers' common verdict, failing the test if any two differ. */
-function verdict(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+/** What OpenSSL and libsodium say (the cofactorless equation), failing the test if they differ. */
+function cofactorless(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
   const openssl = verifyOpenssl(publicKey, message, signature);
-  const noble = verifyNoble(publicKey, message, signature);
   const sodium = verifySodium?.(publicKey, message, signature);
-  expect(noble, `verifyNoble disagrees with verifyOpenssl (${openssl}) on A=${toHex(publicKey)}`).toBe(openssl);
   expect(sodium, `verifySodium disagrees with verifyOpenssl (${openssl}) on A=${toHex(publicKey)}`).toBe(openssl);
   return openssl;
+}
+
+/**
+ * The rule's verdict, failing the test if the addon (alone and inside a batch of honest
+ * signatures) or verifyNative differs from verifyNoble, or if the cofactorless verifiers accept
+ * what the rule refuses.
+ */
+function verdict(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  const rule = verifyNoble(publicKey, message, signature);
+  const where = `A=${toHex(publicKey)}, sig=${toHex(signature)}`;
+  expect(
+    verifyAddon?.(publicKey, message, signature),
+    `the addon disagrees with verifyNoble (${rule}) on ${where}`,
+  ).toBe(verifyAddon === null ? undefined : rule);
+  expect(verifyNative(publicKey, message, signature), `verifyNative on ${where}`).toBe(rule);
+  const batch = verifyHere([honestItem, { publicKey, message, signature }, honestItem]);
+  expect(batch, `a batch around ${where}`).toEqual([true, rule, true]);
+  if (cofactorless(publicKey, message, signature))
+    expect(rule, `OpenSSL accepts what the rule refuses: ${where}`).toBe(true);
+  return rule;
 }
 
 function le32(n: bigint): Uint8Array {
@@ -107,6 +130,7 @@ const mixedBytes = honestA.add(T8).toBytes();
 const seeded = keyPairFromSeed(new Uint8Array(32).fill(7));
 const msg = utf8("agreement");
 const validSig = sign(msg, seeded.secretKey);
+const honestItem = { publicKey: seeded.publicKey, message: msg, signature: validSig };
 
 /** A message (from a counter) for which `test(k)` holds; the loop ends because k is uniform. */
 function findMessage(test: (message: Uint8Array) => boolean): Uint8Array {
@@ -153,17 +177,21 @@ describe("small-order points", () => {
 });
 
 describe("the native verifiers", () => {
-  it("libsodium's binding loads here, and verifyNative is it", () => {
-    // Without this, a missing prebuild would leave the agreement below comparing two of three.
+  it("the addon and libsodium's binding load here, and verifyNative is the addon", () => {
+    // Without this, a build that lost the addon or a missing prebuild would leave the
+    // agreement below comparing fewer verifiers than it says.
+    expect(verifyAddon).not.toBeNull();
     expect(verifySodium).not.toBeNull();
-    // UBN_ED25519=openssl is the operator's switch back to OpenSSL (verify-native.ts).
-    const chosen = process.env.UBN_ED25519 === "openssl" ? "openssl" : "libsodium";
+    // UBN_ED25519=libsodium or =openssl is the operator's switch away from the addon.
+    const env = process.env.UBN_ED25519;
+    const chosen = env === "openssl" || env === "libsodium" ? env : "ubn-addon";
     expect(nativeVerifier).toBe(chosen);
-    expect(verifyNative).toBe(chosen === "libsodium" ? verifySodium : verifyOpenssl);
+    expect(nativeBatches).toBe(chosen === "ubn-addon");
+    if (chosen === "ubn-addon") expect(verifyNative).toBe(verifyAddon);
   });
 });
 
-describe("verifyOpenssl, verifySodium and verifyNoble agree", () => {
+describe("every verifier gives the rule's verdict", () => {
   it("accept a valid signature, with empty, short and large messages", () => {
     expect(verdict(seeded.publicKey, msg, validSig)).toBe(true);
     for (const message of [new Uint8Array(0), utf8("x"), new Uint8Array(1 << 20).fill(0xab)]) {
@@ -264,37 +292,40 @@ describe("verifyOpenssl, verifySodium and verifyNoble agree", () => {
     }
   });
 
-  it("on a mixed-order key signed honestly, accept exactly when [k]T8 vanishes", () => {
-    let accepted = 0;
+  it("on a mixed-order key signed honestly, accept; OpenSSL only when [k]T8 vanishes", () => {
+    let cofactorlessAccepted = 0;
     for (let i = 0; i < 48; i++) {
       const m = utf8(`mixed ${i}`);
       const { sig, k } = signRaw(a, mixedBytes, m, 5000n + BigInt(i));
-      // [S]B - [k]A = R - [k]T8, which is R only when 8 divides k.
+      // [S]B - [k]A - R = [-k]T8, which [8] kills whatever k is; it is zero only when 8 divides k.
+      expect(verdict(mixedBytes, m, sig), `k mod 8 = ${k % 8n}`).toBe(true);
       const expected = k % 8n === 0n;
-      expect(verdict(mixedBytes, m, sig), `k mod 8 = ${k % 8n}`).toBe(expected);
-      if (expected) accepted++;
+      expect(cofactorless(mixedBytes, m, sig), `cofactorless, k mod 8 = ${k % 8n}`).toBe(expected);
+      if (expected) cofactorlessAccepted++;
     }
-    expect(accepted).toBeGreaterThan(0);
-    expect(accepted).toBeLessThan(48);
+    expect(cofactorlessAccepted).toBeGreaterThan(0);
+    expect(cofactorlessAccepted).toBeLessThan(48);
   });
 
-  it("R with a torsion component: rejected on a prime-order key, accepted only when it cancels", () => {
+  it("R with a torsion component: accepted; OpenSSL only where the torsion cancels", () => {
     for (let i = 1; i < 8; i++) {
       const m = utf8(`torsion R ${i}`);
       const { sig } = signRaw(a, honestBytes, m, 9000n + BigInt(i), SMALL[i]);
-      expect(verdict(honestBytes, m, sig), `R = rB + [${i}]T8, prime-order A`).toBe(false);
+      expect(verdict(honestBytes, m, sig), `R = rB + [${i}]T8, prime-order A`).toBe(true);
+      expect(cofactorless(honestBytes, m, sig), `cofactorless, R = rB + [${i}]T8`).toBe(false);
     }
     // On A = aB + T8: [S]B - [k]A = rB - [k]T8, equal to R = rB + [j]T8 when -k = j (mod 8).
-    let accepted = 0;
+    let cofactorlessAccepted = 0;
     for (let i = 0; i < 48; i++) {
       const j = (i % 7) + 1;
       const m = utf8(`torsion R mixed ${i}`);
       const { sig, k } = signRaw(a, mixedBytes, m, 7000n + BigInt(i), SMALL[j]);
+      expect(verdict(mixedBytes, m, sig), `R = rB + [${j}]T8 on a mixed key`).toBe(true);
       const expected = (-k & 7n) === BigInt(j);
-      expect(verdict(mixedBytes, m, sig), `R = rB + [${j}]T8, -k mod 8 = ${-k & 7n}`).toBe(expected);
-      if (expected) accepted++;
+      expect(cofactorless(mixedBytes, m, sig), `cofactorless, -k mod 8 = ${-k & 7n}`).toBe(expected);
+      if (expected) cofactorlessAccepted++;
     }
-    expect(accepted).toBeGreaterThan(0);
+    expect(cofactorlessAccepted).toBeGreaterThan(0);
   });
 
   it("reject wrong-length keys and signatures without throwing", () => {
@@ -340,14 +371,72 @@ describe("verifyOpenssl, verifySodium and verifyNoble agree", () => {
   });
 });
 
+describe("batches give each signature its own verdict", () => {
+  /** Valid, invalid and crafted signatures, in an order fixed by the seed. */
+  function mixedItems(count: number, seed: number) {
+    const keys = Array.from({ length: 8 }, (_, i) => keyPairFromSeed(new Uint8Array(32).fill(seed + i)));
+    return Array.from({ length: count }, (_, i) => {
+      const message = utf8(`batch ${seed} ${i}`);
+      const { publicKey, secretKey } = keys[i % keys.length] as (typeof keys)[number];
+      const sig = sign(message, secretKey);
+      switch ((i * 7 + seed) % 11) {
+        case 3: // a wrong byte
+          sig[(i * 13) % 64] = (sig[(i * 13) % 64] as number) ^ 0x40;
+          return { publicKey, message, signature: sig };
+        case 5: // valid under the rule, refused by the cofactorless equation when k mod 8 != 0
+          return { publicKey: mixedBytes, message, signature: signRaw(a, mixedBytes, message, 300n + BigInt(i)).sig };
+        case 7: // S + L
+          return {
+            publicKey,
+            message,
+            signature: signature(sig.subarray(0, 32), scalarFromBytesLE(sig.subarray(32)) + L),
+          };
+        case 9: // R with a torsion component: valid under the rule
+          return {
+            publicKey: honestBytes,
+            message,
+            signature: signRaw(a, honestBytes, message, 900n + BigInt(i), T8).sig,
+          };
+        default:
+          return { publicKey, message, signature: sig };
+      }
+    });
+  }
+
+  it("in batches of 1 to 600 (past the addon's groups of 256), with invalid ones anywhere", () => {
+    for (const [count, seed] of [
+      [1, 1],
+      [2, 2],
+      [7, 3],
+      [64, 4],
+      [257, 5],
+      [600, 6],
+    ] as const) {
+      const items = mixedItems(count, seed);
+      const expected = items.map((it) => verifyNoble(it.publicKey, it.message, it.signature));
+      expect(verifyHere(items), `${count} signatures`).toEqual(expected);
+      expect(expected.filter(Boolean).length, "some valid").toBeGreaterThan(0);
+      if (count > 8) expect(expected.filter((v) => !v).length, "some invalid").toBeGreaterThan(0);
+    }
+  });
+
+  it("all valid or all invalid", () => {
+    const valid = mixedItems(200, 7).filter((it) => verifyNoble(it.publicKey, it.message, it.signature));
+    expect(verifyHere(valid).every(Boolean)).toBe(true);
+    const invalid = valid.map((it) => ({ ...it, message: concatBytes(it.message, utf8("!")) }));
+    expect(verifyHere(invalid).some(Boolean)).toBe(false);
+  });
+});
+
 describe("why verifyNoble exists: noble's own ed25519.verify answers differently", () => {
-  it("accepts a mixed-order signature that the UBN rule (and OpenSSL) rejects", () => {
-    // Cofactored: [8]([S]B - [k]A - R) = 0 holds whatever k is, so 7 in 8 of these differ.
-    const m = findMessage((m) => signRaw(a, mixedBytes, m, 4242n).k % 8n !== 0n);
-    const { sig } = signRaw(a, mixedBytes, m, 4242n);
-    expect(ed25519.verify(sig, m, mixedBytes)).toBe(true);
-    expect(ed25519.verify(sig, m, mixedBytes, { zip215: false })).toBe(true);
-    expect(verdict(mixedBytes, m, sig)).toBe(false);
+  it("accepts a small-order R that the UBN rule rejects", () => {
+    // The identity as R with S = k * a: the equation holds, cofactored or not.
+    const identity = Point.ZERO.toBytes();
+    const m = utf8("small R");
+    const sig = signature(identity, (challenge(identity, honestBytes, m) * a) % L);
+    expect(ed25519.verify(sig, m, honestBytes)).toBe(true);
+    expect(ed25519.verify(sig, m, honestBytes, { zip215: false })).toBe(true);
+    expect(verdict(honestBytes, m, sig)).toBe(false);
   });
 
   it("node:crypto itself refuses small-order R (the reason the rule does)", () => {

@@ -1,5 +1,5 @@
-// Which library verifyNative uses is decided once per process, from whether libsodium's binding
-// loads and from UBN_ED25519. Run in fresh processes so that each sees its own environment.
+// Which verifier verifyNative uses is decided once per process, from whether UBN's addon and
+// libsodium's binding load and from UBN_ED25519. Run in fresh processes so that each sees its own environment.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -21,8 +21,12 @@ function probe(env: Record<string, string | undefined>): { verifier: string; zer
 }
 
 describe("the choice of native verifier", () => {
-  it("is libsodium by default here", () => {
-    expect(probe({ UBN_ED25519: undefined })).toEqual({ verifier: "libsodium", zeroVerdict: "false" });
+  it("is UBN's addon by default here", () => {
+    expect(probe({ UBN_ED25519: undefined })).toEqual({ verifier: "ubn-addon", zeroVerdict: "false" });
+  });
+
+  it("is libsodium with UBN_ED25519=libsodium, with the same verdicts", () => {
+    expect(probe({ UBN_ED25519: "libsodium" })).toEqual({ verifier: "libsodium", zeroVerdict: "false" });
   });
 
   it("is OpenSSL with UBN_ED25519=openssl, with the same verdicts", () => {
