@@ -18,6 +18,7 @@ import {
   type SignedItem,
   sha256,
   sign,
+  verifyHere,
   verifyNative,
   verifyNoble,
   verifyOpenssl,
@@ -57,6 +58,11 @@ export interface CryptoBenchResult {
   openssl_verify_per_s: number;
   /** verifySodium on one thread; null where libsodium's binding did not load. */
   sodium_verify_per_s: number | null;
+  /**
+   * verifyHere on one thread over batches of 64 (the size of a mempool's batch under load): one
+   * combined equation per batch where the addon loaded, else verifyNative one by one.
+   */
+  here_batch64_verify_per_s: number;
   /** BatchVerifier.verify over `batch_workers` threads: batches per second times batch size. */
   batch_verify_per_s: number;
   /** noble ed25519.sign. */
@@ -121,6 +127,16 @@ export async function runCryptoBench(opts: Partial<CryptoBenchOptions> = {}): Pr
           return verifySodium?.(it.publicKey, it.message, it.signature);
         });
 
+  let at = 0;
+  const hereBatch = await run(
+    "here_batch64_verify",
+    () => {
+      at = (at + 64) % (pool.length - 64);
+      return verifyHere(pool.slice(at, at + 64));
+    },
+    64,
+  );
+
   const verifier = new BatchVerifier({ workers: o.workers });
   let batchPerS: number;
   try {
@@ -143,6 +159,7 @@ export async function runCryptoBench(opts: Partial<CryptoBenchOptions> = {}): Pr
     native_verifier: nativeVerifier,
     openssl_verify_per_s: Math.round(openssl),
     sodium_verify_per_s: sodium === null ? null : Math.round(sodium),
+    here_batch64_verify_per_s: Math.round(hereBatch),
     batch_verify_per_s: Math.round(batchPerS),
     sign_per_s: Math.round(signHz),
     sha256_mb_per_s: round(shaMBPerS, 1),
@@ -171,6 +188,7 @@ export function formatCryptoBench(r: CryptoBenchResult): string {
     [`verifyNative (${r.native_verifier}), 1 thread`, `${r.native_verify_per_s}/s`, "native_verify"],
     ["verifyOpenssl (node:crypto), 1 thread", `${r.openssl_verify_per_s}/s`, "openssl_verify"],
     ["verifySodium (libsodium), 1 thread", `${r.sodium_verify_per_s ?? "not loaded"}/s`, "sodium_verify"],
+    ["verifyHere, batches of 64, 1 thread", `${r.here_batch64_verify_per_s}/s`, "here_batch64_verify"],
     [`BatchVerifier, ${r.batch_workers} workers`, `${r.batch_verify_per_s}/s`, "batch_verify"],
     ["noble ed25519.sign", `${r.sign_per_s}/s`, "sign"],
     ["SHA-256, 1 MiB inputs", `${r.sha256_mb_per_s} MB/s`, "sha256_1mib"],

@@ -25,8 +25,9 @@ export interface DevnetBenchResult {
   /** Single-core node:crypto verifies per second, the yardstick's measure. */
   native_verify_per_s: number;
   /**
-   * The library the validators verify with: "libsodium", or "openssl" where libsodium's binding
-   * cannot load. Its single-core rate, the ceiling it gives (the most the network can finalize,
+   * The verifier the validators use: "ubn-addon" (which checks batches in one equation at more
+   * than twice its single rate), or "libsodium" or "openssl" where the addon did not build or
+   * UBN_ED25519 says so. Its single-core rate (one signature at a time), the ceiling it gives (the most the network can finalize,
    * under which the search places its steps) and tps against that ceiling: how close the node
    * comes to doing nothing but its checks. Reported beside the yardstick, not instead of it.
    */

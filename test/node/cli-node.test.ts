@@ -53,7 +53,7 @@ describe("ubn node start", () => {
       expect(res.status).toBe(200);
       // Its start line names the Ed25519 library it verifies with (docs/node.md).
       const starting = (await readFile(first.log, "utf8")).split("\n").find((l) => l.includes('"node starting"'));
-      expect(JSON.parse(starting ?? "{}").ed25519).toBe("libsodium");
+      expect(JSON.parse(starting ?? "{}").ed25519).toBe("ubn-addon");
     } finally {
       if (first !== undefined) await stopNodeProcess(first);
     }
