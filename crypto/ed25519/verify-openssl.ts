@@ -1,6 +1,6 @@
 // Verification through node:crypto (OpenSSL): about 10x faster than pure JS here (9,000 vs 880
 // verifications per second on one core, `ubn bench crypto`), and the fallback of verifyNative
-// where libsodium cannot load (see verify-native.ts).
+// where neither the addon nor libsodium loads (see verify-native.ts).
 // Parsing a public key into a KeyObject costs about as much as a verification, and the same
 // validators and senders sign again and again, so parsed keys are kept in a bounded cache.
 import { createPublicKey, verify as cryptoVerify, type KeyObject } from "node:crypto";
@@ -36,7 +36,11 @@ function keyObjectFor(publicKey: Uint8Array): KeyObject | null {
   return key;
 }
 
-/** Verifies under the UBN rule (see rule.ts) using OpenSSL. Never throws on bad input. */
+/**
+ * The UBN rule (see rule.ts) with OpenSSL's cofactorless equation: true means valid under the
+ * rule; false may not mean invalid (a crafted torsion component), which verifyNative settles.
+ * Never throws.
+ */
 export function verifyOpenssl(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
   if (publicKey.length !== PUBLIC_KEY_LENGTH || signature.length !== SIGNATURE_LENGTH) return false;
   // OpenSSL checks S < L itself; checking first is cheap and keeps the rule explicit here.

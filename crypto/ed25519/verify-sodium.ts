@@ -1,10 +1,11 @@
 // Verification through libsodium, by the prebuilt binding of sodium-native: 18,700 verifications
 // per second on one core here, twice OpenSSL through node:crypto (9,400), which spends the
 // difference around the arithmetic (a KeyObject, an EVP context and its provider lookups per
-// call). libsodium's crypto_sign_verify_detached checks exactly the UBN rule (rule.ts): S < L,
-// A canonical and not of small order, R not of small order, and the cofactorless equation
-// compared byte for byte with R. test/crypto/ed25519-agreement.test.ts holds it to the other
-// verifiers on every edge case of the rule.
+// call). libsodium's crypto_sign_verify_detached checks S < L, A canonical and not of small
+// order, R not of small order, and the cofactorless equation compared byte for byte with R:
+// the UBN rule (rule.ts) but for its cofactored equation, so what it accepts is valid under the
+// rule, and what it refuses may not be invalid (verify-native.ts has noble settle that).
+// test/crypto/ed25519-agreement.test.ts holds it to that on every edge case of the rule.
 //
 // The binding is optional: a platform without a prebuild (or a failed load) leaves
 // `verifySodium` null, and verifyNative uses OpenSSL instead, with the same verdicts.
