@@ -11,6 +11,7 @@
 #include "verify.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -47,11 +48,28 @@ typedef struct {
   uint8_t filled;
   ge neg_point;
 } key_slot;
-static __thread key_slot *key_cache;
+static pthread_key_t key_cache_key;
+static pthread_once_t key_cache_once = PTHREAD_ONCE_INIT;
+
+// The thread's cache is freed when the thread ends (a worker thread that is replaced).
+static void make_key_cache_key(void) { pthread_key_create(&key_cache_key, free); }
+
+static key_slot *thread_key_cache(void) {
+  pthread_once(&key_cache_once, make_key_cache_key);
+  key_slot *cache = pthread_getspecific(key_cache_key);
+  if (cache == NULL) {
+    cache = calloc(KEY_CACHE_SLOTS, sizeof(key_slot));
+    if (cache != NULL && pthread_setspecific(key_cache_key, cache) != 0) {
+      free(cache);
+      cache = NULL;
+    }
+  }
+  return cache;
+}
 
 // -A for a valid public key (strict decoding, not of small order); 0 if it is not one.
 static int negated_key(ge *neg_a, const uint8_t key[32]) {
-  if (key_cache == NULL) key_cache = calloc(KEY_CACHE_SLOTS, sizeof(key_slot));
+  key_slot *key_cache = thread_key_cache();
   key_slot *slot = NULL;
   if (key_cache != NULL) {
     uint32_t h = (uint32_t)key[0] | ((uint32_t)key[1] << 8) | ((uint32_t)key[2] << 16);
