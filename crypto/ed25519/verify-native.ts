@@ -1,5 +1,5 @@
 // The production verifier. Where UBN's addon loads (verify-addon.ts) it is the addon: the rule
-// exactly, and batches at twice the single rate. Elsewhere, libsodium (or OpenSSL through
+// exactly, and batches at more than twice the single rate. Elsewhere, libsodium (or OpenSSL through
 // node:crypto) answers first: both check the cofactorless equation, so every signature they
 // accept is valid under the rule (rule.ts), and an honest signature is always accepted; what
 // they refuse is checked again by verifyNoble, which implements the rule itself, because a few
