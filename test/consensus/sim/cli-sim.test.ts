@@ -1,5 +1,5 @@
 // `ubn sim` and `ubn bench consensus` through the real command line.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -61,20 +61,25 @@ describe("ubn sim", () => {
 
 describe("ubn bench consensus", () => {
   it("reports each committee size and writes the SVG chart", async () => {
-    const out = join(mkdtempSync(join(tmpdir(), "ubn-bench-")), "chart.svg");
-    const r = await runUbn(["bench", "consensus", "--validators", "4,7", "--views", "20", "--out", out, "--json"]);
-    expect(r.code).toBe(0);
-    const res = JSON.parse(r.stdout);
-    expect(res.points.map((p: { validators: number }) => p.validators)).toEqual([4, 7]);
-    for (const p of res.points) {
-      expect(p.commit_latency_ms).toBeGreaterThan(0);
-      expect(p.commit_latency_delays).toBeGreaterThan(1);
-      expect(p.messages_per_block).toBeGreaterThan(0);
-      expect(p.signature_verifications_per_block).toBeGreaterThan(0);
+    const dir = mkdtempSync(join(tmpdir(), "ubn-bench-"));
+    try {
+      const out = join(dir, "chart.svg");
+      const r = await runUbn(["bench", "consensus", "--validators", "4,7", "--views", "20", "--out", out, "--json"]);
+      expect(r.code).toBe(0);
+      const res = JSON.parse(r.stdout);
+      expect(res.points.map((p: { validators: number }) => p.validators)).toEqual([4, 7]);
+      for (const p of res.points) {
+        expect(p.commit_latency_ms).toBeGreaterThan(0);
+        expect(p.commit_latency_delays).toBeGreaterThan(1);
+        expect(p.messages_per_block).toBeGreaterThan(0);
+        expect(p.signature_verifications_per_block).toBeGreaterThan(0);
+      }
+      expect(res.chart).toBe(out);
+      const svg = readFileSync(out, "utf8");
+      expect(svg).toMatch(/^<svg /);
+      expect(svg).toContain("committee size");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-    expect(res.chart).toBe(out);
-    const svg = readFileSync(out, "utf8");
-    expect(svg).toMatch(/^<svg /);
-    expect(svg).toContain("committee size");
   });
 });
