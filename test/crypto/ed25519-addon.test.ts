@@ -1,9 +1,10 @@
 // The addon's own face: its layout checks, and the batch path's answers on large inputs. Its
 // verdicts are held to the rule in ed25519-agreement.test.ts.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { utf8 } from "../../crypto/bytes.ts";
 import { packBatch } from "../../crypto/ed25519/batch-wire.ts";
-import { addon, keyPairFromSeed, sign, verifyAddon } from "../../crypto/ed25519/index.ts";
+import { addon, keyPairFromSeed, sign, verifyAddon, verifyNoble } from "../../crypto/ed25519/index.ts";
 
 const key = keyPairFromSeed(new Uint8Array(32).fill(3));
 const item = (i: number) => {
@@ -44,5 +45,29 @@ describe("the ed25519 addon", () => {
       expect(results.indexOf(0), `spoiled at ${spoiled}`).toBe(spoiled);
       expect(results.lastIndexOf(0)).toBe(spoiled);
     }
+  });
+
+  it("gives noble's verdict on random keys and signatures, alone and in batches", () => {
+    const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
+    const randomItem = fc.record({
+      publicKey: bytes(32),
+      message: fc.uint8Array({ maxLength: 64 }),
+      signature: bytes(64),
+    });
+    fc.assert(
+      fc.property(fc.array(randomItem, { minLength: 1, maxLength: 40 }), (items) => {
+        // Half the keys are made valid points, and S below 2^252, so the equation itself is reached.
+        const shaped = items.map((it, i) => ({
+          ...it,
+          publicKey: i % 2 === 0 ? keyPairFromSeed(it.publicKey).publicKey : it.publicKey,
+          signature: Uint8Array.from(it.signature, (b, j) => (j === 63 ? b & 0x0f : b)),
+        }));
+        const expected = shaped.map((it) => verifyNoble(it.publicKey, it.message, it.signature));
+        const batch = Array.from(addon?.verifyPacked(packBatch(shaped), shaped.length) ?? [], (b) => b === 1);
+        const alone = shaped.map((it) => verifyAddon?.(it.publicKey, it.message, it.signature));
+        return JSON.stringify(batch) === JSON.stringify(expected) && JSON.stringify(alone) === JSON.stringify(expected);
+      }),
+      { numRuns: 60, seed: 0xadd0 },
+    );
   });
 });
