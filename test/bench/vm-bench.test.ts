@@ -37,8 +37,10 @@ describe("runVmBench", () => {
     }
     expect(r.ubn_runs_ms).toHaveLength(2);
     expect(r.ethereumjs_runs_ms).toHaveLength(2);
-    // ubn_ms is rounded to 0.1 ms, so the two agree only closely.
-    expect(Math.abs(r.ubn_tps - (N / r.ubn_ms) * 1000) / r.ubn_tps).toBeLessThan(0.01);
+    // ubn_ms is rounded to 0.1 ms, so the two agree up to that rounding: 0.05 ms of ubn_ms, a
+    // relative error that grows as the block runs faster (about 1.4% at 3.5 ms).
+    const roundingBound = 0.05 / r.ubn_ms + 1e-9;
+    expect(Math.abs(r.ubn_tps - (N / r.ubn_ms) * 1000) / r.ubn_tps).toBeLessThanOrEqual(roundingBound * 1.01);
     expect(r.ubn_state_root).toMatch(/^[0-9a-f]{64}$/);
     expect(r.ethereumjs_state_root).toMatch(/^[0-9a-f]{64}$/);
     expect(r.verifier_workers).toBe(2);
