@@ -9,7 +9,8 @@
 #include <stdint.h>
 #include <string.h>
 
-typedef unsigned __int128 u128;
+#include "words.h"
+
 typedef struct {
   uint64_t v[5];
 } fe;
@@ -159,12 +160,6 @@ static inline void fe_tobytes(uint8_t s[32], const fe *f) {
   w[3] = (h.v[3] >> 39) | (h.v[4] << 12);
   for (int i = 0; i < 4; i++)
     for (int j = 0; j < 8; j++) s[8 * i + j] = (uint8_t)(w[i] >> (8 * j));
-}
-
-static inline uint64_t load64_le(const uint8_t *p) {
-  uint64_t x = 0;
-  for (int i = 7; i >= 0; i--) x = (x << 8) | p[i];
-  return x;
 }
 
 // The low 255 bits of s (the top bit, a sign, is ignored). s may encode a value >= p.

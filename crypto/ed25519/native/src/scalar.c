@@ -2,18 +2,12 @@
 
 #include <string.h>
 
-typedef unsigned __int128 u128;
+#include "words.h"
 
 static const uint64_t L[4] = {0x5812631a5cf5d3edULL, 0x14def9dea2f79cd6ULL, 0, 0x1000000000000000ULL};
 // floor(2^512 / L)
 static const uint64_t MU[5] = {0xed9ce5a30a2c131bULL, 0x2106215d086329a7ULL, 0xffffffffffffffebULL,
                                0xffffffffffffffffULL, 0x000000000000000fULL};
-
-static uint64_t load64(const uint8_t *p) {
-  uint64_t x = 0;
-  for (int i = 7; i >= 0; i--) x = (x << 8) | p[i];
-  return x;
-}
 
 // out[0 .. na + nb) = a * b.
 static void mul_limbs(uint64_t *out, const uint64_t *a, int na, const uint64_t *b, int nb) {
@@ -67,7 +61,7 @@ static void reduce_limbs(sc *out, const uint64_t x[8]) {
 
 void sc_reduce512(sc *out, const uint8_t x[64]) {
   uint64_t w[8];
-  for (int i = 0; i < 8; i++) w[i] = load64(x + 8 * i);
+  for (int i = 0; i < 8; i++) w[i] = load64_le(x + 8 * i);
   reduce_limbs(out, w);
 }
 
@@ -91,7 +85,7 @@ void sc_add(sc *out, const sc *a, const sc *b) {
 }
 
 void sc_from_bytes(sc *out, const uint8_t s[32]) {
-  for (int i = 0; i < 4; i++) out->v[i] = load64(s + 8 * i);
+  for (int i = 0; i < 4; i++) out->v[i] = load64_le(s + 8 * i);
 }
 
 int sc_is_canonical(const uint8_t s[32]) {
